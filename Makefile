@@ -1,0 +1,45 @@
+# stuntlib: two commands do everything on a fresh machine.
+#   make demo   create .venv, install stuntlib, run the main job on the bundled sample
+#   make test   install dev extras, run lint, type checks, tests, doctests and notebooks
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+PIP     = $(PY) -m pip
+
+.PHONY: demo test venv install install-dev lint typecheck pytest notebooks bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+venv: $(VENV)/bin/python
+
+install: venv
+	$(PIP) install -q -e ".[plot]"
+
+install-dev: venv
+	$(PIP) install -q -e ".[dev]"
+
+demo: install
+	$(VENV)/bin/stuntlib demo
+
+lint: install-dev
+	$(VENV)/bin/ruff check src tests tools benchmarks
+	$(VENV)/bin/ruff format --check src tests tools benchmarks
+
+typecheck: install-dev
+	$(VENV)/bin/mypy
+
+pytest: install-dev
+	$(VENV)/bin/pytest -q -p no:cacheprovider
+
+notebooks: install-dev
+	$(VENV)/bin/pytest -q -p no:cacheprovider --nbmake notebooks
+
+test: lint typecheck pytest notebooks
+
+bench: install-dev
+	$(PY) benchmarks/bench_zscores.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
