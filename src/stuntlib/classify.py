@@ -1,0 +1,232 @@
+"""Nutritional-status classes from z-scores, driven by documented threshold tables.
+
+Each indicator has one :class:`Classification`: ordered class labels in English and
+Indonesian (Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak) and the
+cut-offs between them. A class boundary belongs to the upper class when the lower
+class is defined by ``z < cut`` (e.g. stunted is ``z < -2``, so -2.00 is normal) and to
+the lower class when the upper class is defined by ``z > cut`` (e.g. tall is ``z > 3``).
+
+By default the z-score is first rounded to 2 decimals with R's rule
+(:func:`stuntlib.lms.r_round`), because WHO ``anthro`` rounds before classifying: a raw
+z-score of -2.004 is "stunted" on the exact value but "normal" in WHO's tables.
+``rounding="exact"`` classifies the unrounded value instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from stuntlib._arrays import as_column
+from stuntlib.errors import StuntlibError
+from stuntlib.lms import r_round
+
+__all__ = [
+    "CLASSIFICATIONS",
+    "Classification",
+    "classify",
+    "classify_stunting",
+]
+
+Rounding = Literal["who", "exact"]
+Language = Literal["en", "id"]
+
+
+@dataclass(frozen=True)
+class Classification:
+    """Ordered classes of one indicator and the z-score cut-offs between them.
+
+    Attributes
+    ----------
+    indicator : str
+        The z-score column it applies to (``zlen``, ``zwei``, ``zwfl``, ``zbmi``).
+    labels_en, labels_id : tuple of str
+        Class labels from the lowest to the highest z-score.
+    cuts : tuple of float
+        ``len(labels) - 1`` increasing cut-offs.
+    upper_inclusive : tuple of bool
+        For each cut: True when a z-score equal to the cut belongs to the class below
+        (the class above is defined by ``z > cut``), False when it belongs to the class
+        above (the class below is defined by ``z < cut``).
+    source : str
+        Where the cut-offs are defined.
+    """
+
+    indicator: str
+    labels_en: tuple[str, ...]
+    labels_id: tuple[str, ...]
+    cuts: tuple[float, ...]
+    upper_inclusive: tuple[bool, ...]
+    source: str
+
+    def labels(self, language: Language = "en") -> tuple[str, ...]:
+        """Return the class labels in ``language`` (``"en"`` or ``"id"``)."""
+        return self.labels_id if language == "id" else self.labels_en
+
+
+_PERMENKES = "Permenkes RI No. 2/2020 (Standar Antropometri Anak), WHO 2006/2007"
+
+#: Classification tables by name. ``stunting`` (TB/U, PB/U), ``underweight`` (BB/U),
+#: ``wasting`` (BB/PB, BB/TB), ``bmi_0_5`` (IMT/U 0-60 months) and ``bmi_5_18`` (IMT/U
+#: 5-18 years).
+CLASSIFICATIONS: dict[str, Classification] = {
+    "stunting": Classification(
+        "zlen",
+        ("severely stunted", "stunted", "normal", "tall"),
+        ("sangat pendek", "pendek", "normal", "tinggi"),
+        (-3.0, -2.0, 3.0),
+        (False, False, True),
+        _PERMENKES,
+    ),
+    "underweight": Classification(
+        "zwei",
+        ("severely underweight", "underweight", "normal", "risk of overweight"),
+        (
+            "berat badan sangat kurang",
+            "berat badan kurang",
+            "berat badan normal",
+            "risiko berat badan lebih",
+        ),
+        (-3.0, -2.0, 1.0),
+        (False, False, True),
+        _PERMENKES,
+    ),
+    "wasting": Classification(
+        "zwfl",
+        (
+            "severely wasted",
+            "wasted",
+            "normal",
+            "possible risk of overweight",
+            "overweight",
+            "obese",
+        ),
+        ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih", "obesitas"),
+        (-3.0, -2.0, 1.0, 2.0, 3.0),
+        (False, False, True, True, True),
+        _PERMENKES,
+    ),
+    "bmi_0_5": Classification(
+        "zbmi",
+        (
+            "severely wasted",
+            "wasted",
+            "normal",
+            "possible risk of overweight",
+            "overweight",
+            "obese",
+        ),
+        ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih", "obesitas"),
+        (-3.0, -2.0, 1.0, 2.0, 3.0),
+        (False, False, True, True, True),
+        _PERMENKES,
+    ),
+    "bmi_5_18": Classification(
+        "zbmi",
+        ("severely thin", "thin", "normal", "overweight", "obese"),
+        ("gizi buruk", "gizi kurang", "gizi baik", "gizi lebih", "obesitas"),
+        (-3.0, -2.0, 1.0, 2.0),
+        (False, False, True, True),
+        _PERMENKES,
+    ),
+}
+
+
+def classify(
+    z: ArrayLike,
+    table: str | Classification = "stunting",
+    *,
+    language: Language = "en",
+    rounding: Rounding = "who",
+) -> pd.Categorical | pd.Series:
+    """Classify z-scores into the ordered classes of a :class:`Classification`.
+
+    Parameters
+    ----------
+    z : array_like
+        Z-scores (full precision); NaN gives a missing class.
+    table : str or Classification, default "stunting"
+        A key of :data:`CLASSIFICATIONS` or a table of your own.
+    language : {"en", "id"}, default "en"
+        Label language (Indonesian labels follow Permenkes 2/2020).
+    rounding : {"who", "exact"}, default "who"
+        ``"who"`` rounds to 2 decimals with R's rule first, giving the class WHO
+        ``anthro`` gives; ``"exact"`` classifies the unrounded z-score.
+
+    Returns
+    -------
+    pandas.Categorical or pandas.Series
+        Ordered categorical (a Series with the same index when ``z`` is a Series).
+
+    Raises
+    ------
+    StuntlibError
+        For an unknown table, language or rounding.
+
+    Examples
+    --------
+    >>> classify([-3.2, -3.0, -2.004, -2.0, 0.0, 3.0, 3.01]).tolist()
+    ['severely stunted', 'stunted', 'normal', 'normal', 'normal', 'normal', 'tall']
+    >>> classify([-2.004], rounding="exact", language="id").tolist()
+    ['pendek']
+    """
+    if isinstance(table, str):
+        if table not in CLASSIFICATIONS:
+            raise StuntlibError(
+                f"table: unknown classification {table!r}; expected one of "
+                f"{sorted(CLASSIFICATIONS)} or a Classification"
+            )
+        spec = CLASSIFICATIONS[table]
+    else:
+        spec = table
+    if language not in ("en", "id"):
+        raise StuntlibError(f"language: expected 'en' or 'id'; got {language!r}")
+    if rounding not in ("who", "exact"):
+        raise StuntlibError(f"rounding: expected 'who' or 'exact'; got {rounding!r}")
+    values = np.asarray(as_column("z", z), dtype=np.float64)
+    if rounding == "who":
+        values = r_round(values, 2)
+    codes = np.zeros(values.shape, dtype=np.int8)
+    with np.errstate(invalid="ignore"):
+        for cut, upper_inclusive in zip(spec.cuts, spec.upper_inclusive, strict=True):
+            codes += (values > cut) if upper_inclusive else (values >= cut)
+    codes[np.isnan(values)] = -1
+    dtype = pd.CategoricalDtype(list(spec.labels(language)), ordered=True)
+    result = pd.Categorical.from_codes(codes, dtype=dtype)
+    if isinstance(z, pd.Series):
+        return pd.Series(result, index=z.index, name=z.name, copy=False)
+    return result
+
+
+def classify_stunting(
+    zlen: ArrayLike, *, language: Language = "en", rounding: Rounding = "who"
+) -> pd.Categorical | pd.Series:
+    """Stunting class of length/height-for-age z-scores.
+
+    severely stunted / sangat pendek (z < -3), stunted / pendek (-3 <= z < -2),
+    normal (-2 <= z <= 3), tall / tinggi (z > 3), on the 2-decimal z-score by default.
+
+    Parameters
+    ----------
+    zlen : array_like
+        Length/height-for-age z-scores.
+    language : {"en", "id"}, default "en"
+        Label language.
+    rounding : {"who", "exact"}, default "who"
+        See :func:`classify`.
+
+    Returns
+    -------
+    pandas.Categorical or pandas.Series
+        Ordered categorical.
+
+    Examples
+    --------
+    >>> classify_stunting([-3.5, -2.5, 0.0], language="id").tolist()
+    ['sangat pendek', 'pendek', 'normal']
+    """
+    return classify(zlen, "stunting", language=language, rounding=rounding)

@@ -1,0 +1,164 @@
+"""Canonical column names and the aliases stuntlib recognises for them.
+
+Input frames come from WHO-style survey files (``sex``, ``age_days``, ``lenhei``),
+from general tools (``height_cm``, ``weight_kg``, ``dob``) and from Indonesia's
+e-PPGBM export (``JK``, ``Tgl Lahir``, ``Tinggi``, ``Cara Ukur``). This module maps
+any of these to the canonical names of :doc:`nomenclature` in one place, so that the
+scoring, quality and reporting code only ever speaks canonical names.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from stuntlib.errors import ColumnError
+
+__all__ = ["CANONICAL_ALIASES", "normalise_header", "resolve_columns"]
+
+#: Canonical name -> recognised aliases (compared after :func:`normalise_header`).
+#: The first group are the WHO ``anthro`` argument names; the rest are context columns
+#: that quality checks, prevalence groupings and reports use when present.
+CANONICAL_ALIASES: Mapping[str, tuple[str, ...]] = {
+    "sex": ("sex", "gender", "jk", "jenis kelamin", "jenis_kelamin", "kelamin", "csex"),
+    "age_days": ("age_days", "agedays", "age in days", "umur hari", "usia hari"),
+    "age_months": (
+        "age_months",
+        "agemons",
+        "age_mo",
+        "age in months",
+        "umur bulan",
+        "usia bulan",
+        "umur (bulan)",
+        "usia (bulan)",
+    ),
+    "birth_date": ("birth_date", "dob", "date_of_birth", "tgl lahir", "tanggal lahir", "birthdate"),
+    "measure_date": (
+        "measure_date",
+        "dov",
+        "date_of_visit",
+        "measurement_date",
+        "tanggal pengukuran",
+        "tgl pengukuran",
+        "tanggal ukur",
+        "tgl ukur",
+    ),
+    "lenhei": ("lenhei", "height_cm", "length_cm", "height", "length", "tinggi", "tb", "pb/tb"),
+    "weight": ("weight", "weight_kg", "berat", "bb", "berat badan"),
+    "measure": ("measure", "position", "cara ukur", "cara_ukur", "posisi"),
+    "oedema": ("oedema", "edema", "udema"),
+    "headc": ("headc", "head_cm", "head circumference", "lingkar kepala", "lika"),
+    "armc": ("armc", "muac", "muac_cm", "lila", "lingkar lengan atas"),
+    "triskin": ("triskin", "triceps", "triceps_mm"),
+    "subskin": ("subskin", "subscapular", "subscapular_mm"),
+    "nik": ("nik", "child_id", "id_anak"),
+    "name": ("name", "nama", "nama anak"),
+    "parent_name": ("parent_name", "nama ortu", "nama orang tua"),
+    "provinsi": ("provinsi", "prov", "province"),
+    "kabupaten": ("kabupaten", "kab/kota", "kabupaten/kota", "kota", "district"),
+    "kecamatan": ("kecamatan", "kec", "subdistrict"),
+    "puskesmas": ("puskesmas", "pukesmas", "health_centre"),
+    "kelurahan": ("kelurahan", "desa/kel", "desa", "kel", "desa/kelurahan", "village"),
+    "kelurahan_code": ("kelurahan_code", "kode desa", "kode kelurahan", "kode_wilayah"),
+    "posyandu": ("posyandu",),
+}
+
+
+def normalise_header(name: object) -> str:
+    """Return a header in the form aliases are compared in.
+
+    Lower case, surrounding white space removed, runs of white space and underscores
+    folded to a single space.
+
+    Parameters
+    ----------
+    name : object
+        A column label.
+
+    Returns
+    -------
+    str
+        The normalised label.
+
+    Examples
+    --------
+    >>> normalise_header("  Tgl  Lahir ")
+    'tgl lahir'
+    >>> normalise_header("Weight_KG")
+    'weight kg'
+    """
+    return re.sub(r"[\s_]+", " ", str(name).strip().lower())
+
+
+_ALIAS_INDEX: dict[str, str] = {
+    normalise_header(alias): canonical
+    for canonical, aliases in CANONICAL_ALIASES.items()
+    for alias in aliases
+}
+
+
+def resolve_columns(
+    available: Iterable[object], columns: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Map canonical names to the labels a frame actually uses.
+
+    An explicit ``columns`` mapping (canonical name -> frame label) wins; every other
+    canonical name is looked up among the frame's labels by its aliases. A canonical
+    label already present always maps to itself.
+
+    Parameters
+    ----------
+    available : iterable
+        The frame's column labels.
+    columns : mapping, optional
+        Explicit ``{canonical: label}`` choices.
+
+    Returns
+    -------
+    dict
+        ``{canonical: label}`` for every canonical name found.
+
+    Raises
+    ------
+    ColumnError
+        If ``columns`` names an unknown canonical field or a label that is not in the
+        frame, or if two labels of the frame are aliases of the same canonical name.
+
+    Examples
+    --------
+    >>> resolve_columns(["JK", "Tgl Lahir", "Tanggal Pengukuran", "Tinggi", "Cara Ukur"])
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'sex': 'JK', 'birth_date': 'Tgl Lahir', 'measure_date': 'Tanggal Pengukuran',
+     'lenhei': 'Tinggi', 'measure': 'Cara Ukur'}
+    """
+    labels = list(available)
+    mapping: dict[str, Any] = {}
+    explicit = dict(columns or {})
+    for canonical, label in explicit.items():
+        if canonical not in CANONICAL_ALIASES:
+            raise ColumnError(
+                f"columns: unknown field {canonical!r}; expected one of {sorted(CANONICAL_ALIASES)}"
+            )
+        if label not in labels:
+            raise ColumnError(
+                f"columns: {canonical!r} is mapped to {label!r}, which is not a column; "
+                f"the columns are {labels}"
+            )
+        mapping[canonical] = label
+    taken = set(mapping.values())
+    for candidate in labels:
+        if candidate in taken:
+            continue
+        found = _ALIAS_INDEX.get(normalise_header(candidate))
+        if found is None or found in explicit:
+            continue
+        current = mapping.get(found)
+        if current is None or normalise_header(candidate) == found:
+            mapping[found] = candidate  # the canonical name itself wins over an alias
+        elif normalise_header(current) != found:
+            raise ColumnError(
+                f"columns: both {current!r} and {candidate!r} look like {found!r}; "
+                f"say which one to use, e.g. columns={{{found!r}: {candidate!r}}}"
+            )
+    return mapping

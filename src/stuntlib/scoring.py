@@ -1,0 +1,176 @@
+"""The DataFrame entry point: ``score(df)`` for notebooks and services."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stuntlib.classify import CLASSIFICATIONS, Language, Rounding, classify
+from stuntlib.columns import resolve_columns
+from stuntlib.errors import ColumnError
+from stuntlib.zscores import zscores
+
+__all__ = ["AGE_GROUP_EDGES", "AGE_GROUP_LABELS", "age_group", "score"]
+
+#: WHO age groups [months, right-open], as WHO ``anthro`` tabulates prevalence.
+AGE_GROUP_EDGES: tuple[float, ...] = (0.0, 6.0, 12.0, 24.0, 36.0, 48.0, 60.0)
+AGE_GROUP_LABELS: tuple[str, ...] = (
+    "00-05 mo",
+    "06-11 mo",
+    "12-23 mo",
+    "24-35 mo",
+    "36-47 mo",
+    "48-59 mo",
+)
+
+_ZSCORE_INPUTS = (
+    "sex",
+    "age_days",
+    "age_months",
+    "birth_date",
+    "measure_date",
+    "lenhei",
+    "weight",
+    "measure",
+    "oedema",
+    "headc",
+    "armc",
+    "triskin",
+    "subskin",
+)
+
+_BMI_ORDER = (
+    "severely wasted",
+    "severely thin",
+    "wasted",
+    "thin",
+    "normal",
+    "possible risk of overweight",
+    "overweight",
+    "obese",
+)
+
+
+def age_group(age_months: Any) -> pd.Categorical:
+    """WHO age group of each child: ``00-05 mo`` ... ``48-59 mo`` (NA outside 0-60 months).
+
+    Groups are right-open on the unrounded age in months, as in WHO ``anthro``.
+
+    Parameters
+    ----------
+    age_months : array_like
+        Age [months], unrounded.
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered categories.
+
+    Examples
+    --------
+    >>> age_group([0, 5.99, 6, 23.99, 24, 59.99, 60]).tolist()
+    ['00-05 mo', '00-05 mo', '06-11 mo', '12-23 mo', '24-35 mo', '48-59 mo', nan]
+    """
+    months = np.asarray(age_months, dtype=np.float64)
+    edges = np.asarray(AGE_GROUP_EDGES)
+    codes = np.searchsorted(edges, months, side="right") - 1
+    with np.errstate(invalid="ignore"):
+        outside = np.isnan(months) | (months < edges[0]) | (months >= edges[-1])
+    codes = np.where(outside, -1, codes)
+    dtype = pd.CategoricalDtype(list(AGE_GROUP_LABELS), ordered=True)
+    return pd.Categorical.from_codes(codes, dtype=dtype)
+
+
+def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) -> pd.Categorical:
+    under5 = classify(scored["zbmi"], "bmi_0_5", rounding=rounding)
+    older = classify(scored["zbmi"], "bmi_5_18", rounding=rounding)
+    is_2007 = (scored["reference"] == "WHO2007").to_numpy()
+    labels = np.where(is_2007, np.asarray(older, dtype=object), np.asarray(under5, dtype=object))
+    order = list(_BMI_ORDER)
+    if language == "id":
+        en_to_id = {}
+        for key in ("bmi_0_5", "bmi_5_18"):
+            spec = CLASSIFICATIONS[key]
+            en_to_id.update(dict(zip(spec.labels_en, spec.labels_id, strict=True)))
+        order = list(dict.fromkeys(en_to_id[label] for label in _BMI_ORDER))
+        labels = np.array([en_to_id.get(x, x) if isinstance(x, str) else x for x in labels])
+    return pd.Categorical(labels, categories=order, ordered=True)
+
+
+def score(
+    frame: pd.DataFrame,
+    columns: Mapping[str, str] | None = None,
+    *,
+    language: Language = "en",
+    rounding: Rounding = "who",
+) -> pd.DataFrame:
+    """Score a frame of measurements: the input plus WHO z-scores, flags, reasons, classes.
+
+    Input columns are found by their canonical names (``sex``, ``age_days`` or
+    ``age_months`` or ``birth_date`` + ``measure_date``, ``lenhei``, ``weight``,
+    ``measure``, ``oedema``, ``headc``, ``armc``, ``triskin``, ``subskin``) or any alias
+    in :data:`stuntlib.columns.CANONICAL_ALIASES` (``height_cm``, ``weight_kg``, ``dob``,
+    and the e-PPGBM headers ``JK``, ``Tgl Lahir``, ``Tanggal Pengukuran``, ``Tinggi``,
+    ``Berat``, ``Cara Ukur``, ``LiLA``, ...). ``columns`` maps canonical names to labels
+    explicitly.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per measurement.
+    columns : mapping, optional
+        ``{canonical name: column label}`` overrides.
+    language : {"en", "id"}, default "en"
+        Language of the class labels.
+    rounding : {"who", "exact"}, default "who"
+        Classify the 2-decimal z-score as WHO does, or the exact one.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The input (same index, same order, every row) followed by the columns of
+        :func:`stuntlib.zscores` and ``stunting``, ``underweight``, ``wasting``,
+        ``bmi_status`` (ordered categories) and ``age_group``. An input column with the
+        name of an output column is replaced.
+
+    Raises
+    ------
+    ColumnError
+        If no sex column is found, or ``columns`` is inconsistent with the frame.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"JK": ["L", "P"], "Tgl Lahir": ["01/01/2023", "15/06/2021"],
+    ...                    "Tanggal Pengukuran": ["01/08/2025", "01/08/2025"],
+    ...                    "Tinggi": [84.0, 96.5], "Berat": [11.2, 14.0],
+    ...                    "Cara Ukur": ["Berdiri", "Berdiri"]})
+    >>> out = score(df)
+    >>> out[["age_days", "zlen", "stunting", "age_group"]].round(2)
+       age_days  zlen  stunting age_group
+    0     943.0 -2.05   stunted  24-35 mo
+    1    1508.0 -1.73    normal  48-59 mo
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ColumnError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
+    mapping = resolve_columns(frame.columns, columns)
+    if "sex" not in mapping:
+        raise ColumnError(
+            "frame: no sex column found; expected one named 'sex' or an alias such as "
+            f"'JK', 'jenis kelamin', 'gender'; the columns are {list(frame.columns)}. "
+            "Pass columns={'sex': '<label>'} to name it."
+        )
+    args = {name: frame[mapping[name]] for name in _ZSCORE_INPUTS if name in mapping}
+    scored = zscores(**args)
+    scored["stunting"] = classify(scored["zlen"], "stunting", language=language, rounding=rounding)
+    scored["underweight"] = classify(
+        scored["zwei"], "underweight", language=language, rounding=rounding
+    )
+    scored["wasting"] = classify(scored["zwfl"], "wasting", language=language, rounding=rounding)
+    scored["bmi_status"] = _bmi_status(scored, language, rounding)
+    scored["age_group"] = age_group(scored["age_months"].to_numpy())
+    kept = frame.drop(columns=[c for c in scored.columns if c in frame.columns])
+    return pd.concat([kept, scored], axis=1)

@@ -1,0 +1,1012 @@
+"""WHO z-scores for whole populations: the vectorised core.
+
+Under 60 months the WHO Child Growth Standards (2006) apply exactly as the WHO
+``anthro`` R package applies them; from 60 to 228 months the WHO Reference 2007
+applies exactly as ``anthroplus`` applies it. Every row comes back, in input order,
+either scored or with a machine-readable reason (see :data:`REASONS`).
+
+The work is split into blocks of :data:`BLOCK_ROWS` rows that run on a small thread
+pool: every step is an element-wise numpy operation, so blocks are independent, stay in
+the CPU cache and use both cores of a small machine.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from stuntlib import standardize as _std
+from stuntlib._arrays import as_column, broadcast_columns, common_index, wrap_like
+from stuntlib.errors import StuntlibError
+from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
+from stuntlib.reference import LMSTable, load_table
+
+__all__ = [
+    "BLOCK_ROWS",
+    "INDICATORS",
+    "REASONS",
+    "REASON_DTYPE",
+    "REFERENCE_DTYPE",
+    "IndicatorSpec",
+    "arm_circumference_for_age_zscore",
+    "bmi_for_age_zscore",
+    "head_circumference_for_age_zscore",
+    "height_for_age_zscore",
+    "lenhei_from_zscore",
+    "subscapular_skinfold_for_age_zscore",
+    "triceps_skinfold_for_age_zscore",
+    "weight_for_age_zscore",
+    "weight_for_lenhei_zscore",
+    "zscores",
+]
+
+#: Rows per block of work (about 0.5 MB per float column: stays in cache).
+BLOCK_ROWS = 1 << 16
+
+#: Machine-readable reasons for a missing z-score, in order of precedence.
+REASONS: tuple[str, ...] = (
+    "missing_sex",
+    "invalid_sex",
+    "missing_age",
+    "invalid_date",
+    "negative_age",
+    "age_below_range",
+    "age_above_range",
+    "missing_measurement",
+    "invalid_measurement",
+    "nonpositive_measurement",
+    "invalid_measure",
+    "invalid_oedema",
+    "oedema",
+    "lenhei_outside_table",
+)
+_R = {name: np.int8(i + 1) for i, name in enumerate(REASONS)}
+
+#: dtype of the ``*_reason`` columns.
+REASON_DTYPE = pd.CategoricalDtype(list(REASONS))
+
+#: dtype of the ``reference`` column.
+REFERENCE_DTYPE = pd.CategoricalDtype(["WHO2006", "WHO2007"])
+
+#: Upper age of the WHO 2006 standards [months, exclusive] and of the 2007 reference
+#: [months, inclusive], as ``anthro`` and ``anthroplus`` apply them.
+WHO2006_BELOW_MONTHS = 60.0
+WHO2007_MAX_MONTHS = 228.0
+
+#: Weight-for-length/height: age (rounded days) from which the height table is used, the
+#: length at which the table is chosen when age and position are both unknown, and the
+#: table limits [cm].
+WFL_LENGTH_BELOW_CM = 87.0
+WFL_LIMITS_CM = {"who2006_wfl": (45.0, 110.0), "who2006_wfh": (65.0, 120.0)}
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """How one age-based indicator is computed (one row of :data:`INDICATORS`).
+
+    Attributes
+    ----------
+    z, flag : str
+        Output column names (WHO ``anthro``'s).
+    measurement : str
+        Input the z-score is of (``clenhei``, ``weight``, ``cbmi``, ``headc``, ...).
+    table_2006, table_2007 : str or None
+        WHO 2006 (by day) and WHO 2007 (by month) tables; None where WHO has none.
+    restricted : bool
+        Whether WHO applies the restricted z-score beyond ±3 SD.
+    flag_low, flag_high : float
+        Flag when the 2-decimal z-score is below ``flag_low`` or above ``flag_high``.
+    min_days : int
+        First day of the WHO 2006 table (91 for arm circumference and skinfolds).
+    max_months_2007 : float
+        Last month (inclusive) of the WHO 2007 table.
+    oedema_blanks : bool
+        Whether oedema makes the z-score missing (weight-based indicators).
+    """
+
+    z: str
+    flag: str
+    measurement: str
+    table_2006: str
+    table_2007: str | None
+    restricted: bool
+    flag_low: float
+    flag_high: float
+    min_days: int = 0
+    max_months_2007: float = WHO2007_MAX_MONTHS
+    oedema_blanks: bool = False
+
+
+#: The age-based indicators, their tables, formulas and flag cut-offs (WHO anthro 1.1 and
+#: anthroplus 1.0; flags on the 2-decimal z-score).
+INDICATORS: tuple[IndicatorSpec, ...] = (
+    IndicatorSpec("zlen", "flen", "clenhei", "who2006_lhfa", "who2007_hfa", False, -6, 6),
+    IndicatorSpec(
+        "zwei", "fwei", "weight", "who2006_wfa", "who2007_wfa", True, -6, 5, 0, 120.0, True
+    ),
+    IndicatorSpec(
+        "zbmi", "fbmi", "cbmi", "who2006_bmifa", "who2007_bfa", True, -5, 5, 0, 228.0, True
+    ),
+    IndicatorSpec("zhc", "fhc", "headc", "who2006_hcfa", None, False, -5, 5),
+    IndicatorSpec("zac", "fac", "armc", "who2006_acfa", None, True, -5, 5, 91),
+    IndicatorSpec("zts", "fts", "triskin", "who2006_tsfa", None, True, -5, 5, 91),
+    IndicatorSpec("zss", "fss", "subskin", "who2006_ssfa", None, True, -5, 5, 91),
+)
+_BY_Z = {spec.z: spec for spec in INDICATORS}
+#: Weight-for-length/height flag cut-offs.
+WFL_FLAG = (-5.0, 5.0)
+
+_ALL_Z = ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zts", "zss")
+_FLAG_OF = {**{s.z: s.flag for s in INDICATORS}, "zwfl": "fwfl"}
+_INPUTS = (
+    "sex",
+    "age_days",
+    "age_months",
+    "birth_date",
+    "measure_date",
+    "lenhei",
+    "weight",
+    "measure",
+    "oedema",
+    "headc",
+    "armc",
+    "triskin",
+    "subskin",
+)
+
+
+# --------------------------------------------------------------------------- preparation
+
+
+@dataclass
+class _Prepared:
+    """Standardised inputs of one block."""
+
+    n: int
+    sex: NDArray[np.int8]
+    days: NDArray[np.float64]
+    months: NDArray[np.float64]
+    age_reason: NDArray[np.int8]
+    measure: NDArray[np.int8]
+    c9mo: NDArray[np.bool_]
+    oedema: NDArray[np.int8]
+    who2006: NDArray[np.bool_]
+    who2007: NDArray[np.bool_]
+    clenhei: NDArray[np.float64]
+    lenhei_reason: NDArray[np.int8]
+    measurements: dict[str, tuple[NDArray[np.float64], NDArray[np.int8]]]
+
+
+def _measurement(values: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Float values and their own reason codes (missing / not a number / not positive)."""
+    if values is None:
+        return np.full(n, np.nan), np.full(n, _R["missing_measurement"], dtype=np.int8)
+    y, bad = _std.to_float(values)
+    with np.errstate(invalid="ignore"):
+        reason = np.where(y > 0, np.int8(0), _R["nonpositive_measurement"])
+    reason = np.where(np.isnan(y), _R["missing_measurement"], reason)
+    if bad.any():
+        reason = np.where(bad, _R["invalid_measurement"], reason)
+    return y, reason.astype(np.int8, copy=False)
+
+
+def _age(block: Mapping[str, np.ndarray | None], n: int) -> tuple[np.ndarray, ...]:
+    """Rounded days, unrounded months and age reason; sources coalesced by precedence."""
+    days = np.full(n, np.nan)
+    months = np.full(n, np.nan)
+    bad_date = np.zeros(n, dtype=bool)
+    sources: list[Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = []
+    if block.get("age_days") is not None:
+
+        def from_days() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            raw, _ = _std.to_float(block["age_days"])  # type: ignore[arg-type]
+            return _std.round_half_up(raw), raw / _std.DAYS_PER_MONTH, None
+
+        sources.append(from_days)
+    if block.get("birth_date") is not None and block.get("measure_date") is not None:
+
+        def from_dates() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            raw, bad = _std.age_from_dates(block["birth_date"], block["measure_date"])  # type: ignore[arg-type]
+            return raw, raw / _std.DAYS_PER_MONTH, bad
+
+        sources.append(from_dates)
+    if block.get("age_months") is not None:
+
+        def from_months() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+            raw, _ = _std.to_float(block["age_months"])  # type: ignore[arg-type]
+            return _std.round_half_up(raw * _std.DAYS_PER_MONTH), raw, None
+
+        sources.append(from_months)
+    for i, source in enumerate(sources):
+        d, m, bad = source()
+        if i == 0:
+            days, months = d, m
+        else:
+            fill = np.isnan(days)
+            days = np.where(fill, d, days)
+            months = np.where(fill, m, months)
+        if bad is not None:
+            bad_date |= bad & np.isnan(days)
+    with np.errstate(invalid="ignore"):
+        reason = np.where(days < 0, _R["negative_age"], np.int8(0))
+    reason = np.where(np.isnan(days), _R["missing_age"], reason)
+    if bad_date.any():
+        reason = np.where(bad_date, _R["invalid_date"], reason)
+    return days, months, reason.astype(np.int8, copy=False)
+
+
+def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[str]) -> _Prepared:
+    sex = _std.standardize_sex(block["sex"])  # type: ignore[arg-type]
+    days, months, age_reason = _age(block, n)
+    with np.errstate(invalid="ignore"):
+        who2006 = (months < WHO2006_BELOW_MONTHS) & (days >= 0)
+        who2007 = (months >= WHO2006_BELOW_MONTHS) & (months <= WHO2007_MAX_MONTHS)
+    measure_in = block.get("measure")
+    if measure_in is None:
+        measure = np.zeros(n, dtype=np.int8)
+        c9mo = np.zeros(n, dtype=bool)
+    else:
+        measure = _std.standardize_measure(measure_in)
+        with np.errstate(invalid="ignore"):
+            c9mo = (measure == 2) & (months < _std.STANDING_MIN_MONTHS)
+        measure = np.where(c9mo, np.int8(0), measure)
+    oedema_in = block.get("oedema")
+    oedema = (
+        np.full(n, 2, dtype=np.int8) if oedema_in is None else _std.standardize_oedema(oedema_in)
+    )
+    lenhei, lenhei_reason = _measurement(block.get("lenhei"), n)
+    if measure_in is None:
+        clenhei = lenhei
+    else:
+        clenhei = np.where(who2006, _std.adjust_lenhei(lenhei, days, measure), lenhei)
+    measurements = {"clenhei": (clenhei, lenhei_reason)}
+    if needed & {"zwei", "zwfl", "zbmi", "cbmi"}:
+        weight, weight_reason = _measurement(block.get("weight"), n)
+        measurements["weight"] = (weight, weight_reason)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            cbmi = weight / np.square(clenhei / 100.0)
+        bmi_reason = np.maximum(lenhei_reason, weight_reason)
+        bmi_reason = np.where(lenhei_reason > 0, lenhei_reason, bmi_reason)
+        cbmi = np.where(bmi_reason > 0, np.nan, cbmi)
+        measurements["cbmi"] = (cbmi, bmi_reason.astype(np.int8, copy=False))
+    for name in ("headc", "armc", "triskin", "subskin"):
+        spec_needed = any(s.measurement == name and s.z in needed for s in INDICATORS)
+        if spec_needed:
+            measurements[name] = _measurement(block.get(name), n)
+    return _Prepared(
+        n=n,
+        sex=sex,
+        days=days,
+        months=months,
+        age_reason=age_reason,
+        measure=measure,
+        c9mo=c9mo,
+        oedema=oedema,
+        who2006=who2006,
+        who2007=who2007,
+        clenhei=clenhei,
+        lenhei_reason=lenhei_reason,
+        measurements=measurements,
+    )
+
+
+# --------------------------------------------------------------------------- z-scores
+
+
+def _lookup_by_day(
+    table: LMSTable, sex: np.ndarray, days: np.ndarray
+) -> tuple[np.ndarray | None, np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S of each row from a by-day table (rows off the table get index 0)."""
+    offset = days - table.start
+    with np.errstate(invalid="ignore"):
+        on_table = (offset >= 0) & (offset < table.size) & (sex > 0)
+    idx = np.where(on_table, offset, 0.0).astype(np.intp)
+    idx += np.where(sex == 2, table.size, 0)
+    m = table.m.ravel().take(idx)
+    s = table.s.ravel().take(idx)
+    l = None if table.l_is_one else table.l.ravel().take(idx)
+    return l, m, s, on_table
+
+
+def _lookup_interpolated(
+    table: LMSTable, sex: np.ndarray, key: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """L, M, S linearly interpolated between grid points (WHO 2007 months, WFL 0.1 cm).
+
+    As WHO: ``low = trunc(key / step) * step``, ``diff = (key - low) / step`` and each of
+    L, M and S is ``row(low) + diff * (row(low + step) - row(low))``.
+    """
+    inv = 1.0 / table.step
+    low = np.trunc(key * inv) / inv
+    diff = (key - low) / table.step
+    i_low = np.rint((low - table.start) * inv).astype(np.intp)
+    last = table.size - 1
+    i_low = np.clip(i_low, 0, last)
+    i_upp = np.minimum(i_low + 1, last)
+    shift = np.where(sex == 2, table.size, 0)
+    i_low += shift
+    i_upp += shift
+    out = []
+    for arr in (table.l, table.m, table.s):
+        flat = arr.ravel()
+        lo, up = flat.take(i_low), flat.take(i_upp)
+        out.append(lo + diff * (up - lo))
+    return out[0], out[1], out[2]
+
+
+def _assign_reason(reason: np.ndarray, condition: np.ndarray, code: str) -> np.ndarray:
+    """Give ``code`` to rows meeting ``condition`` that have no reason of higher precedence."""
+    return np.where((reason == 0) & condition, _R[code], reason).astype(np.int8, copy=False)
+
+
+def _base_reason(prep: _Prepared) -> np.ndarray:
+    reason = np.where(prep.sex == 0, _R["missing_sex"], np.int8(0))
+    reason = np.where(prep.sex < 0, _R["invalid_sex"], reason).astype(np.int8)
+    return np.where(reason > 0, reason, prep.age_reason).astype(np.int8, copy=False)
+
+
+def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Z-score and reason code of one age-based indicator for one block."""
+    y, y_reason = prep.measurements[spec.measurement]
+    reason = _base_reason(prep)
+    with np.errstate(invalid="ignore"):
+        too_young = prep.who2006 & (prep.days < spec.min_days)
+        has_2007 = prep.who2007 & (prep.months <= spec.max_months_2007)
+        if spec.table_2007 is None:
+            has_2007 = np.zeros_like(has_2007)
+        too_old = (prep.months >= WHO2006_BELOW_MONTHS) & ~has_2007
+    reason = _assign_reason(reason, too_young, "age_below_range")
+    reason = _assign_reason(reason, too_old, "age_above_range")
+    reason = np.where(reason > 0, reason, y_reason).astype(np.int8, copy=False)
+    if spec.measurement in ("clenhei", "cbmi"):
+        reason = _assign_reason(reason, prep.who2006 & (prep.measure < 0), "invalid_measure")
+    if spec.oedema_blanks:
+        reason = _assign_reason(reason, prep.oedema < 0, "invalid_oedema")
+        reason = _assign_reason(reason, prep.oedema == 1, "oedema")
+
+    formula = restricted_zscore if spec.restricted else zscore_from_lms
+    table = load_table(spec.table_2006)
+    l, m, s, _ = _lookup_by_day(table, prep.sex, prep.days)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if l is None and not spec.restricted:
+            z = (y / m - 1.0) / s
+        else:
+            z = formula(y, l if l is not None else 1.0, m, s)
+    rows_2007 = np.flatnonzero(has_2007 & (reason == 0))
+    if rows_2007.size:
+        table7 = load_table(spec.table_2007)  # type: ignore[arg-type]
+        l7, m7, s7 = _lookup_interpolated(table7, prep.sex[rows_2007], prep.months[rows_2007])
+        z[rows_2007] = formula(y[rows_2007], l7, m7, s7)
+    z = np.where(reason == 0, z, np.nan)
+    return z, reason
+
+
+def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Weight-for-length/height z-score and reason code of one block (WHO's table choice)."""
+    weight, weight_reason = prep.measurements["weight"]
+    clenhei, lenhei_reason = prep.clenhei, prep.lenhei_reason
+    reason = np.where(prep.sex == 0, _R["missing_sex"], np.int8(0))
+    reason = np.where(prep.sex < 0, _R["invalid_sex"], reason).astype(np.int8)
+    age_known = ~np.isnan(prep.days)
+    # Age is optional here; a negative age or an unreadable date is still a bad row.
+    age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
+    reason = np.where(reason > 0, reason, age_problem).astype(np.int8)
+    with np.errstate(invalid="ignore"):
+        too_old = age_known & ~(prep.months < WHO2006_BELOW_MONTHS)
+    reason = _assign_reason(reason, too_old, "age_above_range")
+    reason = np.where(reason > 0, reason, weight_reason).astype(np.int8)
+    reason = np.where(reason > 0, reason, lenhei_reason).astype(np.int8)
+    reason = _assign_reason(reason, prep.measure < 0, "invalid_measure")
+    reason = _assign_reason(reason, prep.oedema < 0, "invalid_oedema")
+    reason = _assign_reason(reason, prep.oedema == 1, "oedema")
+    with np.errstate(invalid="ignore"):
+        use_length = np.where(
+            age_known,
+            prep.days < _std.HEIGHT_FROM_DAY,
+            np.where(
+                prep.measure == 1,
+                True,
+                np.where(prep.measure == 2, False, clenhei < WFL_LENGTH_BELOW_CM),
+            ),
+        )
+    z = np.full(prep.n, np.nan)
+    for name, rows_mask in (("who2006_wfl", use_length), ("who2006_wfh", ~use_length)):
+        lo, hi = WFL_LIMITS_CM[name]
+        with np.errstate(invalid="ignore"):
+            outside = rows_mask & ~((clenhei >= lo) & (clenhei <= hi))
+        reason = _assign_reason(reason, outside, "lenhei_outside_table")
+        rows = np.flatnonzero(rows_mask & (reason == 0))
+        if rows.size:
+            table = load_table(name)
+            l, m, s = _lookup_interpolated(table, prep.sex[rows], clenhei[rows])
+            z[rows] = restricted_zscore(weight[rows], l, m, s)
+    z = np.where(reason == 0, z, np.nan)
+    return z, reason
+
+
+def _flag(z: np.ndarray, low: float, high: float) -> np.ndarray:
+    """WHO flag (0/1, as int8) on the 2-decimal z-score; callers mask NaN rows."""
+    rounded = r_round(z, 2)
+    with np.errstate(invalid="ignore"):
+        return ((rounded < low) | (rounded > high)).astype(np.int8)
+
+
+# --------------------------------------------------------------------------- block runner
+
+
+def _block_outputs(
+    block: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+) -> dict[str, np.ndarray]:
+    needed = frozenset(wanted) | ({"cbmi"} if details else frozenset())
+    prep = _prepare(block, n, needed)
+    out: dict[str, np.ndarray] = {}
+    for name in wanted:
+        if name == "zwfl":
+            z, reason = _weight_for_lenhei(prep)
+            low, high = WFL_FLAG
+        else:
+            spec = _BY_Z[name]
+            z, reason = _age_based(spec, prep)
+            low, high = spec.flag_low, spec.flag_high
+        out[name] = z
+        out[name + "_reason"] = reason
+        if details:
+            out[_FLAG_OF[name]] = _flag(z, low, high)
+    if details:
+        out["age_days"] = prep.days
+        out["age_months"] = prep.months
+        out["csex"] = prep.sex
+        out["clenhei"] = prep.clenhei
+        out["cmeasure"] = prep.measure
+        out["c9mo_flag"] = prep.c9mo.astype(np.int8)
+        out["coedema"] = prep.oedema
+        out["cbmi"] = prep.measurements["cbmi"][0] if "cbmi" in prep.measurements else prep.clenhei
+        ref = np.where(prep.who2006, np.int8(0), np.int8(-1))
+        out["reference"] = np.where(prep.who2007, np.int8(1), ref).astype(np.int8)
+    return out
+
+
+def _max_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
+def _run_blocks(
+    columns: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+) -> dict[str, np.ndarray]:
+    """Run :func:`_block_outputs` over blocks of rows and gather the results in order."""
+    if n <= BLOCK_ROWS:
+        return _block_outputs(columns, n, wanted, details)
+    starts = range(0, n, BLOCK_ROWS)
+
+    def work(start: int) -> tuple[int, dict[str, np.ndarray]]:
+        stop = min(start + BLOCK_ROWS, n)
+        block = {k: (None if v is None else v[start:stop]) for k, v in columns.items()}
+        return start, _block_outputs(block, stop - start, wanted, details)
+
+    results: dict[str, np.ndarray] = {}
+    with ThreadPoolExecutor(max_workers=_max_workers()) as pool:
+        for start, part in pool.map(work, starts):
+            if not results:
+                results = {k: np.empty(n, dtype=v.dtype) for k, v in part.items()}
+            for k, v in part.items():
+                results[k][start : start + len(v)] = v
+    return results
+
+
+def _collect(values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray | None], int]:
+    given = {k: as_column(k, v) for k, v in values.items() if v is not None}
+    if "sex" not in given:
+        raise StuntlibError("sex: required; got None")
+    arrays, n = broadcast_columns(given)
+    return {k: arrays.get(k) for k in _INPUTS}, n
+
+
+def _int8_or_na(codes: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
+    return pd.arrays.IntegerArray(codes.astype(np.int8, copy=False), missing)
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def zscores(
+    *,
+    sex: ArrayLike,
+    age_days: ArrayLike | None = None,
+    age_months: ArrayLike | None = None,
+    birth_date: ArrayLike | None = None,
+    measure_date: ArrayLike | None = None,
+    lenhei: ArrayLike | None = None,
+    weight: ArrayLike | None = None,
+    measure: ArrayLike | None = None,
+    oedema: ArrayLike | None = None,
+    headc: ArrayLike | None = None,
+    armc: ArrayLike | None = None,
+    triskin: ArrayLike | None = None,
+    subskin: ArrayLike | None = None,
+    indicators: tuple[str, ...] | list[str] | None = None,
+) -> pd.DataFrame:
+    """WHO z-scores and flags for every row, with a reason wherever a z-score is missing.
+
+    Children under 60 months are scored against the WHO Child Growth Standards (2006)
+    exactly as WHO ``anthro`` does; children of 60 to 228 months against the WHO
+    Reference 2007 exactly as ``anthroplus`` does (height-for-age and BMI-for-age to 228
+    months, weight-for-age to 120 months). Arguments are named as in ``anthro``; each is
+    a scalar, list, numpy array (NaN/None for missing) or pandas Series (scalars are
+    broadcast).
+
+    Parameters
+    ----------
+    sex : array_like
+        1/2, ``m``/``f``, ``L``/``P``, ``laki-laki``/``perempuan``, ...
+    age_days, age_months : array_like, optional
+        Age [days] (rounded half up) or [months] (× 30.4375, then rounded half up).
+    birth_date, measure_date : array_like, optional
+        Dates; age = difference in days. Where several age sources are given, a row uses
+        ``age_days`` first, then the dates, then ``age_months``.
+    lenhei : array_like, optional
+        Length or height as measured [cm].
+    weight : array_like, optional
+        Weight [kg].
+    measure : array_like, optional
+        ``l`` (lying) / ``h`` (standing) and synonyms; missing means no ±0.7 cm change.
+    oedema : array_like, optional
+        ``y``/``n`` (``1``/``2``); missing means no oedema.
+    headc, armc : array_like, optional
+        Head and mid-upper-arm circumference [cm].
+    triskin, subskin : array_like, optional
+        Triceps and subscapular skinfold [mm].
+    indicators : sequence of str, optional
+        Compute only these z-scores (e.g. ``("zlen",)``); default all of ``zlen``,
+        ``zwei``, ``zwfl``, ``zbmi``, ``zhc``, ``zac``, ``zts``, ``zss``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per input row, in order (index of the Series inputs, else a RangeIndex):
+        ``age_days``, ``age_months``, ``csex``, ``coedema``, ``clenhei``, ``cmeasure``,
+        ``c9mo_flag``, ``cbmi``, ``reference``, then for each indicator its z-score (full
+        precision; NaN when missing), its WHO flag (Int8; NA when the z-score is missing)
+        and ``<z>_reason`` (category; NA when the z-score exists). See the glossary.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, inputs have different lengths, a Series index differs,
+        or ``indicators`` names an unknown z-score.
+
+    Notes
+    -----
+    Deliberate differences from WHO ``anthro``: a negative age, an unreadable date, an
+    unrecognised code or a zero/negative measurement makes that row's z-score NaN with
+    a reason instead of stopping the whole call (``anthro`` raises) or giving an
+    infinite or extreme value (``anthro`` returns ``zbmi = Inf`` for a length of 0 and
+    a finite ``zwfl`` for a weight of 0).
+
+    Examples
+    --------
+    The README example of WHO ``anthro`` (expected z-scores 7.31, -3.50, 1.62, 1.70):
+
+    >>> r = zscores(sex=[1, 2, 1, 1], age_days=[1001, 1000, 1010, 1000],
+    ...             weight=[18, 15, 10, 15], lenhei=[120, 80, 100, 100])
+    >>> r["zlen"].round(2).tolist(), r["flen"].tolist()
+    ([7.31, -3.5, 1.62, 1.7], [1, 0, 0, 0])
+    >>> r["zwfl"].round(2).tolist()
+    [-2.39, 4.13, -5.19, -0.29]
+    >>> zscores(sex="P", age_months=30, lenhei=None)["zlen_reason"].tolist()
+    ['missing_measurement']
+    """
+    values = {
+        "sex": sex,
+        "age_days": age_days,
+        "age_months": age_months,
+        "birth_date": birth_date,
+        "measure_date": measure_date,
+        "lenhei": lenhei,
+        "weight": weight,
+        "measure": measure,
+        "oedema": oedema,
+        "headc": headc,
+        "armc": armc,
+        "triskin": triskin,
+        "subskin": subskin,
+    }
+    wanted = _ALL_Z if indicators is None else tuple(indicators)
+    unknown = [w for w in wanted if w not in _ALL_Z]
+    if unknown:
+        raise StuntlibError(f"indicators: unknown {unknown}; expected a subset of {list(_ALL_Z)}")
+    wanted = tuple(w for w in _ALL_Z if w in wanted)
+    columns, n = _collect(values)
+    index = common_index(values, n)
+    raw = _run_blocks(columns, n, wanted, details=True)
+    return _frame(raw, wanted, n, index)
+
+
+def _frame(
+    raw: dict[str, np.ndarray], wanted: tuple[str, ...], n: int, index: pd.Index | None
+) -> pd.DataFrame:
+    sex = raw["csex"]
+    data: dict[str, Any] = {
+        "age_days": raw["age_days"],
+        "age_months": raw["age_months"],
+        "csex": _int8_or_na(np.where(sex > 0, sex, 0), sex <= 0),
+        "coedema": pd.Categorical.from_codes(
+            np.where(raw["coedema"] == 1, 1, np.where(raw["coedema"] == 2, 0, -1)),
+            categories=["n", "y"],
+        ),
+        "clenhei": raw["clenhei"],
+        "cmeasure": pd.Categorical.from_codes(
+            np.where(raw["cmeasure"] > 0, raw["cmeasure"] - 1, -1), categories=["l", "h"]
+        ),
+        "c9mo_flag": raw["c9mo_flag"],
+        "cbmi": raw["cbmi"],
+        "reference": pd.Categorical.from_codes(raw["reference"], dtype=REFERENCE_DTYPE),
+    }
+    for name in wanted:
+        z = raw[name]
+        missing = np.isnan(z)
+        data[name] = z
+        data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
+        data[name + "_reason"] = pd.Categorical.from_codes(
+            raw[name + "_reason"].astype(np.int16) - 1, dtype=REASON_DTYPE
+        )
+    frame = pd.DataFrame(data, index=index if index is not None else pd.RangeIndex(n), copy=False)
+    return frame
+
+
+def _single(name: str, template: Any, values: Mapping[str, Any]) -> Any:
+    """Compute one z-score through the block runner and return it like ``template``."""
+    columns, n = _collect(values)
+    index = common_index(values, n)
+    z = _run_blocks(columns, n, (name,), details=False)[name]
+    if index is not None and not isinstance(template, pd.Series):
+        return pd.Series(z, index=index, name=name, copy=False)
+    return wrap_like(template, z, name)
+
+
+def height_for_age_zscore(
+    lenhei: ArrayLike,
+    *,
+    sex: ArrayLike,
+    age_days: ArrayLike,
+    measure: ArrayLike | None = None,
+) -> Any:
+    """Length/height-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 228 months).
+
+    Applies WHO's rules: age rounded half up to days; ±0.7 cm when the position does not
+    match the age (lying from 731 days, standing before); a standing measurement under 9
+    months is taken as a length; plain LMS formula (no restriction); NaN outside 0–228
+    months or for a missing or non-positive height.
+
+    Parameters
+    ----------
+    lenhei : array_like
+        Length or height as measured [cm].
+    sex : array_like
+        Sex codes (see :func:`stuntlib.standardize.standardize_sex`).
+    age_days : array_like
+        Age [days].
+    measure : array_like, optional
+        ``l``/``h`` (and synonyms); missing means no adjustment.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score at full precision, in the type of ``lenhei`` (a Series keeps its
+        index). NaN where it cannot be computed: use :func:`zscores` for the reason.
+
+    Examples
+    --------
+    >>> round(height_for_age_zscore(50.0, sex=1, age_days=44), 2)  # WHO anthro unit test
+    -3.29
+    >>> height_for_age_zscore([60, 60], sex=1, age_days=[244, 274], measure="h").round(2)
+    array([-4.81, -5.02])
+    """
+    values = {"lenhei": lenhei, "sex": sex, "age_days": age_days, "measure": measure}
+    return _single("zlen", lenhei, values)
+
+
+def weight_for_age_zscore(
+    weight: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike, oedema: ArrayLike | None = None
+) -> Any:
+    """Weight-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 120 months).
+
+    Restricted z-score beyond ±3 SD; NaN with oedema, for a missing or non-positive
+    weight, or outside 0–120 months.
+
+    Parameters
+    ----------
+    weight : array_like
+        Weight [kg].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+    oedema : array_like, optional
+        Oedema codes; missing means none.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``weight``.
+
+    Examples
+    --------
+    >>> round(weight_for_age_zscore(17, sex=2, age_days=1522), 2)  # WHO anthro test: 0.24
+    0.24
+    >>> round(weight_for_age_zscore(16, sex=1, age_days=400), 2)  # restricted: 4.62
+    4.62
+    """
+    values = {"weight": weight, "sex": sex, "age_days": age_days, "oedema": oedema}
+    return _single("zwei", weight, values)
+
+
+def weight_for_lenhei_zscore(
+    weight: ArrayLike,
+    lenhei: ArrayLike,
+    *,
+    sex: ArrayLike,
+    age_days: ArrayLike | None = None,
+    measure: ArrayLike | None = None,
+    oedema: ArrayLike | None = None,
+) -> Any:
+    """Weight-for-length/height z-score (WHO 2006), with WHO's table choice.
+
+    The length table (45–110 cm) is used under 731 days, the height table (65–120 cm)
+    from 731 days; without an age, the position decides, and without either a
+    length below 87 cm. L, M and S are interpolated linearly between the 0.1 cm grid
+    points of the ±0.7 cm adjusted length/height. Restricted z-score beyond ±3 SD.
+
+    Parameters
+    ----------
+    weight : array_like
+        Weight [kg].
+    lenhei : array_like
+        Length or height as measured [cm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like, optional
+        Age [days]; NaN or None allowed.
+    measure : array_like, optional
+        Position codes.
+    oedema : array_like, optional
+        Oedema codes.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``weight``.
+
+    Examples
+    --------
+    Girl, 500 days, 73.46 cm, 8.1 kg (rows 73.4 and 73.5 cm, interpolated): -1.01
+
+    >>> round(weight_for_lenhei_zscore(8.1, 73.46, sex=2, age_days=500), 2)
+    -1.01
+    >>> weight_for_lenhei_zscore([12, 12], [86.9, 87.0], sex=1).round(2)  # no age
+    array([ 0.03, -0.17])
+    """
+    values = {
+        "weight": weight,
+        "lenhei": lenhei,
+        "sex": sex,
+        "age_days": age_days,
+        "measure": measure,
+        "oedema": oedema,
+    }
+    return _single("zwfl", weight, values)
+
+
+def bmi_for_age_zscore(
+    weight: ArrayLike,
+    lenhei: ArrayLike,
+    *,
+    sex: ArrayLike,
+    age_days: ArrayLike,
+    measure: ArrayLike | None = None,
+    oedema: ArrayLike | None = None,
+) -> Any:
+    """BMI-for-age z-score from weight and the ±0.7 cm adjusted length/height.
+
+    Parameters
+    ----------
+    weight : array_like
+        Weight [kg].
+    lenhei : array_like
+        Length or height as measured [cm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+    measure : array_like, optional
+        Position codes.
+    oedema : array_like, optional
+        Oedema codes.
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``weight``.
+
+    Examples
+    --------
+    >>> round(bmi_for_age_zscore(15, 80, sex=2, age_days=1000), 2)  # anthro README: 4.66
+    4.66
+    """
+    values = {
+        "weight": weight,
+        "lenhei": lenhei,
+        "sex": sex,
+        "age_days": age_days,
+        "measure": measure,
+        "oedema": oedema,
+    }
+    return _single("zbmi", weight, values)
+
+
+def head_circumference_for_age_zscore(
+    headc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
+) -> Any:
+    """Head circumference-for-age z-score (WHO 2006 standards, under 60 months).
+
+    Plain LMS formula (no restriction), days 0-1826.
+
+    Parameters
+    ----------
+    headc : array_like
+        Head circumference [cm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``headc``; NaN outside the table's ages or for a
+        missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Examples
+    --------
+    >>> round(head_circumference_for_age_zscore(34.4618, sex=1, age_days=0), 6)  # the median
+    0.0
+    """
+    return _single("zhc", headc, {"headc": headc, "sex": sex, "age_days": age_days})
+
+
+def arm_circumference_for_age_zscore(
+    armc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
+) -> Any:
+    """Mid-upper arm circumference-for-age z-score (WHO 2006 standards, under 60 months).
+
+    Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
+
+    Parameters
+    ----------
+    armc : array_like
+        Mid-upper arm circumference [cm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``armc``; NaN outside the table's ages or for a
+        missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Examples
+    --------
+    >>> arm_circumference_for_age_zscore([13.4779, 13.4779], sex=1, age_days=[91, 90]).tolist()
+    [0.0, nan]
+    """
+    return _single("zac", armc, {"armc": armc, "sex": sex, "age_days": age_days})
+
+
+def triceps_skinfold_for_age_zscore(
+    triskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
+) -> Any:
+    """Triceps skinfold-for-age z-score (WHO 2006 standards, under 60 months).
+
+    Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
+
+    Parameters
+    ----------
+    triskin : array_like
+        Triceps skinfold [mm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``triskin``; NaN outside the table's ages or for a
+        missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Examples
+    --------
+    >>> round(triceps_skinfold_for_age_zscore(9.7658, sex=1, age_days=91), 6)  # the median
+    0.0
+    """
+    return _single("zts", triskin, {"triskin": triskin, "sex": sex, "age_days": age_days})
+
+
+def subscapular_skinfold_for_age_zscore(
+    subskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
+) -> Any:
+    """Subscapular skinfold-for-age z-score (WHO 2006 standards, under 60 months).
+
+    Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
+
+    Parameters
+    ----------
+    subskin : array_like
+        Subscapular skinfold [mm].
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+
+    Returns
+    -------
+    float, numpy.ndarray or pandas.Series
+        The z-score in the type of ``subskin``; NaN outside the table's ages or for a
+        missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Examples
+    --------
+    >>> round(subscapular_skinfold_for_age_zscore(7.692, sex=1, age_days=91), 6)  # the median
+    0.0
+    """
+    return _single("zss", subskin, {"subskin": subskin, "sex": sex, "age_days": age_days})
+
+
+def lenhei_from_zscore(z: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike) -> np.ndarray:
+    """Length/height [cm] at a given length/height-for-age z-score (the inverse).
+
+    Under 731 days this is a recumbent length, from 731 days a standing height, as the
+    WHO 2006 table is; from 60 months the WHO 2007 reference applies.
+
+    Parameters
+    ----------
+    z : array_like
+        Z-score.
+    sex : array_like
+        Sex codes.
+    age_days : array_like
+        Age [days].
+
+    Returns
+    -------
+    numpy.ndarray
+        Length/height [cm]; NaN where the age or sex is outside the tables.
+
+    Examples
+    --------
+    >>> lenhei_from_zscore([0.0, -2.0], sex=1, age_days=0).round(4)  # M and M(1 - 2S)
+    array([49.8842, 46.098 ])
+    """
+    columns, n = _collect({"z": z, "sex": sex, "age_days": age_days})
+    zs = np.asarray(as_column("z", z), dtype=np.float64)
+    zs = np.broadcast_to(zs, (n,)) if zs.size == 1 else zs
+    prep = _prepare(columns, n, frozenset())
+    table = load_table("who2006_lhfa")
+    l, m, s, on_table = _lookup_by_day(table, prep.sex, prep.days)
+    out = value_from_zscore(zs, 1.0 if l is None else l, m, s)
+    out = np.where(prep.who2006 & on_table & (prep.sex > 0), out, np.nan)
+    rows = np.flatnonzero(prep.who2007 & (prep.sex > 0))
+    if rows.size:
+        l7, m7, s7 = _lookup_interpolated(
+            load_table("who2007_hfa"), prep.sex[rows], prep.months[rows]
+        )
+        out[rows] = value_from_zscore(zs[rows], l7, m7, s7)
+    return out
