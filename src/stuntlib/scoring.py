@@ -150,9 +150,9 @@ def score(
     ...                    "Cara Ukur": ["Berdiri", "Berdiri"]})
     >>> out = score(df)
     >>> out[["age_days", "zlen", "stunting", "age_group"]].round(2)
-       age_days  zlen  stunting age_group
-    0     943.0 -2.05   stunted  24-35 mo
-    1    1508.0 -1.73    normal  48-59 mo
+       age_days  zlen stunting age_group
+    0     943.0 -2.50  stunted  24-35 mo
+    1    1508.0 -1.63   normal  48-59 mo
     """
     if not isinstance(frame, pd.DataFrame):
         raise ColumnError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
