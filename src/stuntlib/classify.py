@@ -14,6 +14,7 @@ z-score of -2.004 is "stunted" on the exact value but "normal" in WHO's tables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -22,6 +23,7 @@ import pandas as pd
 from numpy.typing import ArrayLike
 
 from stuntlib._arrays import as_column
+from stuntlib._blocks import run_in_blocks
 from stuntlib.errors import StuntlibError
 from stuntlib.lms import r_round
 
@@ -188,13 +190,20 @@ def classify(
     if rounding not in ("who", "exact"):
         raise StuntlibError(f"rounding: expected 'who' or 'exact'; got {rounding!r}")
     values = np.asarray(as_column("z", z), dtype=np.float64)
-    if rounding == "who":
-        values = r_round(values, 2)
-    codes = np.zeros(values.shape, dtype=np.int8)
-    with np.errstate(invalid="ignore"):
-        for cut, upper_inclusive in zip(spec.cuts, spec.upper_inclusive, strict=True):
-            codes += (values > cut) if upper_inclusive else (values >= cut)
-    codes[np.isnan(values)] = -1
+
+    def class_codes(block: Mapping[str, np.ndarray | None], rows: int) -> dict[str, np.ndarray]:
+        v = block["z"]
+        assert v is not None
+        if rounding == "who":
+            v = r_round(v, 2)
+        codes = np.zeros(rows, dtype=np.int8)
+        with np.errstate(invalid="ignore"):
+            for cut, upper_inclusive in zip(spec.cuts, spec.upper_inclusive, strict=True):
+                codes += (v > cut) if upper_inclusive else (v >= cut)
+        codes[np.isnan(v)] = -1
+        return {"codes": codes}
+
+    codes = run_in_blocks(class_codes, {"z": values}, len(values))["codes"]
     dtype = pd.CategoricalDtype(list(spec.labels(language)), ordered=True)
     result = pd.Categorical.from_codes(codes, dtype=dtype)
     if isinstance(z, pd.Series):

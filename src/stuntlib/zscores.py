@@ -12,9 +12,7 @@ the CPU cache and use both cores of a small machine.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from stuntlib import standardize as _std
 from stuntlib._arrays import as_column, broadcast_columns, common_index, wrap_like
+from stuntlib._blocks import BLOCK_ROWS, run_in_blocks
 from stuntlib.errors import StuntlibError
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
 from stuntlib.reference import LMSTable, load_table
@@ -46,9 +45,6 @@ __all__ = [
     "weight_for_lenhei_zscore",
     "zscores",
 ]
-
-#: Rows per block of work (about 0.5 MB per float column: stays in cache).
-BLOCK_ROWS = 1 << 16
 
 #: Machine-readable reasons for a missing z-score, in order of precedence.
 REASONS: tuple[str, ...] = (
@@ -473,31 +469,15 @@ def _block_outputs(
     return out
 
 
-def _max_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
-
-
 def _run_blocks(
     columns: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
 ) -> dict[str, np.ndarray]:
     """Run :func:`_block_outputs` over blocks of rows and gather the results in order."""
-    if n <= BLOCK_ROWS:
-        return _block_outputs(columns, n, wanted, details)
-    starts = range(0, n, BLOCK_ROWS)
 
-    def work(start: int) -> tuple[int, dict[str, np.ndarray]]:
-        stop = min(start + BLOCK_ROWS, n)
-        block = {k: (None if v is None else v[start:stop]) for k, v in columns.items()}
-        return start, _block_outputs(block, stop - start, wanted, details)
+    def block_outputs(block: Mapping[str, np.ndarray | None], rows: int) -> dict[str, np.ndarray]:
+        return _block_outputs(block, rows, wanted, details)
 
-    results: dict[str, np.ndarray] = {}
-    with ThreadPoolExecutor(max_workers=_max_workers()) as pool:
-        for start, part in pool.map(work, starts):
-            if not results:
-                results = {k: np.empty(n, dtype=v.dtype) for k, v in part.items()}
-            for k, v in part.items():
-                results[k][start : start + len(v)] = v
-    return results
+    return run_in_blocks(block_outputs, columns, n)
 
 
 def _collect(values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray | None], int]:
