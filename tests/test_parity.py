@@ -104,9 +104,10 @@ class TestAnthro:
         assert who_anthro.loc[older, "zlen"].isna().all()
         # ... stuntlib scores up to 228 months against WHO 2007 and says so.
         assert (scored.loc[older, "reference"] == "WHO2007").all()
-        assert scored.loc[older, "zlen"].notna().sum() == (
-            who_anthro.loc[older, "lenhei_cm"] > 0
-        ).sum()
+        assert (
+            scored.loc[older, "zlen"].notna().sum()
+            == (who_anthro.loc[older, "lenhei_cm"] > 0).sum()
+        )
         # weight-for-length/height does not exist after 60 months
         assert (scored.loc[older, "zwfl_reason"] == "age_above_range").all()
 
@@ -134,8 +135,11 @@ class TestAnthroplus:
 
     @pytest.mark.parametrize(
         ("ours", "who", "flag", "who_flag"),
-        [("zlen", "zhfa", "flen", "fhfa"), ("zwei", "zwfa", "fwei", "fwfa"),
-         ("zbmi", "zbfa", "fbmi", "fbfa")],
+        [
+            ("zlen", "zhfa", "flen", "fhfa"),
+            ("zwei", "zwfa", "fwei", "fwfa"),
+            ("zbmi", "zbfa", "fbmi", "fbfa"),
+        ],
     )
     def test_every_row_from_60_months(self, who_anthroplus, scored, ours, who, flag, who_flag):
         rows = ~(who_anthroplus["age_months"] < 60).to_numpy()
@@ -184,8 +188,12 @@ class TestIgrowup:
 
     @pytest.mark.parametrize(
         ("ours", "who", "flag", "who_flag"),
-        [("zlen", "_ZLEN", "flen", "_FLEN"), ("zwei", "_ZWEI", "fwei", "_FWEI"),
-         ("zwfl", "_ZWFL", "fwfl", "_FWFL"), ("zbmi", "_ZBMI", "fbmi", "_FBMI")],
+        [
+            ("zlen", "_ZLEN", "flen", "_FLEN"),
+            ("zwei", "_ZWEI", "fwei", "_FWEI"),
+            ("zwfl", "_ZWFL", "fwfl", "_FWFL"),
+            ("zbmi", "_ZBMI", "fbmi", "_FBMI"),
+        ],
     )
     def test_every_row_under_60_months(self, who_igrowup, scored, ours, who, flag, who_flag):
         rows = (who_igrowup["agemons"] < 60).to_numpy()

@@ -228,8 +228,16 @@ class TestMeasurementRules:
 
     @pytest.mark.parametrize(
         ("age_days", "lenhei", "inside"),
-        [(500, 45.0, True), (500, 44.9, False), (500, 110.0, True), (500, 110.01, False),
-         (800, 65.0, True), (800, 64.9, False), (800, 120.0, True), (800, 120.01, False)],
+        [
+            (500, 45.0, True),
+            (500, 44.9, False),
+            (500, 110.0, True),
+            (500, 110.01, False),
+            (800, 65.0, True),
+            (800, 64.9, False),
+            (800, 120.0, True),
+            (800, 120.01, False),
+        ],
     )
     def test_weight_for_length_table_limits(self, age_days, lenhei, inside) -> None:
         row = z1(sex=2, age_days=age_days, lenhei=lenhei, weight=10)
@@ -260,8 +268,18 @@ class TestMeasurementRules:
 class TestSexRules:
     @pytest.mark.parametrize(
         ("code", "expected"),
-        [(1, 1), ("2", 2), ("M", 1), ("f", 2), ("L", 1), ("P", 2), ("Laki-laki", 1),
-         ("perempuan", 2), ("male", 1), ("Female", 2)],
+        [
+            (1, 1),
+            ("2", 2),
+            ("M", 1),
+            ("f", 2),
+            ("L", 1),
+            ("P", 2),
+            ("Laki-laki", 1),
+            ("perempuan", 2),
+            ("male", 1),
+            ("Female", 2),
+        ],
     )
     def test_codes(self, code, expected) -> None:
         assert z1(sex=code, age_days=100, lenhei=60)["csex"] == expected

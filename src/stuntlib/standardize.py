@@ -126,6 +126,8 @@ def _is_missing_scalar(value: object) -> bool:
 
 
 def _text_key(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
     if isinstance(value, (bool, np.bool_)):
         return "1" if value else "0"
     if isinstance(value, (int, float, np.integer, np.floating)):
