@@ -1,0 +1,1 @@
+"""Packaged WHO growth tables (TSV) and their manifest."""
