@@ -141,3 +141,48 @@ def test_blocks_and_threads_do_not_change_results(monkeypatch: pytest.MonkeyPatc
     assert stuntlib.classify_stunting(single["zlen"]).equals(
         stuntlib.classify_stunting(blocked["zlen"])
     )
+
+
+_AGE_BASED = [
+    (stuntlib.weight_for_age_zscore, (0.5, 60.0)),
+    (stuntlib.head_circumference_for_age_zscore, (25.0, 60.0)),
+    (stuntlib.arm_circumference_for_age_zscore, (6.0, 30.0)),
+    (stuntlib.triceps_skinfold_for_age_zscore, (2.0, 30.0)),
+    (stuntlib.subscapular_skinfold_for_age_zscore, (2.0, 30.0)),
+]
+
+
+@pytest.mark.parametrize(("function", "bounds"), _AGE_BASED)
+@given(data=st.data())
+def test_every_age_based_indicator_is_monotone(function, bounds, data: st.DataObject) -> None:
+    values = data.draw(
+        arrays(np.float64, 8, elements=st.floats(min_value=bounds[0], max_value=bounds[1]))
+    )
+    sex = data.draw(sexes)
+    age = data.draw(st.integers(min_value=91, max_value=1826))
+    z = function(np.sort(values), sex=sex, age_days=age)
+    assert np.all(np.diff(z) >= -1e-12)
+
+
+@given(
+    sex=sexes,
+    age=st.one_of(st.none(), days),
+    lenhei=st.floats(min_value=45.0, max_value=110.0),
+    weights=arrays(np.float64, 8, elements=st.floats(min_value=1.0, max_value=40.0)),
+)
+def test_weight_for_lenhei_and_bmi_are_monotone_in_weight(sex, age, lenhei, weights) -> None:
+    if age is not None and age >= 731:
+        lenhei = max(lenhei, 65.0)
+    w = np.sort(weights)
+    wfl = stuntlib.weight_for_lenhei_zscore(w, lenhei, sex=sex, age_days=age)
+    assert np.all(np.diff(wfl) >= -1e-12)
+    if age is not None:
+        bmi = stuntlib.bmi_for_age_zscore(w, lenhei, sex=sex, age_days=age)
+        assert np.all(np.diff(bmi) >= -1e-12)
+
+
+@given(x=st.floats(min_value=-50, max_value=50, allow_nan=False))
+def test_r_round_is_a_two_decimal_neighbour(x: float) -> None:
+    r = float(stuntlib.r_round(x, 2))
+    assert abs(r - x) <= 0.005 + 1e-12
+    assert r == round(r * 100) / 100
