@@ -15,7 +15,7 @@ z-score of -2.004 is "stunted" on the exact value but "normal" in WHO's tables.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
@@ -112,21 +112,6 @@ CLASSIFICATIONS: dict[str, Classification] = {
         (False, False, True, True, True),
         _PERMENKES,
     ),
-    "bmi_0_5": Classification(
-        "zbmi",
-        (
-            "severely wasted",
-            "wasted",
-            "normal",
-            "possible risk of overweight",
-            "overweight",
-            "obese",
-        ),
-        ("gizi buruk", "gizi kurang", "gizi baik", "berisiko gizi lebih", "gizi lebih", "obesitas"),
-        (-3.0, -2.0, 1.0, 2.0, 3.0),
-        (False, False, True, True, True),
-        _PERMENKES,
-    ),
     "bmi_5_18": Classification(
         "zbmi",
         ("severely thin", "thin", "normal", "overweight", "obese"),
@@ -136,6 +121,8 @@ CLASSIFICATIONS: dict[str, Classification] = {
         _PERMENKES,
     ),
 }
+# IMT/U 0-60 months uses the BB/PB-BB/TB classes and cut-offs (Permenkes 2/2020).
+CLASSIFICATIONS["bmi_0_5"] = replace(CLASSIFICATIONS["wasting"], indicator="zbmi")
 
 
 def classify(

@@ -11,7 +11,7 @@ import pandas as pd
 from stuntlib.classify import CLASSIFICATIONS, Language, Rounding, classify
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
-from stuntlib.zscores import zscores
+from stuntlib.zscores import ZSCORE_INPUTS, zscores
 
 __all__ = ["AGE_GROUP_EDGES", "AGE_GROUP_LABELS", "age_group", "score"]
 
@@ -26,21 +26,6 @@ AGE_GROUP_LABELS: tuple[str, ...] = (
     "48-59 mo",
 )
 
-_ZSCORE_INPUTS = (
-    "sex",
-    "age_days",
-    "age_months",
-    "birth_date",
-    "measure_date",
-    "lenhei",
-    "weight",
-    "measure",
-    "oedema",
-    "headc",
-    "armc",
-    "triskin",
-    "subskin",
-)
 
 _BMI_ORDER = (
     "severely wasted",
@@ -163,7 +148,7 @@ def score(
             f"'JK', 'jenis kelamin', 'gender'; the columns are {list(frame.columns)}. "
             "Pass columns={'sex': '<label>'} to name it."
         )
-    args = {name: frame[mapping[name]] for name in _ZSCORE_INPUTS if name in mapping}
+    args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
     scored = zscores(**args)
     scored["stunting"] = classify(scored["zlen"], "stunting", language=language, rounding=rounding)
     scored["underweight"] = classify(

@@ -33,6 +33,7 @@ __all__ = [
     "REASONS",
     "REASON_DTYPE",
     "REFERENCE_DTYPE",
+    "ZSCORE_INPUTS",
     "IndicatorSpec",
     "arm_circumference_for_age_zscore",
     "bmi_for_age_zscore",
@@ -141,7 +142,8 @@ WFL_FLAG = (-5.0, 5.0)
 
 _ALL_Z = ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zts", "zss")
 _FLAG_OF = {**{s.z: s.flag for s in INDICATORS}, "zwfl": "fwfl"}
-_INPUTS = (
+#: Input arguments of :func:`zscores`, named as in WHO ``anthro``.
+ZSCORE_INPUTS = (
     "sex",
     "age_days",
     "age_months",
@@ -485,7 +487,7 @@ def _collect(values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray | None], i
     if "sex" not in given:
         raise StuntlibError("sex: required; got None")
     arrays, n = broadcast_columns(given)
-    return {k: arrays.get(k) for k in _INPUTS}, n
+    return {k: arrays.get(k) for k in ZSCORE_INPUTS}, n
 
 
 def _int8_or_na(codes: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArray:
