@@ -465,7 +465,7 @@ def _block_outputs(
         out["cmeasure"] = prep.measure
         out["c9mo_flag"] = prep.c9mo.astype(np.int8)
         out["coedema"] = prep.oedema
-        out["cbmi"] = prep.measurements["cbmi"][0] if "cbmi" in prep.measurements else prep.clenhei
+        out["cbmi"] = prep.measurements["cbmi"][0]  # details always prepare cbmi
         ref = np.where(prep.who2006, np.int8(0), np.int8(-1))
         out["reference"] = np.where(prep.who2007, np.int8(1), ref).astype(np.int8)
     return out
