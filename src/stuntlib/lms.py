@@ -177,14 +177,26 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
     """
     x = _f(x)
     scale = 10.0**decimals
-    ax = np.abs(x)
+    # Away from a decimal tie R and numpy pick the same neighbour; only values whose
+    # scaled fraction is within 1e-6 of one half need R's exact comparison.
+    out = np.round(x, decimals)
     with np.errstate(invalid="ignore"):
-        scaled = ax * scale
-        i_low = np.floor(scaled)
-        low = i_low / scale
-        high = np.ceil(scaled) / scale
-        d_up = high - ax
-        d_down = ax - low
-        take_high = (d_up < d_down) | ((d_up == d_down) & (np.fmod(i_low, 2.0) == 1.0))
-        out = np.copysign(np.where(take_high, high, low), x)
-    return np.where(np.isfinite(x), out, x)
+        scaled = np.abs(x) * scale
+        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    rows = np.flatnonzero(near_tie)
+    if rows.size:
+        out[rows] = _r_round_exact(x[rows], scale)
+    return out
+
+
+def _r_round_exact(x: FloatArray, scale: float) -> FloatArray:
+    """R's candidate comparison, for values near a decimal tie."""
+    ax = np.abs(x)
+    scaled = ax * scale
+    i_low = np.floor(scaled)
+    low = i_low / scale
+    high = np.ceil(scaled) / scale
+    d_up = high - ax
+    d_down = ax - low
+    take_high = (d_up < d_down) | ((d_up == d_down) & (np.fmod(i_low, 2.0) == 1.0))
+    return np.copysign(np.where(take_high, high, low), x)
