@@ -47,3 +47,9 @@ def who_igrowup() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def who2007_macro() -> pd.DataFrame:
     return read_validation("who2007_macro_survey_z.csv")
+
+
+@pytest.fixture(scope="session")
+def who_file():
+    """The reader of WHO reference outputs, for tests that choose the file themselves."""
+    return read_validation

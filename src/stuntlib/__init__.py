@@ -16,7 +16,24 @@ from __future__ import annotations
 from stuntlib.classify import CLASSIFICATIONS, Classification, classify, classify_stunting
 from stuntlib.columns import CANONICAL_ALIASES, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
+from stuntlib.intervals import (
+    clopper_pearson_interval,
+    jeffreys_interval,
+    korn_graubard_interval,
+    logit_interval,
+    wilson_interval,
+)
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
+from stuntlib.prevalence import (
+    PartialSums,
+    finalize_prevalence,
+    merge_partial_sums,
+    prevalence,
+    prevalence_partial_sums,
+    prevalence_table,
+    rollup,
+    who_groupings,
+)
 from stuntlib.reference import LMSTable, load_table
 from stuntlib.scoring import age_group, score
 from stuntlib.zscores import (
@@ -37,6 +54,19 @@ from stuntlib.zscores import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "wilson_interval",
+    "logit_interval",
+    "korn_graubard_interval",
+    "jeffreys_interval",
+    "clopper_pearson_interval",
+    "who_groupings",
+    "rollup",
+    "prevalence_table",
+    "prevalence_partial_sums",
+    "prevalence",
+    "merge_partial_sums",
+    "finalize_prevalence",
+    "PartialSums",
     "CANONICAL_ALIASES",
     "CLASSIFICATIONS",
     "INDICATORS",
