@@ -34,6 +34,7 @@ from stuntlib.prevalence import (
     rollup,
     who_groupings,
 )
+from stuntlib.quality import CHECKS, Check, QualityReport, check_quality
 from stuntlib.reference import LMSTable, load_table
 from stuntlib.scoring import age_group, score
 from stuntlib.zscores import (
@@ -54,6 +55,10 @@ from stuntlib.zscores import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "check_quality",
+    "QualityReport",
+    "Check",
+    "CHECKS",
     "wilson_interval",
     "logit_interval",
     "korn_graubard_interval",

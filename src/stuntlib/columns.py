@@ -21,7 +21,7 @@ __all__ = ["CANONICAL_ALIASES", "normalise_header", "resolve_columns"]
 #: The first group are the WHO ``anthro`` argument names; the rest are context columns
 #: that quality checks, prevalence groupings and reports use when present.
 CANONICAL_ALIASES: Mapping[str, tuple[str, ...]] = {
-    "sex": ("sex", "gender", "jk", "jenis kelamin", "jenis_kelamin", "kelamin", "csex"),
+    "sex": ("sex", "gender", "jk", "jenis kelamin", "jenis_kelamin", "kelamin"),
     "age_days": ("age_days", "agedays", "age in days", "umur hari", "usia hari"),
     "age_months": (
         "age_months",

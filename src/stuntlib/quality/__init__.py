@@ -1,0 +1,59 @@
+"""Data-quality report of anthropometric data: WHO/UNICEF profile, SMART, e-PPGBM checks.
+
+:func:`check_quality` runs every registered row-level check (:data:`CHECKS`) and builds
+the aggregate tables of a :class:`QualityReport`. The pieces are public too: the checks
+(each a :class:`Check`, callable on a frame), the statistics of
+:mod:`stuntlib.quality.stats` and the SMART tables of :mod:`stuntlib.quality.smart`.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from stuntlib.quality import check_quality
+>>> df = pd.DataFrame({"JK": ["L", "P", None], "Tgl Lahir": ["01/02/2023"] * 3,
+...                    "Tanggal Pengukuran": ["11/08/2025"] * 3,
+...                    "Tinggi": [88.2, 87.0, 90.1], "Berat": [12.1, 11.4, 13.0]})
+>>> report = check_quality(df)
+>>> report.failures[["check", "column", "row", "severity"]]
+         check column  row severity
+0  missing_sex     JK    2    error
+"""
+
+from __future__ import annotations
+
+from stuntlib.quality._view import QualityParams
+from stuntlib.quality.checks import CHECKS, Check
+from stuntlib.quality.report import (
+    WARNING_LIMITS,
+    WHO_EXPECTED_RANGES,
+    QualityReport,
+    check_quality,
+)
+from stuntlib.quality.smart import SMART_CATEGORIES, SMART_CRITERIA, SMART_TOTAL, smart_score
+from stuntlib.quality.stats import (
+    digit_preference_score,
+    index_of_dispersion,
+    kurtosis,
+    ratio_test,
+    skewness,
+    whipple_index,
+)
+
+__all__ = [
+    "CHECKS",
+    "SMART_CATEGORIES",
+    "SMART_CRITERIA",
+    "SMART_TOTAL",
+    "WARNING_LIMITS",
+    "WHO_EXPECTED_RANGES",
+    "Check",
+    "QualityParams",
+    "QualityReport",
+    "check_quality",
+    "digit_preference_score",
+    "index_of_dispersion",
+    "kurtosis",
+    "ratio_test",
+    "skewness",
+    "smart_score",
+    "whipple_index",
+]
