@@ -23,6 +23,13 @@ from stuntlib.intervals import (
     logit_interval,
     wilson_interval,
 )
+from stuntlib.io import (
+    MissingColumnsError,
+    ReadError,
+    parse_measurements,
+    read_measurements,
+    write_table,
+)
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
 from stuntlib.prevalence import (
     PartialSums,
@@ -34,8 +41,10 @@ from stuntlib.prevalence import (
     rollup,
     who_groupings,
 )
+from stuntlib.publication import aksi7_table, write_aksi7_workbook
 from stuntlib.quality import CHECKS, Check, QualityReport, check_quality
 from stuntlib.reference import LMSTable, load_table
+from stuntlib.report import render_report, write_report
 from stuntlib.scoring import age_group, score
 from stuntlib.zscores import (
     INDICATORS,
@@ -55,6 +64,15 @@ from stuntlib.zscores import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "write_report",
+    "render_report",
+    "write_aksi7_workbook",
+    "aksi7_table",
+    "write_table",
+    "read_measurements",
+    "parse_measurements",
+    "ReadError",
+    "MissingColumnsError",
     "check_quality",
     "QualityReport",
     "Check",

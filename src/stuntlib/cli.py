@@ -1,0 +1,506 @@
+"""The ``stuntlib`` command: score, tabulate, check and report from the shell.
+
+The only module of stuntlib that prints or sets an exit code. Every subcommand takes a
+file and writes files:
+
+* ``stuntlib score export.xlsx -o scored.parquet``
+* ``stuntlib prevalence export.xlsx -o prevalensi.csv --aksi7 tabel_aksi7.xlsx``
+* ``stuntlib quality export.xlsx -o kualitas.csv``
+* ``stuntlib report export.xlsx -o laporan.html``
+* ``stuntlib demo`` (the report of the bundled Kota Pekalongan sample)
+
+Exit codes: 0 success; 2 bad arguments or bad input (a :class:`~stuntlib.errors.
+StuntlibError`, a missing or unreadable file); 1 an unexpected error, i.e. a bug (a short
+message; ``--debug`` shows the traceback). Progress goes to standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_BUG", "EXIT_OK", "Progress", "find_sample", "main", "run"]
+
+#: Exit code of a successful run.
+EXIT_OK = 0
+#: Exit code of an unexpected error (a bug in stuntlib): please report it.
+EXIT_BUG = 1
+#: Exit code of bad arguments or bad input (as argparse uses for usage errors).
+EXIT_BAD_INPUT = 2
+
+_SAMPLE = Path("data") / "samples" / "pekalongan_eppgbm.xlsx"
+
+
+class _BadInput(Exception):
+    """A user-facing error raised by the CLI itself (exit code 2)."""
+
+
+class Progress:
+    r"""A plain-text progress bar on standard error (no dependency).
+
+    On a terminal the bar is redrawn in place (``\\r``); otherwise (logs, CI) one line
+    is written per step.
+    """
+
+    def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True):
+        self.total = max(total, 1)
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.enabled = enabled
+        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        self.start = time.perf_counter()
+
+    def _draw(self, label: str, fraction: float) -> None:
+        if not self.enabled:
+            return
+        width = 28
+        filled = int(round(width * min(max(fraction, 0.0), 1.0)))
+        bar = "#" * filled + "-" * (width - filled)
+        elapsed = time.perf_counter() - self.start
+        line = f"[{bar}] {fraction * 100:5.1f}%  {label}  ({elapsed:.1f} s)"
+        if self.tty:
+            self.stream.write("\r\033[K" + line)
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def step(self, label: str) -> None:
+        """Announce the next step and draw the bar at the steps finished so far."""
+        self._draw(label, self.done / self.total)
+        self.done += 1
+
+    def rows(self, label: str, done: int, total: int | None) -> None:
+        """Draw progress inside a step, counted in rows."""
+        inner = done / total if total else 0.0
+        fraction = (self.done - 1 + min(inner, 1.0)) / self.total
+        suffix = f"{done:,}" + (f"/{total:,}" if total else "") + " rows"
+        self._draw(f"{label} {suffix}", fraction)
+
+    def finish(self, label: str = "done") -> None:
+        """Draw the full bar and end the line."""
+        self.done = self.total
+        self._draw(label, 1.0)
+        if self.enabled and self.tty:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _say(message: str) -> None:
+    print(message)
+
+
+def _is_parquet_folder(path: Path) -> bool:
+    return path.is_dir() and any(path.rglob("*.parquet"))
+
+
+def _check_input(path: Path, *, folder_ok: bool = False) -> None:
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if path.is_dir() and not (folder_ok and _is_parquet_folder(path)):
+        hint = "a folder of .parquet files, or " if folder_ok else ""
+        raise _BadInput(f"{path}: is a folder; expected {hint}a .csv, .xlsx or .parquet file")
+
+
+def _read_and_score(args: argparse.Namespace, progress: Progress) -> Any:
+    from stuntlib.io import read_measurements
+    from stuntlib.scoring import score
+
+    progress.step(f"reading {args.input.name}")
+    frame = read_measurements(args.input, profile=args.profile, sheet=args.sheet)
+    progress.step(f"scoring {len(frame):,} rows")
+    return score(frame, language=args.labels)
+
+
+def _stream(args: argparse.Namespace, progress: Progress, **options: Any) -> Any:
+    """Delegate a folder of Parquet files to :func:`stuntlib.stream.score_dataset`."""
+    try:
+        from stuntlib.stream import score_dataset
+    except ImportError as exc:  # pragma: no cover - stream is part of the package
+        raise _BadInput(
+            f"{args.input}: reading a folder of Parquet files needs stuntlib.stream ({exc})"
+        ) from exc
+    import pyarrow.dataset as ds
+
+    total = ds.dataset(str(args.input), format="parquet").count_rows()
+    progress.step(f"scoring {total:,} rows from {args.input.name}/")
+
+    def report(done: int, rate: float) -> None:
+        progress.rows("scoring", done, total)
+
+    result = score_dataset(args.input, progress=report, language=args.labels, **options)
+    if result.errors:
+        lines = "; ".join(f"{e.path} ({e.stage}: {e.message})" for e in result.errors)
+        raise _BadInput(f"{len(result.errors)} file(s) failed: {lines}")
+    return result
+
+
+def _default_output(path: Path, suffix: str, tag: str) -> Path:
+    stem = path.name if path.is_dir() else path.stem
+    return path.parent / f"{stem}_{tag}{suffix}"
+
+
+def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
+    from stuntlib.io import write_table
+
+    _check_input(args.input, folder_ok=True)
+    if args.input.is_dir():
+        out = args.output or _default_output(args.input, "", "scored")
+        result = _stream(args, progress, destination=out)
+        progress.finish("done")
+        _say(f"scored {result.rows:,} rows ({result.rows_per_s:,.0f} rows/s) -> {out}/")
+        return EXIT_OK
+    out = args.output or _default_output(args.input, ".parquet", "scored")
+    scored = _read_and_score(args, progress)
+    progress.step(f"writing {out.name}")
+    if args.drop_identifiers:
+        scored = scored.drop(columns=[c for c in ("nik", "name", "parent_name") if c in scored])
+    write_table(scored, out)
+    progress.finish("done")
+    problems = int(scored["read_problems"].notna().sum()) if "read_problems" in scored else 0
+    scored_n = int(scored["zlen"].notna().sum())
+    _say(f"scored {scored_n:,} of {len(scored):,} rows -> {out}")
+    if problems:
+        _say(f"{problems:,} rows had reading problems: see the read_problems column")
+    return EXIT_OK
+
+
+def _groupings(by: list[str] | None) -> Any:
+    from stuntlib.prevalence import rollup
+
+    if not by:
+        return rollup(["kecamatan", "kelurahan"])
+    return [(), *[tuple(b.split("+")) for b in by]]
+
+
+def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
+    from stuntlib.io import write_table
+    from stuntlib.prevalence import prevalence, prevalence_table
+
+    _check_input(args.input, folder_ok=True)
+    out = args.output or _default_output(args.input, ".csv", "prevalence")
+    by = _groupings(args.by)
+    options = {"ci": args.ci, "min_n": args.min_n, "min_cases": args.min_cases}
+    if args.input.is_dir():
+        if args.aksi7:
+            raise _BadInput("--aksi7 needs a file, not a folder of Parquet files")
+        result = _stream(args, progress, by=by, **options).prevalence
+    else:
+        scored = _read_and_score(args, progress)
+        progress.step("tabulating")
+        result = prevalence(scored, by, **options)
+        if args.aksi7:
+            from stuntlib.publication import aksi7_table, write_aksi7_workbook
+
+            table = aksi7_table(
+                scored,
+                targets=_read_targets(args.targets),
+                language=args.language,
+                ci=args.ci,
+                min_n=args.min_n,
+                min_cases=args.min_cases,
+            )
+            write_aksi7_workbook(table, args.aksi7, source=args.input.name)
+    progress.step(f"writing {out.name}")
+    if args.wide:
+        result = prevalence_table(result, language=args.language).reset_index(names="group")
+    write_table(result, out)
+    progress.finish("done")
+    _say(f"prevalence table ({len(result):,} rows) -> {out}")
+    if args.aksi7:
+        _say(f"Aksi 7 workbook -> {args.aksi7}")
+    return EXIT_OK
+
+
+def _read_targets(path: Path | None) -> Any:
+    if path is None:
+        return None
+    import pandas as pd
+
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such file")
+    if path.suffix.lower() == ".xlsx":
+        return pd.read_excel(path, dtype=str)
+    return pd.read_csv(path, dtype=str, sep=None, engine="python")
+
+
+def _quality_frame(scored: Any, by: str | None) -> Any:
+    """The row-level checks table of :func:`stuntlib.quality.check_quality` and the report."""
+    from stuntlib.quality import check_quality
+
+    report = check_quality(scored, by=by)
+    return report.checks, report
+
+
+def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
+    from stuntlib.io import write_table
+
+    _check_input(args.input)
+    out = args.output or _default_output(args.input, ".csv", "quality")
+    scored = _read_and_score(args, progress)
+    progress.step("checking")
+    frame, report = _quality_frame(scored, args.by)
+    progress.step(f"writing {out.name}")
+    if out.suffix.lower() in (".html", ".htm"):
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(report.to_html(), encoding="utf-8")
+    elif args.failures:
+        write_table(report.failures, out)
+    else:
+        write_table(frame, out)
+    progress.finish("done")
+    failing = frame[frame["n_failed"] > 0] if "n_failed" in frame else frame
+    for row in failing.itertuples(index=False):
+        _say(f"  {row.check:<28} {int(row.n_failed):>7,} rows  ({row.severity})")
+    _say(f"data-quality checks -> {out}")
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
+    from stuntlib.report import write_report
+
+    _check_input(args.input)
+    out = args.output or _default_output(args.input, ".html", "laporan")
+    if args.geojson is not None and not args.geojson.exists():
+        raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
+    scored = _read_and_score(args, progress)
+    progress.step("drawing the report")
+    write_report(
+        scored,
+        out,
+        language=args.language,
+        title=args.title,
+        source=args.input.name,
+        geojson=args.geojson,
+        geojson_key=args.geojson_key,
+        targets=_read_targets(args.targets),
+        ci=args.ci,
+    )
+    if args.aksi7:
+        from stuntlib.publication import aksi7_table, write_aksi7_workbook
+
+        table = aksi7_table(scored, targets=_read_targets(args.targets), language=args.language)
+        write_aksi7_workbook(table, args.aksi7, source=args.input.name)
+    progress.finish("done")
+    _say(f"report -> {out.resolve()}")
+    if args.aksi7:
+        _say(f"Aksi 7 workbook -> {Path(args.aksi7).resolve()}")
+    return EXIT_OK
+
+
+def find_sample() -> Path | None:
+    """Locate the bundled Kota Pekalongan sample, or None.
+
+    Looked for, in order: ``$STUNTLIB_SAMPLE``; ``data/samples/`` of the source tree
+    this module runs from (an editable install or a checkout); ``data/samples/`` under
+    the current folder and its parents.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The ``pekalongan_eppgbm.xlsx`` found.
+
+    Examples
+    --------
+    >>> find_sample() is None or find_sample().name == "pekalongan_eppgbm.xlsx"
+    True
+    """
+    env = os.environ.get("STUNTLIB_SAMPLE")
+    candidates = [Path(env)] if env else []
+    here = Path(__file__).resolve()
+    candidates += [parent / _SAMPLE for parent in here.parents[:4]]
+    cwd = Path.cwd().resolve()
+    candidates += [parent / _SAMPLE for parent in (cwd, *cwd.parents)]
+    return next((c for c in candidates if c.is_file()), None)
+
+
+def _cmd_demo(args: argparse.Namespace, progress: Progress) -> int:
+    sample = args.sample or find_sample()
+    if sample is None:
+        raise _BadInput(
+            "the bundled sample data/samples/pekalongan_eppgbm.xlsx was not found (stuntlib "
+            "installed without its source tree?). Run the demo from a clone of the "
+            "repository, set STUNTLIB_SAMPLE, or pass: stuntlib demo --sample <export.xlsx>"
+        )
+    _check_input(sample)
+    folder = args.output or Path.cwd() / "stuntlib-demo"
+    args.input = sample
+    args.output = folder / "laporan_stunting_pekalongan.html"
+    args.aksi7 = folder / "tabel_aksi7_pekalongan.xlsx"
+    args.profile, args.sheet, args.targets, args.labels = "eppgbm", None, None, "en"
+    args.title, args.geojson, args.geojson_key, args.ci = None, None, None, "wilson"
+    _say(f"demo: stuntlib report {sample}")
+    return _cmd_report(args, progress)
+
+
+_EXAMPLES = {
+    "score": "example:\n  stuntlib score export_eppgbm.xlsx -o scored.parquet\n"
+    "  stuntlib score parquet_folder/ -o scored_folder/   (streamed, any size)",
+    "prevalence": "example:\n  stuntlib prevalence export_eppgbm.xlsx -o prevalensi.csv "
+    "--aksi7 tabel_aksi7.xlsx\n  stuntlib prevalence survey.csv --profile who --by age_group "
+    "--by sex --by age_group+sex -o table.xlsx",
+    "quality": "example:\n  stuntlib quality export_eppgbm.xlsx -o kualitas.csv",
+    "report": "example:\n  stuntlib report export_eppgbm.xlsx -o laporan.html\n"
+    "  stuntlib report export_eppgbm.xlsx -o report.html --language en "
+    "--geojson kelurahan.geojson",
+    "demo": "example:\n  stuntlib demo            (writes ./stuntlib-demo/laporan_stunting_"
+    "pekalongan.html)\n  stuntlib demo --sample my_export.xlsx -o out/",
+}
+
+
+def _parser() -> argparse.ArgumentParser:
+    from stuntlib import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="stuntlib",
+        description="WHO z-scores, stunting prevalence, data quality and reports from an "
+        "e-PPGBM export or a survey file.",
+        epilog="example:\n  stuntlib report export_eppgbm.xlsx -o laporan.html\n\n"
+        "exit codes: 0 ok, 2 bad arguments or input, 1 unexpected error (a bug)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"stuntlib {__version__}")
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    common.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    reader = argparse.ArgumentParser(add_help=False)
+    reader.add_argument("input", type=Path, help="input file (.csv, .xlsx, .parquet)")
+    reader.add_argument(
+        "--profile",
+        choices=["auto", "eppgbm", "who", "generic"],
+        default="auto",
+        help="column profile of the input (default: auto-detect)",
+    )
+    reader.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
+    sub = parser.add_subparsers(dest="command", metavar="command", required=True)
+
+    def add(name: str, help_text: str) -> argparse.ArgumentParser:
+        parents = [common] if name == "demo" else [common, reader]
+        return sub.add_parser(
+            name,
+            parents=parents,
+            help=help_text,
+            description=help_text,
+            epilog=_EXAMPLES[name],
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+
+    p = add("score", "score every row: WHO z-scores, flags, reasons and classes")
+    p.add_argument("-o", "--output", type=Path, help="output .parquet, .csv or .xlsx")
+    p.add_argument("--labels", choices=["en", "id"], default="en", help="class label language")
+    p.add_argument(
+        "--drop-identifiers", action="store_true", help="leave NIK and names out of the output"
+    )
+    p = add("prevalence", "prevalence table with confidence intervals (and the Aksi 7 workbook)")
+    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet")
+    p.add_argument(
+        "--by",
+        action="append",
+        help="grouping column; repeat for several, join with + to cross "
+        "(default: kota, kecamatan, kelurahan)",
+    )
+    p.add_argument(
+        "--ci",
+        default="wilson",
+        choices=["wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"],
+    )
+    p.add_argument("--min-n", type=int, default=25, help="cells below are marked small_n")
+    p.add_argument("--min-cases", type=int, default=3, help="small-cell threshold")
+    p.add_argument("--wide", action="store_true", help="one labelled row per group")
+    p.add_argument("--language", choices=["id", "en"], default="id")
+    p.add_argument("--aksi7", type=Path, help="also write the Aksi 7 workbook (.xlsx)")
+    p.add_argument("--targets", type=Path, help="CSV/XLSX of target children per kelurahan")
+    p.set_defaults(labels="en")
+    p = add("quality", "data-quality profile of a file")
+    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx, .parquet or .html")
+    p.add_argument("--by", help="group column for the HTML summary (e.g. kelurahan)")
+    p.add_argument(
+        "--failures", action="store_true", help="write one row per failing check and row"
+    )
+    p.set_defaults(labels="en")
+    p = add("report", "self-contained HTML report (Indonesian by default)")
+    p.add_argument("-o", "--output", type=Path, help="output .html")
+    p.add_argument("--language", choices=["id", "en"], default="id")
+    p.add_argument("--title", help="report title")
+    p.add_argument("--geojson", type=Path, help="GeoJSON of kelurahan boundaries (adds a map)")
+    p.add_argument("--geojson-key", help="GeoJSON property naming the kelurahan or its code")
+    p.add_argument("--targets", type=Path, help="CSV/XLSX of target children per kelurahan")
+    p.add_argument("--aksi7", type=Path, help="also write the Aksi 7 workbook (.xlsx)")
+    p.add_argument("--ci", default="wilson", help="interval method (default wilson)")
+    p.set_defaults(labels="en")
+    p = add("demo", "report on the bundled Kota Pekalongan sample")
+    p.add_argument("--sample", type=Path, help="e-PPGBM export to use instead of the sample")
+    p.add_argument("-o", "--output", type=Path, help="output folder (default ./stuntlib-demo)")
+    p.add_argument("--language", choices=["id", "en"], default="id")
+    return parser
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
+    "score": _cmd_score,
+    "prevalence": _cmd_prevalence,
+    "quality": _cmd_quality,
+    "report": _cmd_report,
+    "demo": _cmd_demo,
+}
+
+_STEPS = {"score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``stuntlib`` command line and return its exit code.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        Arguments without the program name; default ``sys.argv[1:]``.
+
+    Returns
+    -------
+    int
+        0 on success, 2 for bad arguments or bad input, 1 for an unexpected error.
+
+    Examples
+    --------
+    >>> main(["score", "no_such_file.csv", "--quiet"])
+    2
+    """
+    from stuntlib.errors import StuntlibError
+
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
+    progress = Progress(_STEPS[args.command], enabled=not args.quiet)
+    try:
+        return _COMMANDS[args.command](args, progress)
+    except (StuntlibError, _BadInput, FileNotFoundError, IsADirectoryError, PermissionError,
+            UnicodeDecodeError) as exc:  # fmt: skip
+        if progress.tty and progress.enabled:
+            sys.stderr.write("\n")
+        if args.debug:
+            traceback.print_exc()
+        print(f"stuntlib {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("stuntlib: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"stuntlib {args.command}: unexpected error ({type(exc).__name__}: {exc}). "
+            "This is a bug in stuntlib; please report it with the output of --debug.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+
+
+def run() -> None:
+    """Run :func:`main` on ``sys.argv`` and exit with its code (``python -m stuntlib``)."""
+    sys.exit(main())

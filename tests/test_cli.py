@@ -1,0 +1,207 @@
+"""The command line through its real entry point: ``python -m stuntlib ...`` in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+QUIRKS = DATA / "eppgbm_quirks.csv"
+SAMPLE = ROOT / "data" / "samples" / "pekalongan_eppgbm.xlsx"
+
+
+def run(
+    *args: str | Path, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environ = {**os.environ, **(env or {})}
+    environ["PYTHONPATH"] = os.pathsep.join(
+        [*(env or {}).get("PYTHONPATH", "").split(os.pathsep), str(ROOT / "src")]
+    ).strip(os.pathsep)
+    return subprocess.run(
+        [sys.executable, "-m", "stuntlib", *map(str, args)],
+        cwd=cwd,
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("command", ["score", "prevalence", "quality", "report", "demo"])
+def test_help_shows_an_example(command: str, tmp_path: Path) -> None:
+    result = run(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "example:" in result.stdout
+    assert f"stuntlib {command}" in result.stdout
+
+
+def test_top_level_help_and_version(tmp_path: Path) -> None:
+    result = run("--help", cwd=tmp_path)
+    assert result.returncode == 0 and "exit codes" in result.stdout
+    assert run("--version", cwd=tmp_path).stdout.startswith("stuntlib ")
+
+
+def test_score_writes_every_row(tmp_path: Path) -> None:
+    result = run("score", QUIRKS, "-o", tmp_path / "scored.parquet", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    scored = pd.read_parquet(tmp_path / "scored.parquet")
+    assert len(scored) == 7
+    assert "zlen" in scored.columns and "read_problems" in scored.columns
+    assert "scored 4 of 7 rows" in result.stdout
+    assert "100.0%" in result.stderr  # the progress bar goes to stderr
+
+
+def test_score_drop_identifiers_and_quiet(tmp_path: Path) -> None:
+    result = run(
+        "score", QUIRKS, "-o", tmp_path / "s.csv", "--drop-identifiers", "-q", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    columns = pd.read_csv(tmp_path / "s.csv", nrows=0).columns
+    assert "nik" not in columns and "name" not in columns
+
+
+def test_prevalence_and_aksi7_workbook(tmp_path: Path) -> None:
+    result = run(
+        "prevalence",
+        QUIRKS,
+        "-o",
+        tmp_path / "p.csv",
+        "--aksi7",
+        tmp_path / "a7.xlsx",
+        "--min-n",
+        "1",
+        "--min-cases",
+        "0",
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    table = pd.read_csv(tmp_path / "p.csv")
+    assert {"grouping", "indicator", "estimate", "ci_low", "ci_high"} <= set(table.columns)
+    book = pd.read_excel(tmp_path / "a7.xlsx", dtype={"Kode wilayah (Kemendagri)": str})
+    assert book["Kode wilayah (Kemendagri)"].iloc[0] == "33.75"
+
+
+def test_prevalence_wide_by(tmp_path: Path) -> None:
+    out = tmp_path / "w.xlsx"
+    result = run(
+        "prevalence", QUIRKS, "-o", out, "--by", "sex", "--wide", "--language", "en", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert pd.read_excel(out)["group"].iloc[0] == "All"
+
+
+def test_quality(tmp_path: Path) -> None:
+    result = run("quality", QUIRKS, "-o", tmp_path / "q.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    checks = pd.read_csv(tmp_path / "q.csv")
+    assert {"check", "n_failed"} <= set(checks.columns)
+    result = run("quality", QUIRKS, "-o", tmp_path / "q.html", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "<table" in (tmp_path / "q.html").read_text(encoding="utf-8")
+
+
+def test_report(tmp_path: Path) -> None:
+    out = tmp_path / "laporan.html"
+    result = run(
+        "report", QUIRKS, "-o", out, "--geojson", DATA / "kelurahan_synthetic.geojson", cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert str(out.resolve()) in result.stdout
+    assert out.read_text(encoding="utf-8").count("data:image/png;base64,") == 4
+
+
+def test_score_a_folder_of_parquet_delegates_to_stream(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = np.random.default_rng(3)
+    for i in range(2):
+        pd.DataFrame(
+            {
+                "sex": rng.integers(1, 3, 50),
+                "age_days": rng.integers(0, 1800, 50),
+                "lenhei": rng.uniform(50, 110, 50),
+                "kecamatan": "PEKALONGAN BARAT",
+                "kelurahan": "TIRTO",
+            }
+        ).to_parquet(folder / f"part{i}.parquet")
+    result = run("score", folder, "-o", tmp_path / "out", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_parquet(tmp_path / "out")) == 100
+    result = run("prevalence", folder, "-o", tmp_path / "p.csv", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert pd.read_csv(tmp_path / "p.csv")["n"].iloc[0] > 0
+
+
+def test_missing_file_is_bad_input(tmp_path: Path) -> None:
+    result = run("report", tmp_path / "nope.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_columns_is_bad_input(tmp_path: Path) -> None:
+    result = run("score", DATA / "eppgbm_missing_columns.csv", "--profile", "eppgbm", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "'Tinggi' (lenhei)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_unreadable_file_is_bad_input(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 not really a workbook")
+    result = run("quality", bad, cwd=tmp_path)
+    assert result.returncode == 2
+    assert "cannot open the workbook" in result.stderr
+
+
+def test_folder_of_non_parquet_is_bad_input(tmp_path: Path) -> None:
+    assert run("report", tmp_path, cwd=tmp_path).returncode == 2
+
+
+def test_bad_arguments(tmp_path: Path) -> None:
+    assert run("score", cwd=tmp_path).returncode == 2
+    assert run("report", QUIRKS, "--language", "fr", cwd=tmp_path).returncode == 2
+    assert run("frobnicate", cwd=tmp_path).returncode == 2
+
+
+def test_unexpected_error_is_a_bug_with_a_short_message(tmp_path: Path) -> None:
+    hook = tmp_path / "hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(
+        "import stuntlib.report\n"
+        "def boom(*a, **k):\n"
+        "    raise RuntimeError('planted bug')\n"
+        "stuntlib.report.write_report = boom\n"
+    )
+    env = {"PYTHONPATH": str(hook)}
+    result = run("report", QUIRKS, "-o", tmp_path / "r.html", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "unexpected error (RuntimeError: planted bug)" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run("report", QUIRKS, "-o", tmp_path / "r.html", "--debug", cwd=tmp_path, env=env)
+    assert result.returncode == 1
+    assert "Traceback" in result.stderr
+
+
+def test_demo_with_a_missing_sample_path(tmp_path: Path) -> None:
+    result = run("demo", "--sample", tmp_path / "none.xlsx", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "no such file" in result.stderr
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not present")
+def test_demo_on_the_bundled_sample(tmp_path: Path) -> None:
+    result = run("demo", "-o", tmp_path / "demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = tmp_path / "demo" / "laporan_stunting_pekalongan.html"
+    assert f"report -> {report.resolve()}" in result.stdout
+    assert report.stat().st_size > 50_000
+    assert (tmp_path / "demo" / "tabel_aksi7_pekalongan.xlsx").exists()

@@ -1,0 +1,195 @@
+"""The Aksi 7 table: codes, counts, rollups, targets, small cells, the workbook."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.prevalence import prevalence
+from stuntlib.publication import (
+    AKSI7_COLUMNS,
+    PEKALONGAN_AREAS,
+    aksi7_table,
+    area_codes,
+    write_aksi7_workbook,
+)
+
+REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
+REFERENCE_CSV = REFERENCE / "kode_wilayah_kemendagri_2025.csv"
+EN = {k: v[1] for k, v in AKSI7_COLUMNS.items()}
+
+
+def _frame() -> pd.DataFrame:
+    """Three kelurahan with known z-scores (names as the export writes them)."""
+    kel = np.repeat(["TIRTO", "MEDONO", "KAUMAN", "DESA ANTAH"], [60, 40, 30, 5])
+    kec = np.where(np.isin(kel, ["KAUMAN"]), "PEKALONGAN TIMUR", "PEKALONGAN BARAT")
+    z = np.concatenate(
+        [
+            np.linspace(-4, 1, 60),
+            np.linspace(-2.5, 1, 40),
+            np.r_[-2.5, -2.5, np.zeros(28)],
+            np.zeros(5),
+        ]
+    )
+    return pd.DataFrame(
+        {
+            "nik": "3375014901234759",
+            "name": "X",
+            "kecamatan": kec,
+            "kelurahan": kel,
+            "zlen": z,
+            "flen": 0,
+            "age_days": 700,
+        }
+    )
+
+
+def _row(table: pd.DataFrame, code: str) -> pd.Series:
+    return table.set_index(EN["code"]).loc[code]
+
+
+@pytest.mark.skipif(not REFERENCE_CSV.exists(), reason="shared/reference not laid beside the repo")
+def test_built_in_codes_match_the_kemendagri_list() -> None:
+    ref = pd.read_csv(REFERENCE_CSV, dtype=str)
+    ref = ref[ref["kode"].str.startswith("33.75")]
+    assert sorted(PEKALONGAN_AREAS) == sorted(zip(ref["kode"], ref["nama"], strict=True))
+
+
+def test_area_codes_levels_and_any_mapping() -> None:
+    a = area_codes()
+    assert a["level"].value_counts().to_dict() == {"kelurahan": 27, "kecamatan": 4, "kota": 1}
+    other = area_codes(
+        pd.DataFrame(
+            {
+                "kode": ["33", "33.01", "33.01.01", "33.01.01.2001"],
+                "nama": ["Jawa Tengah", "Kab. X", "Kec Y", "Desa Z"],
+            }
+        )
+    )
+    assert other["level"].tolist() == ["kota", "kecamatan", "kelurahan"]  # provinsi ignored
+    with pytest.raises(StuntlibError, match="not Kemendagri codes"):
+        area_codes({"33-75": "x"})
+
+
+def test_counts_rollup_and_codes() -> None:
+    t = aksi7_table(_frame(), language="en", protect=False)
+    assert list(t.columns) == [EN[k] for k in AKSI7_COLUMNS if k not in ("target", "coverage")]
+    assert len(t) == 33  # 1 kota + 4 kecamatan + 27 kelurahan + 1 kelurahan not in the list
+    tirto = _row(t, "33.75.01.1009")
+    assert tirto[EN["kelurahan"]] == "Tirto"
+    assert tirto[EN["measured"]] == 60
+    assert (tirto[EN["severe"]], tirto[EN["moderate"]], tirto[EN["stunted"]]) == (12, 12, 24)
+    assert tirto[EN["prevalence"]] == 40.0
+    kec = _row(t, "33.75.01")
+    assert kec[EN["measured"]] == 60 + 40 + 5  # the unknown desa belongs to its kecamatan
+    assert kec[EN["stunted"]] == 24 + 6
+    kota = _row(t, "33.75")
+    assert kota[EN["measured"]] == 135
+    assert kota[EN["stunted"]] == 32
+    empty = _row(t, "33.75.04.1010")
+    assert empty[EN["measured"]] == 0 and "no data" in empty[EN["note"]]
+    unknown = t[t[EN["code"]].isna()]
+    assert unknown[EN["kelurahan"]].tolist() == ["Desa Antah"]
+    assert "not found" in unknown[EN["note"]].iloc[0]
+    # the table lists kecamatan before their kelurahan, sorted by code
+    codes = t[EN["code"]].dropna().tolist()
+    assert codes == sorted(codes)
+
+
+def test_interval_is_that_of_prevalence() -> None:
+    df = _frame()
+    t = aksi7_table(df, language="en", protect=False, decimals=None)
+    res = prevalence(df[df["kelurahan"] == "TIRTO"], indicators="stunting")
+    tirto = _row(t, "33.75.01.1009")
+    assert tirto[EN["ci_low"]] == pytest.approx(res["ci_low"].iloc[0] * 100)
+    assert tirto[EN["ci_high"]] == pytest.approx(res["ci_high"].iloc[0] * 100)
+
+
+def test_no_names_or_niks_in_the_table() -> None:
+    t = aksi7_table(_frame())
+    text = [str(x) for x in t.to_numpy().ravel()]
+    assert not any("3375014901234759" in x for x in text)
+    assert not {"nik", "name", "Nama", "NIK"} & set(t.columns)
+
+
+def test_small_cells_are_masked_with_their_complements() -> None:
+    t = aksi7_table(_frame(), language="en")
+    kauman = _row(t, "33.75.02.1004")  # 2 stunted of 30: disclosive
+    assert pd.isna(kauman[EN["stunted"]]) and pd.isna(kauman[EN["prevalence"]])
+    assert pd.isna(kauman[EN["severe"]]) and pd.isna(kauman[EN["moderate"]])
+    assert kauman[EN["measured"]] == 30
+    assert "masked" in kauman[EN["note"]]
+    # Kauman is the only masked kelurahan of Pekalongan Timur with data: its total could be
+    # recomputed from the kecamatan row unless a sibling is masked, but no sibling has data,
+    # so nothing else can be masked there; in Pekalongan Barat 0 severe in Medono is fine.
+    medono = _row(t, "33.75.01.1002")
+    assert medono[EN["severe"]] == 0 and medono[EN["moderate"]] == 6
+    # split masking: severe count of 1 masks severe and moderate, not the total
+    df = _frame()
+    df.loc[df["kelurahan"] == "MEDONO", "zlen"] = np.r_[-3.5, np.full(9, -2.5), np.zeros(30)]
+    t = aksi7_table(df, language="en")
+    medono = _row(t, "33.75.01.1002")
+    assert pd.isna(medono[EN["severe"]]) and pd.isna(medono[EN["moderate"]])
+    assert medono[EN["stunted"]] == 10
+    # ... and a sibling is masked too, so Medono's split cannot be recomputed from the kecamatan
+    barat = t[(t[EN["kecamatan"]] == "Pekalongan Barat") & (t[EN["kelurahan"]] != "")]
+    assert barat[EN["severe"]].isna().sum() >= 2
+
+
+def test_targets_and_coverage() -> None:
+    targets = {"33.75.01.1009": 80, "MEDONO": 50}
+    t = aksi7_table(_frame(), language="en", targets=targets, protect=False)
+    tirto = _row(t, "33.75.01.1009")
+    assert tirto[EN["target"]] == 80 and tirto[EN["coverage"]] == 75.0
+    assert _row(t, "33.75.01.1002")[EN["coverage"]] == 80.0
+    assert pd.isna(_row(t, "33.75.01")[EN["target"]])  # other kelurahan have no target
+    with pytest.raises(StuntlibError, match="match no kelurahan"):
+        aksi7_table(_frame(), targets={"ATLANTIS": 3})
+
+
+def test_indonesian_headers_by_default() -> None:
+    t = aksi7_table(_frame())
+    assert t.columns[:4].tolist() == [
+        "Tingkat",
+        "Kode wilayah (Kemendagri)",
+        "Kecamatan",
+        "Desa/Kelurahan",
+    ]
+    assert "Prevalensi stunting (%)" in t.columns
+    assert t.iloc[0, 0] == "Kabupaten/Kota"
+
+
+def test_errors() -> None:
+    with pytest.raises(ColumnError, match="zlen"):
+        aksi7_table(pd.DataFrame({"kelurahan": ["TIRTO"]}))
+    with pytest.raises(ColumnError, match="kelurahan"):
+        aksi7_table(pd.DataFrame({"zlen": [0.0]}))
+    with pytest.raises(StuntlibError, match="language"):
+        aksi7_table(_frame(), language="fr")  # type: ignore[arg-type]
+
+
+def test_workbook(tmp_path: Path) -> None:
+    table = aksi7_table(_frame())
+    path = write_aksi7_workbook(table, tmp_path / "out" / "aksi7.xlsx", period="Agustus 2025")
+    book = load_workbook(path)
+    assert book.sheetnames == ["Aksi 7", "Keterangan"]
+    sheet = book["Aksi 7"]
+    assert sheet["A1"].value == "Tingkat" and sheet["A1"].font.bold
+    assert sheet["B2"].value == "33.75" and sheet["B2"].number_format == "@"
+    assert sheet["A2"].font.bold  # kota row
+    assert sheet.max_row == len(table) + 1
+    notes = {row[0].value: row[1].value for row in book["Keterangan"].iter_rows()}
+    assert notes["Periode pengukuran"] == "Agustus 2025"
+    back = pd.read_excel(path, dtype={"Kode wilayah (Kemendagri)": str})
+    assert back["Kode wilayah (Kemendagri)"].iloc[2] == "33.75.01.1002"
+
+
+def test_workbook_refuses_identifying_columns(tmp_path: Path) -> None:
+    table = aksi7_table(_frame()).assign(NIK="x")
+    with pytest.raises(StuntlibError, match="identify"):
+        write_aksi7_workbook(table, tmp_path / "a.xlsx")
