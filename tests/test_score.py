@@ -113,3 +113,21 @@ def test_bmi_status_uses_the_reference_of_the_age() -> None:
     assert out["zbmi"].iloc[:2].abs().max() < 0.01
     assert out["bmi_status"].tolist() == ["gizi baik", "gizi baik", "obesitas"]
     assert out["reference"].astype(object).tolist() == ["WHO2006", "WHO2007", "WHO2007"]
+
+
+def test_indonesian_labels_raise_no_warning() -> None:
+    import warnings
+
+    df = pd.DataFrame(
+        {
+            "sex": [1, 2, 1],
+            "age_months": [30, 100, np.nan],
+            "lenhei": [90, 128, 80],
+            "weight": [13.0, 26.0, 10.0],
+        }
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = stuntlib.score(df, language="id")
+    assert out["bmi_status"].isna().tolist() == [False, False, True]
+    assert set(out["bmi_status"].dropna()) <= set(out["bmi_status"].cat.categories)

@@ -81,7 +81,7 @@ def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) ->
             spec = CLASSIFICATIONS[key]
             en_to_id.update(dict(zip(spec.labels_en, spec.labels_id, strict=True)))
         order = list(dict.fromkeys(en_to_id[label] for label in _BMI_ORDER))
-        labels = np.array([en_to_id.get(x, x) if isinstance(x, str) else x for x in labels])
+        labels = pd.Series(labels, dtype=object).map(en_to_id).to_numpy(dtype=object)
     return pd.Categorical(labels, categories=order, ordered=True)
 
 
