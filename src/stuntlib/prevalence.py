@@ -85,6 +85,8 @@ _FLAG_LIMITS = {
 }
 _OEDEMA_Z = frozenset({"zwei", "zwfl", "zbmi"})
 _STRATUM = "_stratum"
+#: Census means under ``rounding="who"`` are summed in hundredths of a z-score (exact).
+_HUNDREDTHS = 100.0
 #: Rows per block when making row statistics (2 MB per float column).
 _ROW_BLOCK = 1 << 18
 _PSU = "_psu"
@@ -759,6 +761,10 @@ def _row_statistics(
                     stats.append((f"wa:{ind.name}", wx * w))
         else:
             zv = np.where(d, zs[ind.z_columns[0]], 0.0)
+            if w is None and rounding == "who":
+                # 2-decimal z-scores summed as whole hundredths: exact, so the sums (and
+                # the means) are the same to the last bit however the rows are chunked.
+                zv = np.rint(zv * _HUNDREDTHS)
             wz = zv if w is None else w * zv
             stats.append((f"a:{ind.name}", wz))
             stats.append((f"s2:{ind.name}", wz * zv))
@@ -1081,6 +1087,7 @@ def _finalise_grouping(
             m_gh = cells[_STRATUM].map(m_h).to_numpy(dtype=np.float64)
 
     rows = G["rows"].to_numpy(dtype=np.float64)
+    mean_scale = _HUNDREDTHS if (not survey and sums.rounding == "who") else 1.0
     pop = _population_for(population, grouping, G.index) if population is not None else None
     out: dict[str, list[Any]] = {c: [] for c in _RESULT_COLUMNS}
     N = np.float64(sums.rows)
@@ -1093,7 +1100,7 @@ def _finalise_grouping(
             A = G[f"a:{ind.name}"].to_numpy(dtype=np.float64) if survey else cases
         else:
             cases = np.full(ng, np.nan)
-            A = G[f"a:{ind.name}"].to_numpy(dtype=np.float64)
+            A = G[f"a:{ind.name}"].to_numpy(dtype=np.float64) / mean_scale
         with np.errstate(invalid="ignore", divide="ignore"):
             r = np.where(W > 0, A / W, np.nan)
         # --- variance of r --------------------------------------------------------------
@@ -1125,7 +1132,7 @@ def _finalise_grouping(
                 var = _stratum_variance(s1, s2, m_gh, g_idx, ng)
             var = np.where(W > 0, var, np.nan)
         elif ind.kind == "mean":
-            S2 = G[f"s2:{ind.name}"].to_numpy(dtype=np.float64)
+            S2 = G[f"s2:{ind.name}"].to_numpy(dtype=np.float64) / mean_scale**2
             with np.errstate(invalid="ignore", divide="ignore"):
                 ss = np.maximum(S2 - A * A / n, 0.0)
                 var = N / (N - 1.0) * ss / (n * n)
@@ -1147,7 +1154,7 @@ def _finalise_grouping(
         sd = np.full(ng, np.nan)
         with np.errstate(invalid="ignore", divide="ignore"):
             if ind.kind == "mean":
-                S2 = G[f"s2:{ind.name}"].to_numpy(dtype=np.float64)
+                S2 = G[f"s2:{ind.name}"].to_numpy(dtype=np.float64) / mean_scale**2
                 wvar = np.maximum(S2 - A * A / W, 0.0) / W * n / (n - 1.0)
                 sd = np.where(n > 1, np.sqrt(wvar), np.nan)
                 low, high = iv.mean_interval(r, se, df, level)
