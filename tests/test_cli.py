@@ -140,6 +140,33 @@ def test_score_a_folder_of_parquet_delegates_to_stream(tmp_path: Path) -> None:
     assert pd.read_csv(tmp_path / "p.csv")["n"].iloc[0] > 0
 
 
+def test_workers_run_the_folder_on_dask_with_the_same_table(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    for i in range(3):
+        pd.DataFrame(
+            {
+                "sex": rng.integers(1, 3, 80),
+                "age_days": rng.integers(0, 1800, 80),
+                "lenhei": rng.uniform(50, 110, 80),
+                "kelurahan": rng.choice(["TIRTO", "MEDONO"], 80),
+            }
+        ).to_parquet(folder / f"part{i}.parquet")
+    streamed = run("prevalence", folder, "--by", "kelurahan", "-o", tmp_path / "s.csv", "-q",
+                   cwd=tmp_path)  # fmt: skip
+    assert streamed.returncode == 0, streamed.stderr
+    on_dask = run("prevalence", folder, "--by", "kelurahan", "-o", tmp_path / "d.csv",
+                  "--workers", "2", "-q", cwd=tmp_path)  # fmt: skip
+    assert on_dask.returncode == 0, on_dask.stderr
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "d.csv"), pd.read_csv(tmp_path / "s.csv"), rtol=1e-12
+    )
+    on_file = run("score", QUIRKS, "--workers", "2", cwd=tmp_path)
+    assert on_file.returncode == 2
+    assert "folder of Parquet" in on_file.stderr
+
+
 def test_missing_file_is_bad_input(tmp_path: Path) -> None:
     result = run("report", tmp_path / "nope.xlsx", cwd=tmp_path)
     assert result.returncode == 2

@@ -188,3 +188,13 @@ def test_import_stuntlib_does_not_import_dask():
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_stuntlib_dask_is_the_adapter_and_imports_no_dask_by_itself() -> None:
+    code = (
+        "import sys, stuntlib.dask as s, stuntlib.adapters.dask as a;"
+        "assert s.score is a.score and s.prevalence is a.prevalence;"
+        "assert 'dask' not in sys.modules, 'importing stuntlib.dask imported dask'"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr

@@ -123,3 +123,16 @@ def test_large_input_is_scored_in_blocks_identically() -> None:
     t = stuntlib.load_table("who2006_lhfa")
     expected = (height / t.m[sex - 1, age] - 1) / t.s[sex - 1, age]
     assert np.allclose(z, expected, rtol=0, atol=1e-12)
+
+
+def test_thread_count_setting_does_not_change_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    from stuntlib import _blocks
+
+    rng = np.random.default_rng(9)
+    n = 200_000
+    args = {"sex": rng.integers(1, 3, n), "age_days": rng.integers(0, 1827, n),
+            "lenhei": rng.normal(85, 10, n)}  # fmt: skip
+    default = stuntlib.zscores(**args)
+    monkeypatch.setenv(_blocks.THREADS_VARIABLE, "1")
+    assert _blocks._max_workers() == 1
+    pd.testing.assert_frame_equal(stuntlib.zscores(**args), default)

@@ -46,6 +46,7 @@ from stuntlib.quality import CHECKS, Check, QualityReport, check_quality
 from stuntlib.reference import LMSTable, load_table
 from stuntlib.report import render_report, write_report
 from stuntlib.scoring import age_group, score
+from stuntlib.stream import StreamResult, score_dataset
 from stuntlib.zscores import (
     INDICATORS,
     REASONS,
@@ -64,6 +65,8 @@ from stuntlib.zscores import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "score_dataset",
+    "StreamResult",
     "write_report",
     "render_report",
     "write_aksi7_workbook",

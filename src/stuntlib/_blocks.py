@@ -21,8 +21,15 @@ BLOCK_ROWS = 1 << 16
 BlockFunction = Callable[[Mapping[str, "np.ndarray | None"], int], dict[str, np.ndarray]]
 
 
+#: Environment variable that caps the threads of the block pool (e.g. 1 inside Dask
+#: workers that already use every core).
+THREADS_VARIABLE = "STUNTLIB_NUM_THREADS"
+
+
 def _max_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    cores = max(1, min(4, os.cpu_count() or 1))
+    setting = os.environ.get(THREADS_VARIABLE, "").strip()
+    return max(1, int(setting)) if setting.isdigit() else cores
 
 
 def run_in_blocks(

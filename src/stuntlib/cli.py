@@ -127,8 +127,12 @@ def _stream(args: argparse.Namespace, progress: Progress, **options: Any) -> Any
         ) from exc
     import pyarrow.dataset as ds
 
-    total = ds.dataset(str(args.input), format="parquet").count_rows()
-    progress.step(f"scoring {total:,} rows from {args.input.name}/")
+    total: int | None
+    try:  # a malformed file is reported by score_dataset, by name; the count is a courtesy
+        total = ds.dataset(str(args.input), format="parquet", partitioning="hive").count_rows()
+    except Exception:
+        total = None
+    progress.step(f"scoring {'' if total is None else f'{total:,} '}rows from {args.input.name}/")
 
     def report(done: int, rate: float) -> None:
         progress.rows("scoring", done, total)
@@ -138,6 +142,55 @@ def _stream(args: argparse.Namespace, progress: Progress, **options: Any) -> Any
         lines = "; ".join(f"{e.path} ({e.stage}: {e.message})" for e in result.errors)
         raise _BadInput(f"{len(result.errors)} file(s) failed: {lines}")
     return result
+
+
+def _uses_dask(args: argparse.Namespace) -> bool:
+    return bool(getattr(args, "workers", None) or getattr(args, "scheduler", None))
+
+
+def _dask_client(args: argparse.Namespace) -> Any:
+    """A Dask client for --workers (a local cluster) or --scheduler (an address or name)."""
+    from stuntlib.adapters.dask import _import_dask
+
+    _import_dask()  # clear ImportError naming stuntlib[dask] when dask is missing
+    if args.workers and args.workers < 1:
+        raise _BadInput(f"--workers: expected a positive number of workers; got {args.workers}")
+    if args.scheduler in ("threads", "processes", "synchronous", "sync"):
+        return None
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        return Client(args.scheduler)
+    cluster = LocalCluster(
+        n_workers=args.workers, threads_per_worker=1, dashboard_address=None, host="127.0.0.1"
+    )
+    return Client(cluster)
+
+
+def _dask_run(args: argparse.Namespace, progress: Progress, *, by: Any = None, **options: Any):
+    """Score (and tabulate) a folder of Parquet files on Dask; return the table or None."""
+    import dask.dataframe as dd
+
+    from stuntlib.adapters import dask as sdask
+
+    client = _dask_client(args)
+    scheduler = None if client is not None else args.scheduler
+    try:
+        progress.step(f"scoring {args.input.name}/ on Dask")
+        scored = sdask.score(dd.read_parquet(str(args.input)), language=args.labels)
+        if by is None:
+            out = options.pop("destination")
+            scored.to_parquet(
+                str(out), compute_kwargs={"scheduler": scheduler} if scheduler else {}
+            )
+            return None
+        return sdask.prevalence(scored, by, scheduler=scheduler, **options)
+    finally:
+        if client is not None:
+            cluster = client.cluster
+            client.close()
+            if cluster is not None:
+                cluster.close()
 
 
 def _default_output(path: Path, suffix: str, tag: str) -> Path:
@@ -151,10 +204,17 @@ def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
     _check_input(args.input, folder_ok=True)
     if args.input.is_dir():
         out = args.output or _default_output(args.input, "", "scored")
+        if _uses_dask(args):
+            _dask_run(args, progress, destination=out)
+            progress.finish("done")
+            _say(f"scored on Dask -> {out}/")
+            return EXIT_OK
         result = _stream(args, progress, destination=out)
         progress.finish("done")
         _say(f"scored {result.rows:,} rows ({result.rows_per_s:,.0f} rows/s) -> {out}/")
         return EXIT_OK
+    if _uses_dask(args):
+        raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
     out = args.output or _default_output(args.input, ".parquet", "scored")
     scored = _read_and_score(args, progress)
     progress.step(f"writing {out.name}")
@@ -189,8 +249,13 @@ def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
     if args.input.is_dir():
         if args.aksi7:
             raise _BadInput("--aksi7 needs a file, not a folder of Parquet files")
-        result = _stream(args, progress, by=by, **options).prevalence
+        if _uses_dask(args):
+            result = _dask_run(args, progress, by=by, **options)
+        else:
+            result = _stream(args, progress, by=by, **options).prevalence
     else:
+        if _uses_dask(args):
+            raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
         scored = _read_and_score(args, progress)
         progress.step("tabulating")
         result = prevalence(scored, by, **options)
@@ -396,7 +461,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--drop-identifiers", action="store_true", help="leave NIK and names out of the output"
     )
+    _add_dask_options(p)
     p = add("prevalence", "prevalence table with confidence intervals (and the Aksi 7 workbook)")
+    _add_dask_options(p)
     p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet")
     p.add_argument(
         "--by",
@@ -449,6 +516,16 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
 }
 
 _STEPS = {"score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3}
+
+
+def _add_dask_options(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("Dask (folders of Parquet files; needs stuntlib[dask])")
+    group.add_argument("--workers", type=int, help="run on a local Dask cluster of N workers")
+    group.add_argument(
+        "--scheduler",
+        help="Dask scheduler: threads, processes, or the address of a running cluster "
+        "(tcp://host:8786)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
