@@ -24,6 +24,7 @@ from numpy.typing import ArrayLike
 
 from stuntlib._arrays import as_column
 from stuntlib._blocks import run_in_blocks
+from stuntlib._validation import check_language
 from stuntlib.errors import StuntlibError
 from stuntlib.lms import r_round
 
@@ -172,8 +173,7 @@ def classify(
         spec = CLASSIFICATIONS[table]
     else:
         spec = table
-    if language not in ("en", "id"):
-        raise StuntlibError(f"language: expected 'en' or 'id'; got {language!r}")
+    check_language(language)
     if rounding not in ("who", "exact"):
         raise StuntlibError(f"rounding: expected 'who' or 'exact'; got {rounding!r}")
     values = np.asarray(as_column("z", z), dtype=np.float64)

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from stuntlib._validation import check_language
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.lms import r_round
 from stuntlib.scoring import age_group
@@ -1558,8 +1559,7 @@ def prevalence_table(
     Jenis kelamin: Perempuan    2                               0.0
     Jenis kelamin: Laki-laki    2                             100.0
     """
-    if language not in ("en", "id"):
-        raise StuntlibError(f"language: expected 'en' or 'id'; got {language!r}")
+    check_language(language)
     if not isinstance(result, pd.DataFrame) or "indicator" not in result.columns:
         raise StuntlibError("result: expected the DataFrame returned by stuntlib.prevalence")
     labels = _GROUP_LABELS[language]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import normalise_header, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
 
@@ -387,12 +388,8 @@ def aksi7_table(
     """
     from stuntlib.prevalence import prevalence
 
-    if language not in ("id", "en"):
-        raise StuntlibError(f"language: expected 'id' or 'en'; got {language!r}")
-    if not isinstance(scored, pd.DataFrame):
-        raise StuntlibError(f"scored: expected a DataFrame; got {type(scored).__name__}")
-    if "zlen" not in scored.columns:
-        raise ColumnError("scored: no 'zlen' column; score the rows first: stuntlib.score(frame)")
+    check_language(language)
+    check_scored_frame(scored)
     mapping = resolve_columns(scored.columns, columns)
     if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
         raise ColumnError(

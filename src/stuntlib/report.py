@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib._validation import check_language, check_scored_frame
+from stuntlib.errors import StuntlibError
 
 if TYPE_CHECKING:
     from stuntlib.prevalence import CIMethod
@@ -546,12 +547,8 @@ def render_report(
     from stuntlib.prevalence import add_group_columns, prevalence
     from stuntlib.publication import aksi7_table, area_codes
 
-    if language not in ("id", "en"):
-        raise StuntlibError(f"language: expected 'id' or 'en'; got {language!r}")
-    if not isinstance(scored, pd.DataFrame):
-        raise StuntlibError(f"scored: expected a DataFrame; got {type(scored).__name__}")
-    if "zlen" not in scored.columns:
-        raise ColumnError("scored: no 'zlen' column; score the rows first: stuntlib.score(frame)")
+    check_language(language)
+    check_scored_frame(scored)
     t = _TEXT[language]
     lookup = area_codes(areas)
     kota_rows = lookup[lookup["level"] == "kota"]
