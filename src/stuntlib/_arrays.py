@@ -38,8 +38,6 @@ def as_column(name: str, value: Any) -> np.ndarray:
         )
     else:
         arr = np.asarray(value)
-        if arr.dtype.kind in "US":
-            arr = arr.astype(object)
     if arr.ndim == 0:
         arr = arr.reshape(1)
     if arr.ndim != 1:

@@ -135,16 +135,20 @@ def restricted_zscore(y: ArrayLike, l: ArrayLike, m: ArrayLike, s: ArrayLike) ->
     """
     y, l, m, s = _f(y), _f(l), _f(m), _f(s)
     z = zscore_from_lms(y, l, m, s)
+    shape = z.shape
+    z = np.array(z, dtype=np.float64, ndmin=1)
     with np.errstate(invalid="ignore"):
-        above = z > 3.0
-        below = z < -3.0
-    if not (above.any() or below.any()):
-        return z
-    sd3p, sd2p = _sd_curve(3.0, l, m, s), _sd_curve(2.0, l, m, s)
-    sd3n, sd2n = _sd_curve(-3.0, l, m, s), _sd_curve(-2.0, l, m, s)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.where(above, 3.0 + (y - sd3p) / (sd3p - sd2p), z)
-        return np.where(below, -3.0 + (y - sd3n) / (sd2n - sd3n), z)
+        beyond = np.flatnonzero(np.abs(z) > 3.0)
+    if beyond.size:
+        # Only the few rows beyond ±3 SD need the 2 and 3 SD curves; SD(-k) is the curve
+        # with S negated, so one formula serves both sides.
+        y_b, l_b, m_b, s_b = (np.broadcast_to(p, z.shape)[beyond] for p in (y, l, m, s))
+        sign = np.sign(z[beyond])
+        sd3 = _sd_curve(3.0, l_b, m_b, s_b * sign)
+        sd2 = _sd_curve(2.0, l_b, m_b, s_b * sign)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z[beyond] = sign * 3.0 + (y_b - sd3) / np.abs(sd3 - sd2)
+    return z.reshape(shape)
 
 
 def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:

@@ -138,23 +138,47 @@ def _text_key(value: object) -> str:
     return re.sub(r"\s+", " ", str(value).strip().lower())
 
 
+def _factorize(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
+    """Codes and distinct values of a categorical column, by the cheapest route.
+
+    Short fixed-width strings (``<U1``, ``<U2``, ``S1``...) are factorized as the integers
+    they are in memory; pandas objects (Arrow or object strings, categoricals) natively;
+    anything else as an object array.
+    """
+    if isinstance(values, (pd.Series, pd.Index)):
+        codes, uniques = pd.factorize(values)
+        return np.asarray(codes), np.asarray(uniques, dtype=object)
+    arr = np.asarray(values)
+    if arr.dtype.kind in "US" and arr.dtype.itemsize in (1, 2, 4, 8):
+        as_int = np.ascontiguousarray(arr).view(f"u{arr.dtype.itemsize}")
+        codes, uniques = pd.factorize(as_int)
+        return np.asarray(codes), np.asarray(uniques).view(arr.dtype).astype(object)
+    codes, uniques = pd.factorize(arr.astype(object, copy=False))
+    return np.asarray(codes), np.asarray(uniques, dtype=object)
+
+
 def _codes_from_mapping(
     values: ArrayLike, mapping: Mapping[str, int], missing_code: int
 ) -> IntArray:
-    """Map categorical values to int8 codes through factorize (one hash pass)."""
-    arr = np.asarray(values) if not isinstance(values, (pd.Series, pd.Index)) else values
+    """Map categorical values to int8 codes through one factorize pass."""
+    if isinstance(values, (pd.Series, pd.Index)):
+        dtype = values.dtype
+        numeric = pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+        arr = values.to_numpy(dtype=np.float64, na_value=np.nan) if numeric else values
+    else:
+        arr = np.asarray(values)
     if isinstance(arr, np.ndarray) and arr.dtype.kind in "iufb":
-        numeric = np.asarray(arr, dtype=np.float64)
-        out = np.full(numeric.shape, -1, dtype=np.int8)
+        numeric_values = np.asarray(arr, dtype=np.float64)
+        out = np.full(numeric_values.shape, -1, dtype=np.int8)
         for key, code in mapping.items():
             try:
                 number = float(key)
             except ValueError:
                 continue
-            out[numeric == number] = code
-        out[np.isnan(numeric)] = missing_code
+            out[numeric_values == number] = code
+        out[np.isnan(numeric_values)] = missing_code
         return out
-    codes, uniques = pd.factorize(pd.Series(np.asarray(arr, dtype=object), copy=False))
+    codes, uniques = _factorize(arr)
     lookup = np.empty(len(uniques) + 1, dtype=np.int8)
     for i, value in enumerate(uniques):
         if _is_missing_scalar(value):

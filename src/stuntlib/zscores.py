@@ -71,6 +71,8 @@ REASON_DTYPE = pd.CategoricalDtype(list(REASONS))
 
 #: dtype of the ``reference`` column.
 REFERENCE_DTYPE = pd.CategoricalDtype(["WHO2006", "WHO2007"])
+_MEASURE_DTYPE = pd.CategoricalDtype(["l", "h"])
+_OEDEMA_DTYPE = pd.CategoricalDtype(["n", "y"])
 
 #: Upper age of the WHO 2006 standards [months, exclusive] and of the 2007 reference
 #: [months, inclusive], as ``anthro`` and ``anthroplus`` apply them.
@@ -241,7 +243,8 @@ def _age(block: Mapping[str, np.ndarray | None], n: int) -> tuple[np.ndarray, ..
 
 
 def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[str]) -> _Prepared:
-    sex = _std.standardize_sex(block["sex"])  # type: ignore[arg-type]
+    sex = block["sex"]  # int8 codes: standardised once per column in _collect
+    assert sex is not None
     days, months, age_reason = _age(block, n)
     with np.errstate(invalid="ignore"):
         who2006 = (months < WHO2006_BELOW_MONTHS) & (days >= 0)
@@ -251,14 +254,12 @@ def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[s
         measure = np.zeros(n, dtype=np.int8)
         c9mo = np.zeros(n, dtype=bool)
     else:
-        measure = _std.standardize_measure(measure_in)
+        measure = measure_in  # int8 codes from _collect
         with np.errstate(invalid="ignore"):
             c9mo = (measure == 2) & (months < _std.STANDING_MIN_MONTHS)
         measure = np.where(c9mo, np.int8(0), measure)
     oedema_in = block.get("oedema")
-    oedema = (
-        np.full(n, 2, dtype=np.int8) if oedema_in is None else _std.standardize_oedema(oedema_in)
-    )
+    oedema = np.full(n, 2, dtype=np.int8) if oedema_in is None else oedema_in
     lenhei, lenhei_reason = _measurement(block.get("lenhei"), n)
     if measure_in is None:
         clenhei = lenhei
@@ -454,7 +455,7 @@ def _block_outputs(
             z, reason = _age_based(spec, prep)
             low, high = spec.flag_low, spec.flag_high
         out[name] = z
-        out[name + "_reason"] = reason
+        out[name + "_reason"] = (reason - 1).astype(np.int8)  # category code, -1 = none
         if details:
             out[_FLAG_OF[name]] = _flag(z, low, high)
     if details:
@@ -462,9 +463,11 @@ def _block_outputs(
         out["age_months"] = prep.months
         out["csex"] = prep.sex
         out["clenhei"] = prep.clenhei
-        out["cmeasure"] = prep.measure
+        out["cmeasure"] = np.where(prep.measure > 0, prep.measure - 1, -1).astype(np.int8)
         out["c9mo_flag"] = prep.c9mo.astype(np.int8)
-        out["coedema"] = prep.oedema
+        out["coedema"] = np.where(prep.oedema == 1, 1, np.where(prep.oedema == 2, 0, -1)).astype(
+            np.int8
+        )
         out["cbmi"] = prep.measurements["cbmi"][0]  # details always prepare cbmi
         ref = np.where(prep.who2006, np.int8(0), np.int8(-1))
         out["reference"] = np.where(prep.who2007, np.int8(1), ref).astype(np.int8)
@@ -482,11 +485,27 @@ def _run_blocks(
     return run_in_blocks(block_outputs, columns, n)
 
 
+#: Categorical inputs standardised to int8 codes once per column, before the blocks.
+_CODED: dict[str, Callable[[Any], np.ndarray]] = {
+    "sex": _std.standardize_sex,
+    "measure": _std.standardize_measure,
+    "oedema": _std.standardize_oedema,
+}
+
+
 def _collect(values: Mapping[str, Any]) -> tuple[dict[str, np.ndarray | None], int]:
-    given = {k: as_column(k, v) for k, v in values.items() if v is not None}
+    given = {k: v for k, v in values.items() if v is not None}
     if "sex" not in given:
         raise StuntlibError("sex: required; got None")
-    arrays, n = broadcast_columns(given)
+    columns = {}
+    for name, value in given.items():
+        if name in _CODED:
+            # a Series goes in whole: pandas factorizes its (e.g. Arrow) strings natively
+            source = value if isinstance(value, pd.Series) else as_column(name, value)
+            columns[name] = _CODED[name](source)
+        else:
+            columns[name] = as_column(name, value)
+    arrays, n = broadcast_columns(columns)
     return {k: arrays.get(k) for k in ZSCORE_INPUTS}, n
 
 
@@ -618,17 +637,16 @@ def _frame(
         "age_days": raw["age_days"],
         "age_months": raw["age_months"],
         "csex": _int8_or_na(np.where(sex > 0, sex, 0), sex <= 0),
-        "coedema": pd.Categorical.from_codes(
-            np.where(raw["coedema"] == 1, 1, np.where(raw["coedema"] == 2, 0, -1)),
-            categories=["n", "y"],
-        ),
+        "coedema": pd.Categorical.from_codes(raw["coedema"], dtype=_OEDEMA_DTYPE, validate=False),
         "clenhei": raw["clenhei"],
         "cmeasure": pd.Categorical.from_codes(
-            np.where(raw["cmeasure"] > 0, raw["cmeasure"] - 1, -1), categories=["l", "h"]
+            raw["cmeasure"], dtype=_MEASURE_DTYPE, validate=False
         ),
         "c9mo_flag": raw["c9mo_flag"],
         "cbmi": raw["cbmi"],
-        "reference": pd.Categorical.from_codes(raw["reference"], dtype=REFERENCE_DTYPE),
+        "reference": pd.Categorical.from_codes(
+            raw["reference"], dtype=REFERENCE_DTYPE, validate=False
+        ),
     }
     for name in wanted:
         z = raw[name]
@@ -636,7 +654,7 @@ def _frame(
         data[name] = z
         data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
         data[name + "_reason"] = pd.Categorical.from_codes(
-            raw[name + "_reason"].astype(np.int16) - 1, dtype=REASON_DTYPE
+            raw[name + "_reason"], dtype=REASON_DTYPE, validate=False
         )
     frame = pd.DataFrame(data, index=index if index is not None else pd.RangeIndex(n), copy=False)
     return frame
