@@ -39,7 +39,11 @@ notebooks: install-dev
 test: lint typecheck pytest notebooks
 
 bench: install-dev
+	$(PIP) install -q -e ".[dev,bench]"
 	$(PY) benchmarks/bench_zscores.py
+	$(PY) benchmarks/bench_prevalence.py
+	$(PY) benchmarks/bench_quality.py
+	$(PY) benchmarks/bench_stream.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -70,19 +70,24 @@ def age_group(age_months: Any) -> pd.Categorical:
 
 
 def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) -> pd.Categorical:
-    under5 = classify(scored["zbmi"], "bmi_0_5", rounding=rounding)
-    older = classify(scored["zbmi"], "bmi_5_18", rounding=rounding)
+    """IMT/U class: the 0-5 table for WHO 2006 rows, the 5-18 table for WHO 2007 rows."""
+    tables = [CLASSIFICATIONS["bmi_0_5"], CLASSIFICATIONS["bmi_5_18"]]
+    en_to_lang = {
+        en: label
+        for spec in tables
+        for en, label in zip(spec.labels_en, spec.labels(language), strict=True)
+    }
+    order = list(dict.fromkeys(en_to_lang[label] for label in _BMI_ORDER))
+    position = {label: i for i, label in enumerate(order)}
+    codes = []
+    for spec, key in zip(tables, ("bmi_0_5", "bmi_5_18"), strict=True):
+        classes = pd.Categorical(classify(scored["zbmi"], key, rounding=rounding))
+        # map the table's class codes into the shared order; the extra slot keeps -1 (NA)
+        lookup = np.array([position[en_to_lang[x]] for x in spec.labels_en] + [-1])
+        codes.append(lookup[classes.codes])
     is_2007 = (scored["reference"] == "WHO2007").to_numpy()
-    labels = np.where(is_2007, np.asarray(older, dtype=object), np.asarray(under5, dtype=object))
-    order = list(_BMI_ORDER)
-    if language == "id":
-        en_to_id = {}
-        for key in ("bmi_0_5", "bmi_5_18"):
-            spec = CLASSIFICATIONS[key]
-            en_to_id.update(dict(zip(spec.labels_en, spec.labels_id, strict=True)))
-        order = list(dict.fromkeys(en_to_id[label] for label in _BMI_ORDER))
-        labels = pd.Series(labels, dtype=object).map(en_to_id).to_numpy(dtype=object)
-    return pd.Categorical(labels, categories=order, ordered=True)
+    dtype = pd.CategoricalDtype(order, ordered=True)
+    return pd.Categorical.from_codes(np.where(is_2007, codes[1], codes[0]), dtype=dtype)
 
 
 def score(
