@@ -18,7 +18,7 @@ install: venv
 	$(PIP) install -q -e ".[plot]"
 
 install-dev: venv
-	$(PIP) install -q -e ".[dev]"
+	$(PIP) install -q -e ".[dev,bench]"
 
 demo: install
 	$(VENV)/bin/stuntlib demo
@@ -39,7 +39,6 @@ notebooks: install-dev
 test: lint typecheck pytest notebooks
 
 bench: install-dev
-	$(PIP) install -q -e ".[dev,bench]"
 	$(PY) benchmarks/bench_zscores.py
 	$(PY) benchmarks/bench_prevalence.py
 	$(PY) benchmarks/bench_quality.py
