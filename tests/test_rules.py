@@ -96,6 +96,27 @@ class TestWorkedExamplesFromWho:
         assert row["zwfl"] == pytest.approx(expected, abs=1e-9)
         assert round(row["zwfl"], 2) == -1.01
 
+    def test_weight_for_length_switches_table_at_day_731(self) -> None:
+        # 80 cm, position not recorded (no adjustment), girls, 10 kg: at 730 days the
+        # length table's 80.0 cm row, at 731 days the height table's 80.0 cm row. (WHO's
+        # height table is the length table shifted by 0.7 cm, so a correctly adjusted
+        # lying child gets the same z on either side of the switch.)
+        wfl = stuntlib.load_table("who2006_wfl")
+        wfh = stuntlib.load_table("who2006_wfh")
+        i_len = round((80.0 - wfl.start) * 10)
+        i_hei = round((80.0 - wfh.start) * 10)
+        expected_len = ((10 / wfl.m[1, i_len]) ** wfl.l[1, i_len] - 1) / (
+            wfl.l[1, i_len] * wfl.s[1, i_len]
+        )
+        expected_hei = ((10 / wfh.m[1, i_hei]) ** wfh.l[1, i_hei] - 1) / (
+            wfh.l[1, i_hei] * wfh.s[1, i_hei]
+        )
+        r = zscores(sex=2, age_days=[730, 731], lenhei=80.0, weight=10)
+        assert r["zwfl"].tolist() == pytest.approx([expected_len, expected_hei], abs=1e-9)
+        assert expected_len != pytest.approx(expected_hei, abs=1e-3)
+        lying = zscores(sex=2, age_days=[730, 731], lenhei=80.0, weight=10, measure="l")
+        assert lying["zwfl"].iloc[1] == pytest.approx(lying["zwfl"].iloc[0], abs=1e-9)
+
     def test_weight_for_length_without_age_uses_the_87_cm_rule(self) -> None:
         r = zscores(sex=1, lenhei=[86.9, 87.0], weight=12)
         assert r["zwfl"].round(2).tolist() == [0.03, -0.17]
