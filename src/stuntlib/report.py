@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from stuntlib._validation import check_language, check_scored_frame
+from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 
 if TYPE_CHECKING:
@@ -419,7 +420,7 @@ def _quality_tables(
             from stuntlib.quality import check_quality
         except ImportError:  # pragma: no cover - quality is part of the package
             return []
-        by = "kelurahan" if "kelurahan" in scored.columns else None
+        by = resolve_columns(scored.columns).get("kelurahan")  # e.g. "Desa/Kel" unrenamed
         try:
             report = check_quality(scored, by=by)
         except StuntlibError:
