@@ -43,6 +43,7 @@ bench: install-dev
 	$(PY) benchmarks/bench_prevalence.py
 	$(PY) benchmarks/bench_quality.py
 	$(PY) benchmarks/bench_stream.py
+	$(PY) benchmarks/bench_reporting.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,69 @@
+"""From an e-PPGBM export to a report, at 1M rows: time and peak RSS of each stage.
+
+The bundled synthetic sample (20,040 rows) is repeated to the requested size and stored
+as Parquet with text columns (the worst case for reading), then read with the ``eppgbm``
+profile, scored, reported (HTML, with the quality profile) and tabulated for Aksi 7.
+
+Run: ``python benchmarks/bench_reporting.py [rows] [--workdir DIR]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+import stuntlib
+from stuntlib.publication import aksi7_table
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "data" / "samples" / "pekalongan_eppgbm.csv"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def make_export(rows: int, path: Path) -> None:
+    sample = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False)
+    copies = -(-rows // len(sample))
+    big = pd.concat([sample] * copies, ignore_index=True).iloc[:rows]
+    big["No"] = [str(i + 1) for i in range(len(big))]
+    big.to_parquet(path, index=False)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("rows", nargs="?", type=int, default=1_000_000)
+    parser.add_argument("--workdir", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
+        export = Path(tmp) / "eppgbm.parquet"
+        make_export(args.rows, export)
+        start_rss = peak_rss_mb()
+        timings: dict[str, float] = {}
+        t = time.perf_counter()
+        frame = stuntlib.read_measurements(export, profile="eppgbm")
+        timings["read_measurements"] = time.perf_counter() - t
+        t = time.perf_counter()
+        scored = stuntlib.score(frame)
+        timings["score"] = time.perf_counter() - t
+        t = time.perf_counter()
+        stuntlib.write_report(scored, Path(tmp) / "laporan.html")
+        timings["write_report (quality profile included)"] = time.perf_counter() - t
+        t = time.perf_counter()
+        aksi7_table(scored)
+        timings["aksi7_table"] = time.perf_counter() - t
+    print(f"rows: {len(frame):,} (the sample repeated, Parquet with text columns)")
+    for stage, seconds in timings.items():
+        print(f"  {stage:<42} {seconds:6.1f} s")
+    print(f"  {'total':<42} {sum(timings.values()):6.1f} s")
+    print(f"peak RSS {peak_rss_mb():,.0f} MB (before reading: {start_rss:,.0f} MB)")
+
+
+if __name__ == "__main__":
+    main()
