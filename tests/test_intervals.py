@@ -143,3 +143,10 @@ def test_empty_denominator_gives_nan():
 def test_bad_level_names_the_argument(level):
     with pytest.raises(StuntlibError, match="level"):
         wilson_interval(3, 12, level=level)
+
+
+def test_korn_graubard_one_child_is_clopper_pearson() -> None:
+    # one child, stunted: Clopper-Pearson 1 of 1 is [0.025^(1/1), 1] = [0.025, 1]
+    low, high = korn_graubard_interval(1.0, 0.0, 1, df=0)
+    assert float(low) == pytest.approx(0.025, abs=1e-12)
+    assert float(high) == 1.0

@@ -544,3 +544,16 @@ def test_end_to_end_from_raw_measurements_matches_who(who_file):
                 equal_nan=True,
                 err_msg=f"{name} {ours}",
             )
+
+
+def test_korn_graubard_census_uses_the_finite_population_correction():
+    # 0 of 12 children from a population of 24: fpc = (24 - 12)/(24 - 1) = 12/23, so the
+    # effective n is 12 * 23/12 = 23 and the interval is Clopper-Pearson 0 of 23:
+    # upper = 1 - 0.025^(1/23) = 0.14819...
+    df = pd.DataFrame({"zlen": [0.0] * 12, "flen": 0})
+    out = prevalence(df, indicators="stunting", ci="korn-graubard", population=24)
+    assert out["ci_high"].iloc[0] == pytest.approx(1 - 0.025 ** (1 / 23), rel=1e-9)
+    # every child of the population measured: the estimate is exact
+    full = pd.DataFrame({"zlen": [-2.5] * 3 + [0.0] * 9, "flen": 0})
+    out = prevalence(full, indicators="stunting", ci="korn-graubard", population=12)
+    assert out[["ci_low", "ci_high"]].iloc[0].tolist() == [0.25, 0.25]

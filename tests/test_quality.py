@@ -555,3 +555,16 @@ def test_sample_quirks_are_not_failures(sample_report: tuple[pd.DataFrame, Quali
     errors = report.failures[report.failures["severity"] == "error"]
     error_nos = set(scored.loc[errors["row"], "No"].astype(str))
     assert error_nos <= planted
+
+
+def test_empty_frame_gives_an_empty_report_not_a_crash() -> None:
+    report = check_quality(clean_frame(50).iloc[:0])
+    assert report.failures.empty
+
+
+def test_integer_niks_above_2_to_the_53_stay_distinct() -> None:
+    frame = clean_frame(300)
+    # Papua (province 94) NIKs are above 2**53: as float64 neighbours would merge
+    frame["nik"] = np.arange(300, dtype=np.int64) + 9_401_010_101_240_001
+    report = check_quality(frame)
+    assert not (report.failures["check"] == "duplicate_nik").any()

@@ -156,6 +156,31 @@ def test_hive_partition_columns_become_columns(tmp_path):
     n = res.prevalence.set_index("prov")["n"]
     assert set(n.index) == {11, 33} and res.rows == 300
     assert (tmp_path / "out" / "prov=33" / "data.parquet").exists()
+    # the output folder reads back as one table, the key coming from the folder path
+    back = pd.read_parquet(tmp_path / "out")
+    assert len(back) == 300 and "prov" in back.columns
+    assert "prov" not in pd.read_parquet(tmp_path / "out" / "prov=33" / "data.parquet").columns
+
+
+def test_rerun_after_the_source_changed_mirrors_the_new_source(tmp_path):
+    frame = make_children(180).assign(child=np.arange(180))
+    src = tmp_path / "src"
+    src.mkdir()
+    frame.iloc[:50].to_parquet(src / "a.parquet", index=False)
+    frame.iloc[50:110].to_parquet(src / "b.parquet", index=False)
+    score_dataset(src, tmp_path / "out", indicators="stunting")
+    (src / "b.parquet").unlink()  # a file removed ...
+    frame.iloc[110:].to_parquet(src / "c.parquet", index=False)  # ... and one added
+    (src / "a.parquet").rename(src / "a2.parquet")  # ... and one renamed
+    res = score_dataset(src, tmp_path / "out", indicators="stunting")
+    back = pd.read_parquet(tmp_path / "out")
+    expected = sorted(frame["child"].iloc[list(range(50)) + list(range(110, 180))])
+    assert sorted(back["child"]) == expected  # no stale rows, no duplicates
+    assert res.rows == 120 and res.complete
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.parquet")) == [
+        "a2.parquet",
+        "c.parquet",
+    ]
 
 
 def test_malformed_file_is_reported_by_name_and_others_go_on(data, tmp_path):

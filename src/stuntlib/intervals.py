@@ -325,6 +325,8 @@ def korn_graubard_interval(
     with np.errstate(invalid="ignore", divide="ignore"):
         n_eff = np.where((pp > 0) & (pp < 1) & (s > 0), pp * (1.0 - pp) / (s * s), m)
         ratio = t_quantile(level, m - 1.0) / t_quantile(level, d)
+        # one child (m - 1 = 0 df) or no design df: no t correction rather than NaN
+        ratio = np.where(np.isfinite(ratio) & (ratio > 0), ratio, 1.0)
         n_eff = n_eff * ratio * ratio
     low, high = clopper_pearson_interval(pp * n_eff, n_eff, level)
     bad = np.isnan(pp) | ~(m > 0)

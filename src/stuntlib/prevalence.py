@@ -1171,9 +1171,15 @@ def _finalise_grouping(
                     deff = np.where(n > 0, fpc, np.nan)
                 if ci == "logit":
                     low, high = iv.logit_interval(r, se, df, level)
+                elif ci == "korn-graubard" and survey:
+                    low, high = iv.korn_graubard_interval(r, se, n, df, level)
                 elif ci == "korn-graubard":
-                    kg_df = df if survey else n - 1.0
-                    low, high = iv.korn_graubard_interval(r, se, n, kg_df, level)
+                    # census: Clopper-Pearson on the finite-population-corrected n
+                    finite = np.isfinite(n_eff)
+                    ne = np.where(finite, n_eff, 1.0)
+                    low, high = iv.korn_graubard_interval(r, se, ne, ne - 1.0, level)
+                    low = np.where(finite, low, r)
+                    high = np.where(finite, high, r)
                 else:
                     method = {
                         "wilson": iv.wilson_interval,

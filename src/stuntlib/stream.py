@@ -569,6 +569,15 @@ def score_dataset(
     }
     if dest is not None:
         manifest = _open_destination(dest, manifest, resume, score_key)
+        # A source file that is gone (deleted or renamed) must not leave its output behind:
+        # the destination always mirrors the current source, and _SUCCESS only a full run.
+        current = {os.path.relpath(p, root) for p in files}
+        for rel in [r for r in manifest["parts"] if r not in current]:
+            stale = manifest["parts"].pop(rel)
+            for name in (stale.get("output"), stale.get("sums")):
+                if name:
+                    (dest / name).unlink(missing_ok=True)
+        (dest / SUCCESS_NAME).unlink(missing_ok=True)
 
     running: PartialSums | None = None
     quality: dict[tuple[str, str], int] = {}
@@ -802,6 +811,9 @@ def _score_part(
 ) -> tuple[_Part, Path | None]:
     """Score one source file; write it under a temporary name, rename when finished."""
     part = _Part()
+    # Hive partition keys (``prov=33/...``) live in the folder path of the output as they
+    # do in the source: writing them into the file too would make the folder unreadable.
+    folder_keys = [seg.split("=", 1)[0] for seg in Path(rel).parent.parts if "=" in seg]
     final = dest / rel if dest is not None else None
     tmp = final.with_name("." + final.name + _TMP_SUFFIX) if final is not None else None
     writer: pq.ParquetWriter | None = None
@@ -822,12 +834,15 @@ def _score_part(
                 raise _PartFailed("score", exc) from exc
             if tmp is not None:
                 try:
+                    written_rows = scored.drop(columns=folder_keys, errors="ignore")
                     if writer is None:
-                        out_schema = _output_schema(scored, schema)
+                        out_schema = _output_schema(written_rows, schema)
                         tmp.parent.mkdir(parents=True, exist_ok=True)
                         writer = pq.ParquetWriter(tmp, out_schema, compression=compression)
                     writer.write_table(
-                        pa.Table.from_pandas(scored, schema=writer.schema, preserve_index=False)
+                        pa.Table.from_pandas(
+                            written_rows, schema=writer.schema, preserve_index=False
+                        )
                     )
                 except Exception as exc:
                     raise _PartFailed("write", exc) from exc
@@ -839,6 +854,7 @@ def _score_part(
             try:
                 if writer is None:  # an empty file still gets its (empty) output
                     empty = score(schema.empty_table().to_pandas(), **score_options)
+                    empty = empty.drop(columns=folder_keys, errors="ignore")
                     tmp.parent.mkdir(parents=True, exist_ok=True)
                     pq.write_table(
                         pa.Table.from_pandas(empty, schema=_output_schema(empty, schema),

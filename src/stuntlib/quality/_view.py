@@ -223,6 +223,9 @@ class FrameView:
         raw = self.raw("nik")
         if raw is None:
             return None
+        if pd.api.types.is_integer_dtype(raw.dtype):
+            # 16-digit NIKs above 2**53 (Papua's provinces) must not pass through float64
+            return raw.astype("Int64").astype("string")
         if pd.api.types.is_numeric_dtype(raw.dtype):
             numbers = np.round(raw.to_numpy(dtype=np.float64, na_value=np.nan))
             whole = pd.array(numbers, dtype="Float64").astype("Int64")

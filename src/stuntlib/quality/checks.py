@@ -376,7 +376,7 @@ def _duplicate_nik(v: FrameView) -> Mask | None:
     key = child.astype(np.int64)
     if rounds is not None:
         known &= rounds >= 0
-        key = key * (int(rounds.max()) + 2) + rounds
+        key = key * (int(rounds.max(initial=-1)) + 2) + rounds
     return _duplicated(key, known, False)
 
 
