@@ -124,18 +124,21 @@ def test_small_cells_are_masked_with_their_complements() -> None:
     assert pd.isna(kauman[EN["severe"]]) and pd.isna(kauman[EN["moderate"]])
     assert kauman[EN["measured"]] == 30
     assert "masked" in kauman[EN["note"]]
-    # Kauman is the only masked kelurahan of Pekalongan Timur with data: its total could be
-    # recomputed from the kecamatan row unless a sibling is masked, but no sibling has data,
-    # so nothing else can be masked there; in Pekalongan Barat 0 severe in Medono is fine.
-    medono = _row(t, "33.75.01.1002")
-    assert medono[EN["severe"]] == 0 and medono[EN["moderate"]] == 6
+    # Kauman is the only kelurahan of Pekalongan Timur with data: its total would equal the
+    # kecamatan's, so the kecamatan row is hidden too (and, for the kota total, another
+    # kecamatan with the kelurahan under it).
+    timur = _row(t, "33.75.02")
+    assert pd.isna(timur[EN["stunted"]])
+    assert t.loc[t[EN["code"]].str.len() == 8, EN["stunted"]].isna().sum() >= 2
     # split masking: severe count of 1 masks severe and moderate, not the total
     df = _frame()
     df.loc[df["kelurahan"] == "MEDONO", "zlen"] = np.r_[-3.5, np.full(9, -2.5), np.zeros(30)]
     t = aksi7_table(df, language="en")
     medono = _row(t, "33.75.01.1002")
     assert pd.isna(medono[EN["severe"]]) and pd.isna(medono[EN["moderate"]])
-    assert medono[EN["stunted"]] == 10
+    # its total (10) is not small; it is shown unless hidden as a complement of Kauman's
+    total = medono[EN["stunted"]]
+    assert pd.isna(total) and "masked so that" in medono[EN["note"]] or total == 10
     # ... and a sibling is masked too, so Medono's split cannot be recomputed from the kecamatan
     barat = t[(t[EN["kecamatan"]] == "Pekalongan Barat") & (t[EN["kelurahan"]] != "")]
     assert barat[EN["severe"]].isna().sum() >= 2
@@ -193,3 +196,46 @@ def test_workbook_refuses_identifying_columns(tmp_path: Path) -> None:
     table = aksi7_table(_frame()).assign(NIK="x")
     with pytest.raises(StuntlibError, match="identify"):
         write_aksi7_workbook(table, tmp_path / "a.xlsx")
+
+
+def _kelurahan(name: str, kecamatan: str, stunted: int, others: int) -> pd.DataFrame:
+    zs = [-2.5] * stunted + [0.0] * others
+    return pd.DataFrame(
+        {"kecamatan": kecamatan, "kelurahan": name, "zlen": zs, "flen": 0, "age_days": 700}
+    )
+
+
+def test_no_hidden_cell_can_be_recomputed_across_levels() -> None:
+    # Tirto has 1 stunted child: hidden, and so its kecamatan (its only kelurahan). The
+    # kota total then forces a second kecamatan to be hidden, and that kecamatan's
+    # kelurahan must not add up to it: at least two of them are hidden too.
+    frame = pd.concat(
+        [
+            _kelurahan("TIRTO", "PEKALONGAN BARAT", 1, 29),
+            _kelurahan("KAUMAN", "PEKALONGAN TIMUR", 8, 40),
+            _kelurahan("PONCOL", "PEKALONGAN TIMUR", 9, 40),
+        ]
+    )
+    table = aksi7_table(frame, language="en")
+    hidden = table["Total stunted"].isna()
+    by_code = dict(zip(table["Area code (Kemendagri)"], hidden, strict=True))
+    assert by_code["33.75.01.1009"] and by_code["33.75.01"]  # Tirto, Pekalongan Barat
+    assert by_code["33.75.02"]  # the complementary kecamatan
+    assert by_code["33.75.02.1004"] and by_code["33.75.02.1007"]  # Kauman and Poncol
+
+
+def test_the_complement_of_a_hidden_split_has_a_split_to_hide() -> None:
+    # Tirto's split (sangat pendek / pendek) is hidden; a sibling whose total is 0 would
+    # hide nothing, so the complement must be a kelurahan with stunted children.
+    frame = pd.concat(
+        [
+            _kelurahan("TIRTO", "PEKALONGAN BARAT", 6, 24),
+            _kelurahan("MEDONO", "PEKALONGAN BARAT", 0, 26),
+            _kelurahan("PODOSUGIH", "PEKALONGAN BARAT", 15, 40),
+        ],
+        ignore_index=True,
+    )
+    frame.loc[0, "zlen"] = -3.5  # Tirto: 1 severely stunted, 5 stunted
+    table = aksi7_table(frame, language="en").set_index("Area code (Kemendagri)")
+    split = table["Severely stunted"].isna()
+    assert split["33.75.01.1009"] and split["33.75.01.1003"] and not split["33.75.01.1002"]

@@ -208,6 +208,54 @@ def area_codes(areas: Any = None) -> pd.DataFrame:
     ]
 
 
+def _complementary_cells(
+    masked: np.ndarray,
+    candidate: np.ndarray,
+    n: np.ndarray,
+    is_kel: np.ndarray,
+    is_kec: np.ndarray,
+    kec_name: np.ndarray,
+) -> np.ndarray:
+    """Extra cells to hide so that no hidden cell can be recomputed from visible totals.
+
+    The table adds kelurahan up to their kecamatan and kecamatan up to the kota. Until
+    nothing changes: a group (the kelurahan of one kecamatan, or the kecamatan of the
+    kota) with exactly one hidden member gets a second one (the smallest ``candidate``,
+    i.e. a cell whose own visible figures do not reveal the hidden ones), or, when it has
+    no candidate, its parent is hidden instead; and a hidden kecamatan whose kelurahan
+    are all visible gets its smallest candidate kelurahan hidden. Returns the cells
+    added (``masked`` itself is updated).
+    """
+    added = np.zeros(len(masked), dtype=bool)
+    kec_rows = {name: i for i, name in zip(np.flatnonzero(is_kec), kec_name[is_kec], strict=True)}
+    groups = [np.flatnonzero(is_kel & (kec_name == name)) for name in kec_rows]
+    groups.append(np.flatnonzero(is_kec))
+    parents = [kec_rows[name] for name in kec_rows] + [None]
+
+    def hide_smallest(members: np.ndarray) -> bool:
+        options = members[~masked[members] & candidate[members]]
+        if not options.size:
+            return False
+        pick = options[np.argmin(n[options])]
+        masked[pick] = added[pick] = True
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for members, parent in zip(groups, parents, strict=True):
+            if masked[members].sum() == 1:
+                if hide_smallest(members):
+                    changed = True
+                elif parent is not None and not masked[parent]:
+                    masked[parent] = added[parent] = True
+                    changed = True
+            if parent is not None and masked[parent] and members.size:
+                if not masked[members].any() and hide_smallest(members):
+                    changed = True
+    return added
+
+
 def _disclosive(cases: np.ndarray, n: np.ndarray, min_cases: int) -> np.ndarray:
     """The small-cell rule of :func:`stuntlib.prevalence` (``reliability == 'disclosive'``)."""
     with np.errstate(invalid="ignore"):
@@ -511,21 +559,13 @@ def aksi7_table(
         total = _disclosive(stunted, measured, min_cases)
         masked["stunted"] = total
         masked["split"] = split | total
-        parent = np.where(
-            is_kel,
-            skeleton["code"].str.slice(0, 8).fillna("").to_numpy(dtype=object),
-            np.where(is_kec, "__kota__", "__none__"),
-        )
-        for key in ("split", "stunted"):
-            m = masked[key]
-            frame = pd.DataFrame({"parent": parent, "m": m, "n": measured, "i": np.arange(len(m))})
-            frame = frame[frame["parent"] != "__none__"]
-            count = frame.groupby("parent")["m"].transform("sum")
-            candidates = frame[(count == 1) & ~frame["m"] & (frame["n"] > 0)]
-            extra_rows = candidates.sort_values("n", kind="stable").groupby("parent")["i"].first()
-            m[extra_rows.to_numpy()] = True
-            secondary[extra_rows.to_numpy()] = True
-            masked[key] = m
+        kec_name = skeleton["kecamatan"].astype(object).fillna("").to_numpy(dtype=object)
+        candidates_ok = {"stunted": measured > 0, "split": (measured > 0) & (stunted > 0)}
+        for key in ("stunted", "split"):
+            ok = candidates_ok[key] | (masked["stunted"] & (measured > 0))
+            extra = _complementary_cells(masked[key], ok, measured, is_kel, is_kec, kec_name)
+            secondary |= extra
+            masked[key] |= extra
         masked["split"] |= masked["stunted"]
     any_mask = masked["split"] | masked["stunted"]
     for i in np.flatnonzero(any_mask & ~secondary):
