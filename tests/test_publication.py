@@ -239,3 +239,10 @@ def test_the_complement_of_a_hidden_split_has_a_split_to_hide() -> None:
     table = aksi7_table(frame, language="en").set_index("Area code (Kemendagri)")
     split = table["Severely stunted"].isna()
     assert split["33.75.01.1009"] and split["33.75.01.1003"] and not split["33.75.01.1002"]
+
+
+@pytest.mark.parametrize("label", ["Nama Balita", "NIK Anak", "id_anak", "Nama Orang Tua"])
+def test_workbook_refuses_identifying_columns_under_any_name(tmp_path: Path, label: str) -> None:
+    table = pd.DataFrame({"Kode": ["33.75"], label: ["x"]})
+    with pytest.raises(StuntlibError, match=label):
+        write_aksi7_workbook(table, tmp_path / "t.xlsx")

@@ -15,7 +15,7 @@ from typing import Any
 
 from stuntlib.errors import ColumnError
 
-__all__ = ["CANONICAL_ALIASES", "normalise_header", "resolve_columns"]
+__all__ = ["CANONICAL_ALIASES", "identifying_columns", "normalise_header", "resolve_columns"]
 
 #: Canonical name -> recognised aliases (compared after :func:`normalise_header`).
 #: The first group are the WHO ``anthro`` argument names; the rest are context columns
@@ -162,3 +162,47 @@ def resolve_columns(
                 f"say which one to use, e.g. columns={{{found!r}: {candidate!r}}}"
             )
     return mapping
+
+
+#: Words that make a column label identifying (a child's or a parent's identity or home).
+_IDENTIFYING_WORDS = frozenset({"nik", "nama", "name", "alamat", "address", "nkk", "kk"})
+_IDENTIFYING_FIELDS = frozenset({"nik", "name", "parent_name"})
+#: ... unless the label names a place or a facility (``Nama Posyandu``, ``Nama Desa``).
+_PLACE_WORDS = frozenset(
+    {"posyandu", "puskesmas", "pukesmas", "desa", "kelurahan", "kel", "kecamatan", "kec",
+     "kabupaten", "kota", "provinsi", "prov", "wilayah", "area", "village", "district"}
+)  # fmt: skip
+
+
+def identifying_columns(labels: Iterable[object]) -> list[Any]:
+    """The labels that could identify a child: never to appear in a published table.
+
+    A label is identifying when it is an alias of ``nik``, ``name`` or ``parent_name``
+    in :data:`CANONICAL_ALIASES`, or when one of its words is ``nik``, ``nama``, ``name``,
+    ``alamat``, ``address``, ``nkk`` or ``kk`` (``NIK Anak``, ``Nama Balita``,
+    ``Nama Orang Tua``, ``id_anak`` ...) and it names no place or facility
+    (``Nama Posyandu`` is not identifying).
+
+    Parameters
+    ----------
+    labels : iterable
+        Column labels.
+
+    Returns
+    -------
+    list
+        The identifying labels, in their order.
+
+    Examples
+    --------
+    >>> identifying_columns(["NIK Anak", "Nama Balita", "id_anak", "Nama Posyandu", "n"])
+    ['NIK Anak', 'Nama Balita', 'id_anak']
+    """
+    found = []
+    for label in labels:
+        key = normalise_header(label)
+        words = set(re.split(r"[^a-z0-9]+", key))
+        named = bool(words & _IDENTIFYING_WORDS) and not words & _PLACE_WORDS
+        if _ALIAS_INDEX.get(key) in _IDENTIFYING_FIELDS or named:
+            found.append(label)
+    return found

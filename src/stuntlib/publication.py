@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from stuntlib._validation import check_language, check_scored_frame
-from stuntlib.columns import normalise_header, resolve_columns
+from stuntlib.columns import identifying_columns, normalise_header, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
 
 if TYPE_CHECKING:
@@ -120,7 +120,6 @@ _NOTES = {
         "no_data": "no data",
     },
 }
-_IDENTIFYING = {"nik", "name", "nama", "parent_name", "nama ortu", "alamat", "nama anak"}
 _CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
@@ -702,7 +701,7 @@ def write_aksi7_workbook(
 
     if not isinstance(table, pd.DataFrame):
         raise StuntlibError(f"table: expected a DataFrame; got {type(table).__name__}")
-    identifying = [c for c in table.columns if normalise_header(c) in _IDENTIFYING]
+    identifying = identifying_columns(table.columns)
     if identifying:
         raise StuntlibError(
             f"table: columns {identifying} could identify children and are never published"

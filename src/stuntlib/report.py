@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from stuntlib._validation import check_language, check_scored_frame
-from stuntlib.columns import resolve_columns
+from stuntlib.columns import identifying_columns, resolve_columns
 from stuntlib.errors import StuntlibError
 
 if TYPE_CHECKING:
@@ -447,10 +447,7 @@ def _quality_tables(
 
 
 def _drop_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
-    from stuntlib.publication import _IDENTIFYING
-
-    keep = [c for c in frame.columns if str(c).strip().lower() not in _IDENTIFYING]
-    return frame[keep]
+    return frame.drop(columns=identifying_columns(frame.columns))
 
 
 def _load_geojson(geojson: Any) -> Mapping[str, Any] | None:
