@@ -322,3 +322,19 @@ def test_bundled_sample_csv() -> None:
     assert counts.to_dict() == {"nik_scientific_notation": 12}
     scored = stuntlib.score(df)
     assert len(scored) == 20040
+
+
+def test_a_bare_year_is_not_an_excel_serial_and_ags_is_august() -> None:
+    import io as _io
+
+    text = (
+        "NIK,JK,Tgl Lahir,Tanggal Pengukuran,Berat,Tinggi\n"
+        "3375010101240001,L,2024,17 Ags 2025,10,80\n"
+        "3375010101240002,P,45000,01/08/2025,10,80\n"
+    )
+    df = stuntlib.parse_measurements(_io.BytesIO(text.encode()), "csv", profile="eppgbm")
+    assert pd.isna(df["birth_date"].iloc[0])
+    assert "invalid_date" in df["read_problems"].iloc[0]
+    assert str(df["measure_date"].iloc[0].date()) == "2025-08-17"
+    # 45000 days after 1899-12-30 (an Excel serial in a date column) is 2023-03-15
+    assert str(df["birth_date"].iloc[1].date()) == "2023-03-15"

@@ -216,6 +216,9 @@ _TEXT = (
 _SCIENTIFIC = r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$"
 #: Excel's day zero (serial dates count from 1899-12-30 in the 1900 date system).
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
+#: Smallest number read as an Excel serial date: 10,000 days after 1899-12-30
+#: (1927-05-18), so that a year typed alone (2024) is not taken for 1905-07-16.
+EXCEL_MIN_SERIAL = 10_000
 #: Largest Excel serial date (9999-12-31).
 EXCEL_MAX_SERIAL = 2958465
 #: Rows Excel can hold in one sheet, header included.
@@ -420,7 +423,13 @@ def _read_dates(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
     dates, bad = parse_dates(raw)
     # Excel serial dates (a number in a date column: the cell had no date format).
     serial, not_number = to_float(series.astype(object).where(~_text_date_mask(series)))
-    is_serial = ~not_number & np.isfinite(serial) & (serial >= 1) & (serial <= EXCEL_MAX_SERIAL)
+    # A bare year (2024) is not a serial: serials start at EXCEL_MIN_SERIAL (1927-05-18).
+    is_serial = (
+        ~not_number
+        & np.isfinite(serial)
+        & (serial >= EXCEL_MIN_SERIAL)
+        & (serial <= EXCEL_MAX_SERIAL)
+    )
     if is_serial.any():
         days = np.floor(np.where(is_serial, serial, 0)).astype("int64")
         dates = np.where(is_serial, EXCEL_EPOCH + days.astype("timedelta64[D]"), dates)

@@ -368,6 +368,7 @@ _MONTHS = {
     "agt": 8,
     "aug": 8,
     "agus": 8,
+    "ags": 8,
     "september": 9,
     "sep": 9,
     "sept": 9,
