@@ -33,6 +33,7 @@ from stuntlib.io import (
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
 from stuntlib.prevalence import (
     PartialSums,
+    disclosive_cells,
     finalize_prevalence,
     merge_partial_sums,
     prevalence,
@@ -65,6 +66,7 @@ from stuntlib.zscores import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "disclosive_cells",
     "score_dataset",
     "StreamResult",
     "write_report",

@@ -36,7 +36,7 @@ from typing import Any, Literal, TypeAlias
 
 import numpy as np
 import pandas as pd
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from stuntlib._validation import check_language
 from stuntlib.errors import ColumnError, StuntlibError
@@ -59,6 +59,7 @@ __all__ = [
     "Indicator",
     "PartialSums",
     "add_group_columns",
+    "disclosive_cells",
     "finalize_prevalence",
     "merge_partial_sums",
     "prevalence",
@@ -1256,6 +1257,35 @@ def _complete_levels(
     return filled[result.columns]
 
 
+def disclosive_cells(cases: ArrayLike, n: ArrayLike, min_cases: int) -> NDArray[np.bool_]:
+    """Cells whose counts could identify children (the ``disclosive`` reliability).
+
+    A cell is disclosive when it has cases and either fewer than ``min_cases`` of them or
+    fewer than ``min_cases`` children who are not cases.
+
+    Parameters
+    ----------
+    cases, n : array_like
+        Cases and children per cell.
+    min_cases : int
+        The threshold (``prevalence``'s ``min_cases``, default 3).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for disclosive cells.
+
+    Examples
+    --------
+    >>> disclosive_cells([0, 1, 3, 28, 30], [30, 30, 30, 30, 30], 3).tolist()
+    [False, True, False, True, True]
+    """
+    c = np.asarray(cases, dtype=np.float64)
+    m = np.asarray(n, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return (c > 0) & ((c < min_cases) | (m - c < min_cases))
+
+
 def finalize_prevalence(
     sums: PartialSums,
     *,
@@ -1345,8 +1375,7 @@ def finalize_prevalence(
     n = result["n"].to_numpy()
     cases = result["cases"].to_numpy(dtype=np.float64, na_value=np.nan)
     is_prev = (result["kind"] == "prevalence").to_numpy()
-    with np.errstate(invalid="ignore"):
-        disclosive = is_prev & (cases > 0) & ((cases < min_cases) | (n - cases < min_cases))
+    disclosive = is_prev & disclosive_cells(cases, n, min_cases)
     status = np.where(n == 0, 3, np.where(n < min_n, 2, np.where(disclosive, 1, 0)))
     result["reliability"] = pd.Categorical.from_codes(
         status.astype(np.int8), categories=["ok", "disclosive", "small_n", "empty"]

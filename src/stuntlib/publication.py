@@ -29,6 +29,7 @@ import pandas as pd
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import identifying_columns, normalise_header, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.prevalence import disclosive_cells
 
 if TYPE_CHECKING:
     from stuntlib.prevalence import CIMethod
@@ -253,12 +254,6 @@ def _complementary_cells(
                 if not masked[members].any() and hide_smallest(members):
                     changed = True
     return added
-
-
-def _disclosive(cases: np.ndarray, n: np.ndarray, min_cases: int) -> np.ndarray:
-    """The small-cell rule of :func:`stuntlib.prevalence` (``reliability == 'disclosive'``)."""
-    with np.errstate(invalid="ignore"):
-        return (cases > 0) & ((cases < min_cases) | (n - cases < min_cases))
 
 
 def _match_areas(frame: pd.DataFrame, mapping: Mapping[str, Any], lookup: pd.DataFrame) -> Any:
@@ -552,10 +547,10 @@ def aksi7_table(
     masked = {k: np.zeros(len(skeleton), dtype=bool) for k in ("split", "stunted")}
     secondary = np.zeros(len(skeleton), dtype=bool)
     if protect:
-        split = _disclosive(severe, measured, min_cases) | _disclosive(
+        split = disclosive_cells(severe, measured, min_cases) | disclosive_cells(
             moderate, measured, min_cases
         )
-        total = _disclosive(stunted, measured, min_cases)
+        total = disclosive_cells(stunted, measured, min_cases)
         masked["stunted"] = total
         masked["split"] = split | total
         kec_name = skeleton["kecamatan"].astype(object).fillna("").to_numpy(dtype=object)
