@@ -557,3 +557,9 @@ def test_korn_graubard_census_uses_the_finite_population_correction():
     full = pd.DataFrame({"zlen": [-2.5] * 3 + [0.0] * 9, "flen": 0})
     out = prevalence(full, indicators="stunting", ci="korn-graubard", population=12)
     assert out[["ci_low", "ci_high"]].iloc[0].tolist() == [0.25, 0.25]
+
+
+def test_logit_interval_of_a_single_child_is_the_point_as_who_gives_it():
+    out = prevalence(pd.DataFrame({"zlen": [-2.5], "flen": [0]}), indicators="stunting",
+                     ci="logit")  # fmt: skip
+    assert out[["estimate", "ci_low", "ci_high"]].iloc[0].tolist() == [1.0, 1.0, 1.0]

@@ -273,7 +273,9 @@ def logit_interval(
     edge = (pp == 0.0) | (pp == 1.0)
     low = np.where(edge, pp, low)
     high = np.where(edge, pp, high)
-    bad = np.isnan(pp) | np.isnan(s)
+    # WHO: at 0 and 1 the interval is the point, whatever the standard error (even one
+    # child, whose se is undefined)
+    bad = np.isnan(pp) | (np.isnan(s) & ~edge)
     return np.where(bad, np.nan, low), np.where(bad, np.nan, high)
 
 
