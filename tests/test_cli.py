@@ -232,3 +232,10 @@ def test_demo_on_the_bundled_sample(tmp_path: Path) -> None:
     assert f"report -> {report.resolve()}" in result.stdout
     assert report.stat().st_size > 50_000
     assert (tmp_path / "demo" / "tabel_aksi7_pekalongan.xlsx").exists()
+
+
+def test_unknown_output_type_fails_before_any_work(tmp_path: Path) -> None:
+    result = run("prevalence", QUIRKS, "-o", tmp_path / "table.xls", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "unknown type '.xls'" in result.stderr
+    assert "scoring" not in result.stderr  # failed before the progress bar started

@@ -518,6 +518,29 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
 _STEPS = {"score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3}
 
 
+#: Output file types each command writes (checked before any reading or scoring).
+_OUTPUT_SUFFIXES = {
+    "score": (".parquet", ".csv", ".xlsx"),
+    "prevalence": (".csv", ".xlsx", ".parquet"),
+    "quality": (".csv", ".xlsx", ".parquet", ".html", ".htm"),
+    "report": (".html", ".htm"),
+}
+
+
+def _check_output(args: argparse.Namespace) -> None:
+    """Fail at once, not after the work, on an output file of an unknown type."""
+    out = getattr(args, "output", None)
+    allowed = _OUTPUT_SUFFIXES.get(args.command)
+    folder_in = getattr(args, "input", None) is not None and Path(args.input).is_dir()
+    if out is None or allowed is None or (args.command == "score" and folder_in):
+        return
+    if Path(out).suffix.lower() not in allowed:
+        raise _BadInput(
+            f"-o/--output: {out} has an unknown type {Path(out).suffix!r}; expected one of "
+            f"{', '.join(allowed)}"
+        )
+
+
 def _add_dask_options(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("Dask (folders of Parquet files; needs stuntlib[dask])")
     group.add_argument("--workers", type=int, help="run on a local Dask cluster of N workers")
@@ -555,6 +578,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
     progress = Progress(_STEPS[args.command], enabled=not args.quiet)
     try:
+        _check_output(args)
         return _COMMANDS[args.command](args, progress)
     except (StuntlibError, _BadInput, FileNotFoundError, IsADirectoryError, PermissionError,
             UnicodeDecodeError) as exc:  # fmt: skip
