@@ -345,10 +345,12 @@ def _assign_reason(reason: np.ndarray, condition: np.ndarray, code: str) -> np.n
     return np.where((reason == 0) & condition, _R[code], reason).astype(np.int8, copy=False)
 
 
-def _base_reason(prep: _Prepared) -> np.ndarray:
+def _base_reason(prep: _Prepared, age_reason: np.ndarray | None = None) -> np.ndarray:
+    """Reason codes from sex, then from age (``prep.age_reason`` unless given)."""
     reason = np.where(prep.sex == 0, _R["missing_sex"], np.int8(0))
     reason = np.where(prep.sex < 0, _R["invalid_sex"], reason).astype(np.int8)
-    return np.where(reason > 0, reason, prep.age_reason).astype(np.int8, copy=False)
+    age = prep.age_reason if age_reason is None else age_reason
+    return np.where(reason > 0, reason, age).astype(np.int8, copy=False)
 
 
 def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
@@ -391,12 +393,10 @@ def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Weight-for-length/height z-score and reason code of one block (WHO's table choice)."""
     weight, weight_reason = prep.measurements["weight"]
     clenhei, lenhei_reason = prep.clenhei, prep.lenhei_reason
-    reason = np.where(prep.sex == 0, _R["missing_sex"], np.int8(0))
-    reason = np.where(prep.sex < 0, _R["invalid_sex"], reason).astype(np.int8)
     age_known = ~np.isnan(prep.days)
     # Age is optional here; a negative age or an unreadable date is still a bad row.
     age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
-    reason = np.where(reason > 0, reason, age_problem).astype(np.int8)
+    reason = _base_reason(prep, age_problem)
     with np.errstate(invalid="ignore"):
         too_old = age_known & ~(prep.months < WHO2006_BELOW_MONTHS)
     reason = _assign_reason(reason, too_old, "age_above_range")
