@@ -16,7 +16,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from stuntlib.prevalence import prevalence
+from stuntlib.estimation import prevalence
 
 
 def make_frame(n: int, seed: int = 1) -> pd.DataFrame:

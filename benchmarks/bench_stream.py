@@ -59,7 +59,7 @@ def child(code: str, *args: str) -> dict:
 
 MEMORY = """
 import time, pandas as pd, pyarrow.parquet as pq, stuntlib
-from stuntlib.prevalence import prevalence
+from stuntlib.estimation import prevalence
 files, rows = sys.argv[1].split(","), int(sys.argv[2])
 df = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True).iloc[:rows]
 stuntlib.score(df.iloc[:1000])  # load the WHO tables

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import stuntlib
-from stuntlib.classify import CLASSIFICATIONS, classify, classify_stunting
+from stuntlib.classification import CLASSIFICATIONS, classify, classify_stunting
 
 
 def test_stunting_boundaries() -> None:

@@ -21,7 +21,7 @@ from distributed import Client, LocalCluster
 import stuntlib
 from stuntlib.adapters import dask as sdask
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.prevalence import prevalence
+from stuntlib.estimation import prevalence
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,7 +144,7 @@ BLOCKED = textwrap.dedent(
     r = stuntlib.zscores(sex=[1, 2], age_days=[1001, 1000], lenhei=[120, 80])
     assert r["zlen"].round(2).tolist() == [7.31, -3.5], r
     import pandas as pd
-    from stuntlib.prevalence import prevalence
+    from stuntlib.estimation import prevalence
     from stuntlib.stream import score_dataset  # the single-machine path needs no dask
     out = prevalence(stuntlib.score(pd.DataFrame({"sex": [1], "age_days": [400],
                                                   "lenhei": [70.0]})), indicators="stunting")

@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.lms import r_round
-from stuntlib.prevalence import (
+from stuntlib.estimation import (
     INDICATORS,
     finalize_prevalence,
     merge_partial_sums,
@@ -22,6 +21,7 @@ from stuntlib.prevalence import (
     rollup,
     who_groupings,
 )
+from stuntlib.lms import r_round
 
 # ------------------------------------------------------------------------------------
 # Agreement with WHO anthro_prevalence (anthro 1.1.0.9000, R 4.2, survey 4.5)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.prevalence import prevalence
+from stuntlib.estimation import prevalence
 from stuntlib.publication import (
     AKSI7_COLUMNS,
     PEKALONGAN_AREAS,

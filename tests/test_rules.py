@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import stuntlib
-from stuntlib import zscores
+from stuntlib.growth import zscores
 
 
 def z1(**kwargs: object) -> pd.Series:

@@ -20,7 +20,7 @@ import pytest
 import stuntlib
 from stuntlib import stream
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.prevalence import prevalence
+from stuntlib.estimation import prevalence
 from stuntlib.stream import MANIFEST_NAME, SUCCESS_NAME, StreamFileError, score_dataset
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,9 +13,34 @@ Examples
 
 from __future__ import annotations
 
-from stuntlib.classify import CLASSIFICATIONS, Classification, classify, classify_stunting
+from stuntlib.classification import CLASSIFICATIONS, Classification, classify, classify_stunting
 from stuntlib.columns import CANONICAL_ALIASES, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
+from stuntlib.estimation import (
+    PartialSums,
+    disclosive_cells,
+    finalize_prevalence,
+    merge_partial_sums,
+    prevalence,
+    prevalence_partial_sums,
+    prevalence_table,
+    rollup,
+    who_groupings,
+)
+from stuntlib.growth import (
+    INDICATORS,
+    REASONS,
+    arm_circumference_for_age_zscore,
+    bmi_for_age_zscore,
+    head_circumference_for_age_zscore,
+    height_for_age_zscore,
+    lenhei_from_zscore,
+    subscapular_skinfold_for_age_zscore,
+    triceps_skinfold_for_age_zscore,
+    weight_for_age_zscore,
+    weight_for_lenhei_zscore,
+    zscores,
+)
 from stuntlib.intervals import (
     clopper_pearson_interval,
     jeffreys_interval,
@@ -31,37 +56,12 @@ from stuntlib.io import (
     write_table,
 )
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
-from stuntlib.prevalence import (
-    PartialSums,
-    disclosive_cells,
-    finalize_prevalence,
-    merge_partial_sums,
-    prevalence,
-    prevalence_partial_sums,
-    prevalence_table,
-    rollup,
-    who_groupings,
-)
 from stuntlib.publication import aksi7_table, write_aksi7_workbook
 from stuntlib.quality import CHECKS, Check, QualityReport, check_quality
 from stuntlib.reference import LMSTable, load_table
 from stuntlib.report import render_report, write_report
 from stuntlib.scoring import age_group, score
 from stuntlib.stream import StreamResult, score_dataset
-from stuntlib.zscores import (
-    INDICATORS,
-    REASONS,
-    arm_circumference_for_age_zscore,
-    bmi_for_age_zscore,
-    head_circumference_for_age_zscore,
-    height_for_age_zscore,
-    lenhei_from_zscore,
-    subscapular_skinfold_for_age_zscore,
-    triceps_skinfold_for_age_zscore,
-    weight_for_age_zscore,
-    weight_for_lenhei_zscore,
-    zscores,
-)
 
 __version__ = "0.1.0"
 

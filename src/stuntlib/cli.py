@@ -231,7 +231,7 @@ def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def _groupings(by: list[str] | None) -> Any:
-    from stuntlib.prevalence import rollup
+    from stuntlib.estimation import rollup
 
     if not by:
         return rollup(["kecamatan", "kelurahan"])
@@ -239,8 +239,8 @@ def _groupings(by: list[str] | None) -> Any:
 
 
 def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
+    from stuntlib.estimation import prevalence, prevalence_table
     from stuntlib.io import write_table
-    from stuntlib.prevalence import prevalence, prevalence_table
 
     _check_input(args.input, folder_ok=True)
     out = args.output or _default_output(args.input, ".csv", "prevalence")

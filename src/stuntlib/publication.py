@@ -29,10 +29,10 @@ import pandas as pd
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import identifying_columns, normalise_header, resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.prevalence import disclosive_cells
+from stuntlib.estimation import disclosive_cells
 
 if TYPE_CHECKING:
-    from stuntlib.prevalence import CIMethod
+    from stuntlib.estimation import CIMethod
 
 __all__ = [
     "AKSI7_COLUMNS",
@@ -428,7 +428,7 @@ def aksi7_table(
     >>> len(t)  # 1 kota + 4 kecamatan + 27 kelurahan
     32
     """
-    from stuntlib.prevalence import prevalence
+    from stuntlib.estimation import prevalence
 
     check_language(language)
     check_scored_frame(scored)

@@ -33,7 +33,7 @@ from stuntlib.columns import identifying_columns, resolve_columns
 from stuntlib.errors import StuntlibError
 
 if TYPE_CHECKING:
-    from stuntlib.prevalence import CIMethod
+    from stuntlib.estimation import CIMethod
 
 __all__ = ["render_report", "write_report"]
 
@@ -542,7 +542,7 @@ def render_report(
     (True, 3)
     """
     from stuntlib import __version__
-    from stuntlib.prevalence import add_group_columns, prevalence
+    from stuntlib.estimation import add_group_columns, prevalence
     from stuntlib.publication import aksi7_table, area_codes
 
     check_language(language)

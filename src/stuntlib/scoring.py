@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from stuntlib.classify import CLASSIFICATIONS, Language, Rounding, classify
+from stuntlib.classification import CLASSIFICATIONS, Language, Rounding, classify
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
-from stuntlib.zscores import ZSCORE_INPUTS, zscores
+from stuntlib.growth import ZSCORE_INPUTS, zscores
 
 __all__ = ["AGE_GROUP_EDGES", "AGE_GROUP_LABELS", "age_group", "score"]
 

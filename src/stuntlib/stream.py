@@ -4,7 +4,7 @@
 ``key=value`` folders become columns) or a :class:`pyarrow.dataset.FileSystemDataset` in
 record batches, scores every batch with :func:`stuntlib.score`, optionally writes the
 scored rows as Parquet (one output file per input file), and returns the prevalence table
-computed from the additive partial sums of :mod:`stuntlib.prevalence`, merged batch by
+computed from the additive partial sums of :mod:`stuntlib.estimation`, merged batch by
 batch. Memory is bounded by ``batch_rows`` (and by the number of groups in ``by``), never
 by the size of the dataset.
 
@@ -44,7 +44,7 @@ import pyarrow.parquet as pq
 
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
-from stuntlib.prevalence import (
+from stuntlib.estimation import (
     WHO_MAX_AGE_DAYS,
     PartialSums,
     finalize_prevalence,
@@ -109,14 +109,14 @@ class StreamResult:
     Attributes
     ----------
     prevalence : pandas.DataFrame or None
-        The table of :func:`stuntlib.prevalence.prevalence` for ``by`` over every row of
+        The table of :func:`stuntlib.estimation.prevalence` for ``by`` over every row of
         every finished part; None when no part finished.
     sums : PartialSums or None
         The merged partial sums behind ``prevalence`` (finalise them again with other
-        interval options through :func:`stuntlib.prevalence.finalize_prevalence`).
+        interval options through :func:`stuntlib.estimation.finalize_prevalence`).
     quality : pandas.DataFrame
         Row counts per z-score column and status: ``column``, ``status`` (``"scored"``,
-        ``"flagged"`` or a reason code of :data:`stuntlib.zscores.REASONS`), ``rows``.
+        ``"flagged"`` or a reason code of :data:`stuntlib.growth.REASONS`), ``rows``.
     rows : int
         Rows in all finished parts (scored now or resumed).
     rows_scored : int
@@ -399,8 +399,8 @@ def score_dataset(
     """Score a Parquet dataset batch by batch; write it and tabulate prevalence.
 
     Each record batch is scored with :func:`stuntlib.score` and reduced to the partial
-    sums of :func:`stuntlib.prevalence.prevalence_partial_sums`; the sums are merged in
-    file order and finalised once with :func:`stuntlib.prevalence.finalize_prevalence`.
+    sums of :func:`stuntlib.estimation.prevalence_partial_sums`; the sums are merged in
+    file order and finalised once with :func:`stuntlib.estimation.finalize_prevalence`.
     Counts, cases and every cut-off prevalence are therefore exactly those of
     ``prevalence(score(whole), by=...)``; float sums (means, weights) are added in a
     different order and may differ in the last bits (relative 1e-15).
@@ -418,7 +418,7 @@ def score_dataset(
         the scored columns. None: nothing is written (only the needed columns are read)
         and nothing can be resumed.
     by : str, list of str, or list of lists, optional
-        Groupings of the prevalence table, as in :func:`stuntlib.prevalence.prevalence`.
+        Groupings of the prevalence table, as in :func:`stuntlib.estimation.prevalence`.
     columns : mapping, optional
         ``{canonical name: label}`` for :func:`stuntlib.score`.
     batch_rows : int, default 500000
@@ -437,11 +437,11 @@ def score_dataset(
     language, rounding
         As in :func:`stuntlib.score`.
     indicators, weights, cluster, strata, ci, level, population, min_n, min_cases, suppress
-        As in :func:`stuntlib.prevalence.prevalence`.
+        As in :func:`stuntlib.estimation.prevalence`.
     prevalence_rounding : {"who", None}, default "who"
-        ``rounding`` of :func:`stuntlib.prevalence.prevalence`.
+        ``rounding`` of :func:`stuntlib.estimation.prevalence`.
     max_age_days : float or None, default 1826
-        As in :func:`stuntlib.prevalence.prevalence`.
+        As in :func:`stuntlib.estimation.prevalence`.
     compression : str, default "snappy"
         Parquet compression of the output.
 
@@ -465,7 +465,7 @@ def score_dataset(
     See Also
     --------
     stuntlib.score : the in-memory scoring this streams.
-    stuntlib.prevalence.prevalence : the in-memory prevalence this reproduces.
+    stuntlib.estimation.prevalence : the in-memory prevalence this reproduces.
 
     Examples
     --------

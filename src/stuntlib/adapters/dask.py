@@ -2,10 +2,10 @@
 
 :func:`score` maps :func:`stuntlib.score` over the partitions (with the output metadata
 computed from the core itself, so Dask knows every column and dtype without running
-anything). :func:`prevalence` computes :func:`stuntlib.prevalence.prevalence_partial_sums`
+anything). :func:`prevalence` computes :func:`stuntlib.estimation.prevalence_partial_sums`
 per partition, adds them up in a Dask tree reduction with
-:func:`stuntlib.prevalence.merge_partial_sums`, and finalises the result on the client
-with :func:`stuntlib.prevalence.finalize_prevalence`: the very same code as the pandas
+:func:`stuntlib.estimation.merge_partial_sums`, and finalises the result on the client
+with :func:`stuntlib.estimation.finalize_prevalence`: the very same code as the pandas
 path, so the two agree (counts and cut-off prevalences exactly; float sums such as
 means and weighted totals to rounding, because they are added in another order).
 
@@ -24,7 +24,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from stuntlib.errors import StuntlibError
-from stuntlib.prevalence import (
+from stuntlib.estimation import (
     WHO_MAX_AGE_DAYS,
     PartialSums,
     finalize_prevalence,
@@ -57,7 +57,7 @@ def _check_frame(ddf: Any, dd: ModuleType) -> None:
     if not isinstance(ddf, dd.DataFrame):
         raise StuntlibError(
             f"ddf: expected a dask.dataframe.DataFrame; got {type(ddf).__name__} "
-            "(for a pandas DataFrame use stuntlib.score / stuntlib.prevalence.prevalence)"
+            "(for a pandas DataFrame use stuntlib.score / stuntlib.estimation.prevalence)"
         )
 
 
@@ -132,14 +132,14 @@ def partial_sums(
     ddf : dask.dataframe.DataFrame
         Scored children (e.g. from :func:`score`).
     by, indicators, weights, cluster, strata, rounding, max_age_days
-        As in :func:`stuntlib.prevalence.prevalence`.
+        As in :func:`stuntlib.estimation.prevalence`.
     split_every : int, default 8
         Partial sums merged per task of the tree reduction.
 
     Returns
     -------
     dask.delayed.Delayed
-        Computes to a :class:`stuntlib.prevalence.PartialSums`.
+        Computes to a :class:`stuntlib.estimation.PartialSums`.
 
     Raises
     ------
@@ -204,7 +204,7 @@ def prevalence(
         Scored children (e.g. from :func:`score`).
     by, indicators, ci, weights, cluster, strata, level, rounding, population, min_n, \
 min_cases, suppress, max_age_days
-        As in :func:`stuntlib.prevalence.prevalence`.
+        As in :func:`stuntlib.estimation.prevalence`.
     split_every : int, default 8
         Partial sums merged per task of the tree reduction.
     scheduler : str or object, optional
@@ -214,7 +214,7 @@ min_cases, suppress, max_age_days
     Returns
     -------
     pandas.DataFrame
-        The table of :func:`stuntlib.prevalence.prevalence` (computed).
+        The table of :func:`stuntlib.estimation.prevalence` (computed).
 
     Raises
     ------

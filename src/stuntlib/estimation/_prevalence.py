@@ -1,7 +1,7 @@
 """Prevalence of stunting, wasting, underweight and overweight, with honest uncertainty.
 
 :func:`prevalence` turns a frame of WHO z-scores and flags (``zlen``/``flen``,
-``zwei``/``fwei``, ``zwfl``/``fwfl``, ``zbmi``/``fbmi``, as :mod:`stuntlib.zscores`
+``zwei``/``fwei``, ``zwfl``/``fwfl``, ``zbmi``/``fbmi``, as :mod:`stuntlib.growth`
 returns them) into one tidy row per group x indicator: the proportion below or above a
 WHO cut-off, its standard error, a confidence interval, the design effect, and a
 reliability flag for publication. Two kinds of data are served by the same call:
@@ -40,6 +40,8 @@ from numpy.typing import ArrayLike, NDArray
 
 from stuntlib._validation import check_language
 from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.growth import INDICATORS as Z_INDICATORS
+from stuntlib.growth import WFL_FLAG
 from stuntlib.lms import r_round
 from stuntlib.scoring import age_group
 from stuntlib.standardize import (
@@ -48,8 +50,6 @@ from stuntlib.standardize import (
     standardize_oedema,
     standardize_sex,
 )
-from stuntlib.zscores import INDICATORS as Z_INDICATORS
-from stuntlib.zscores import WFL_FLAG
 
 __all__ = [
     "DERIVED_GROUPS",
@@ -584,7 +584,7 @@ def _select_indicators(frame: pd.DataFrame, indicators: Any) -> tuple[Indicator,
     unknown = [n for n in names if n not in INDICATORS]
     if unknown or not names:
         raise StuntlibError(
-            f"indicators: expected names from stuntlib.prevalence.INDICATORS "
+            f"indicators: expected names from stuntlib.estimation.INDICATORS "
             f"({list(INDICATORS)}); got {indicators!r}"
         )
     chosen = [INDICATORS[n] for n in dict.fromkeys(names)]
