@@ -24,6 +24,15 @@ from stuntlib import standardize as _std
 from stuntlib._arrays import as_column, broadcast_columns, common_index, wrap_like
 from stuntlib._blocks import BLOCK_ROWS, run_in_blocks
 from stuntlib.errors import StuntlibError
+from stuntlib.indicators import (
+    FLAG_LIMITS,
+    FLAG_OF,
+    WHO2006_BELOW_MONTHS,
+    WHO2007_MAX_MONTHS,
+    ZSCORE_COLUMNS,
+    ZSCORES,
+    ZScoreIndicator,
+)
 from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
 from stuntlib.reference import LMSTable, load_table
 
@@ -74,10 +83,6 @@ REFERENCE_DTYPE = pd.CategoricalDtype(["WHO2006", "WHO2007"])
 _MEASURE_DTYPE = pd.CategoricalDtype(["l", "h"])
 _OEDEMA_DTYPE = pd.CategoricalDtype(["n", "y"])
 
-#: Upper age of the WHO 2006 standards [months, exclusive] and of the 2007 reference
-#: [months, inclusive], as ``anthro`` and ``anthroplus`` apply them.
-WHO2006_BELOW_MONTHS = 60.0
-WHO2007_MAX_MONTHS = 228.0
 
 #: Weight-for-length/height: age (rounded days) from which the height table is used, the
 #: length at which the table is chosen when age and position are both unknown, and the
@@ -86,64 +91,18 @@ WFL_LENGTH_BELOW_CM = 87.0
 WFL_LIMITS_CM = {"who2006_wfl": (45.0, 110.0), "who2006_wfh": (65.0, 120.0)}
 
 
-@dataclass(frozen=True)
-class IndicatorSpec:
-    """How one age-based indicator is computed (one row of :data:`INDICATORS`).
-
-    Attributes
-    ----------
-    z, flag : str
-        Output column names (WHO ``anthro``'s).
-    measurement : str
-        Input the z-score is of (``clenhei``, ``weight``, ``cbmi``, ``headc``, ...).
-    table_2006, table_2007 : str or None
-        WHO 2006 (by day) and WHO 2007 (by month) tables; None where WHO has none.
-    restricted : bool
-        Whether WHO applies the restricted z-score beyond ±3 SD.
-    flag_low, flag_high : float
-        Flag when the 2-decimal z-score is below ``flag_low`` or above ``flag_high``.
-    min_days : int
-        First day of the WHO 2006 table (91 for arm circumference and skinfolds).
-    max_months_2007 : float
-        Last month (inclusive) of the WHO 2007 table.
-    oedema_blanks : bool
-        Whether oedema makes the z-score missing (weight-based indicators).
-    """
-
-    z: str
-    flag: str
-    measurement: str
-    table_2006: str
-    table_2007: str | None
-    restricted: bool
-    flag_low: float
-    flag_high: float
-    min_days: int = 0
-    max_months_2007: float = WHO2007_MAX_MONTHS
-    oedema_blanks: bool = False
-
+#: How one indicator is computed: the catalogue row (:class:`stuntlib.indicators.ZScoreIndicator`).
+IndicatorSpec = ZScoreIndicator
 
 #: The age-based indicators, their tables, formulas and flag cut-offs (WHO anthro 1.1 and
-#: anthroplus 1.0; flags on the 2-decimal z-score).
-INDICATORS: tuple[IndicatorSpec, ...] = (
-    IndicatorSpec("zlen", "flen", "clenhei", "who2006_lhfa", "who2007_hfa", False, -6, 6),
-    IndicatorSpec(
-        "zwei", "fwei", "weight", "who2006_wfa", "who2007_wfa", True, -6, 5, 0, 120.0, True
-    ),
-    IndicatorSpec(
-        "zbmi", "fbmi", "cbmi", "who2006_bmifa", "who2007_bfa", True, -5, 5, 0, 228.0, True
-    ),
-    IndicatorSpec("zhc", "fhc", "headc", "who2006_hcfa", None, False, -5, 5),
-    IndicatorSpec("zac", "fac", "armc", "who2006_acfa", None, True, -5, 5, 91),
-    IndicatorSpec("zts", "fts", "triskin", "who2006_tsfa", None, True, -5, 5, 91),
-    IndicatorSpec("zss", "fss", "subskin", "who2006_ssfa", None, True, -5, 5, 91),
-)
+#: anthroplus 1.0; flags on the 2-decimal z-score), from :data:`stuntlib.indicators.ZSCORES`.
+INDICATORS: tuple[ZScoreIndicator, ...] = tuple(i for i in ZSCORES.values() if i.age_based)
 _BY_Z = {spec.z: spec for spec in INDICATORS}
 #: Weight-for-length/height flag cut-offs.
-WFL_FLAG = (-5.0, 5.0)
+WFL_FLAG = FLAG_LIMITS["zwfl"]
 
-_ALL_Z = ("zlen", "zwei", "zwfl", "zbmi", "zhc", "zac", "zts", "zss")
-_FLAG_OF = {**{s.z: s.flag for s in INDICATORS}, "zwfl": "fwfl"}
+_ALL_Z = ZSCORE_COLUMNS
+_FLAG_OF = FLAG_OF
 #: Input arguments of :func:`zscores`, named as in WHO ``anthro``.
 ZSCORE_INPUTS = (
     "sex",

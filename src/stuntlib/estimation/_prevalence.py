@@ -40,8 +40,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from stuntlib._validation import check_language
 from stuntlib.errors import ColumnError, StuntlibError
-from stuntlib.growth import INDICATORS as Z_INDICATORS
-from stuntlib.growth import WFL_FLAG
+from stuntlib.indicators import FLAG_LIMITS, FLAG_OF
 from stuntlib.lms import r_round
 from stuntlib.scoring import age_group
 from stuntlib.standardize import (
@@ -79,12 +78,9 @@ WHO_MAX_AGE_DAYS = 1826
 OEDEMA_AUX_ZSCORE = -3.1
 
 _CI_METHODS = ("wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard")
-_FLAG_OF = {"zlen": "flen", "zwei": "fwei", "zwfl": "fwfl", "zbmi": "fbmi"}
-# WHO flag rules on the 2-decimal z (from the z-score core): flagged when z < low or z > high.
-_FLAG_LIMITS = {
-    **{spec.z: (spec.flag_low, spec.flag_high) for spec in Z_INDICATORS if spec.z in _FLAG_OF},
-    "zwfl": WFL_FLAG,
-}
+_FLAG_OF = {z: FLAG_OF[z] for z in ("zlen", "zwei", "zwfl", "zbmi")}
+# WHO flag rules on the 2-decimal z (from the catalogue): flagged when z < low or z > high.
+_FLAG_LIMITS = {z: FLAG_LIMITS[z] for z in _FLAG_OF}
 _OEDEMA_Z = frozenset({"zwei", "zwfl", "zbmi"})
 _STRATUM = "_stratum"
 #: Census means under ``rounding="who"`` are summed in hundredths of a z-score (exact).
