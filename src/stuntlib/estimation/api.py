@@ -1,0 +1,152 @@
+"""The prevalence entry point: partial sums of one frame, finalised."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Literal
+
+import pandas as pd
+
+from stuntlib.estimation.finalize import finalize_prevalence
+from stuntlib.estimation.groupings import GroupSpec
+from stuntlib.estimation.options import WHO_MAX_AGE_DAYS, CIMethod
+from stuntlib.estimation.sums import prevalence_partial_sums
+
+__all__ = ["prevalence"]
+
+
+def prevalence(
+    frame: pd.DataFrame,
+    by: GroupSpec = None,
+    *,
+    indicators: Sequence[str] | str | None = None,
+    ci: CIMethod | None = None,
+    weights: str | None = None,
+    cluster: str | None = None,
+    strata: str | None = None,
+    level: float = 0.95,
+    rounding: Literal["who"] | None = "who",
+    population: Any = None,
+    min_n: int = 25,
+    min_cases: int = 3,
+    suppress: bool = False,
+    max_age_days: float | None = WHO_MAX_AGE_DAYS,
+) -> pd.DataFrame:
+    """Prevalence (and mean z-score) per group, with standard errors and intervals.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per child with WHO z-scores and flags (``zlen``, ``flen``, ``zwei``,
+        ``fwei``, ``zwfl``, ``fwfl``, ``zbmi``, ``fbmi``; a missing flag column is computed
+        from the z-score with WHO's rule), optionally ``coedema``/``oedema`` (``y``/``n``),
+        ``age_days``/``age_months``, ``csex``/``sex``, dates, and the grouping and design
+        columns. Missing z-scores are simply not counted.
+    by : str, list of str, or list of lists, optional
+        ``None``: one overall row. A column name or a list of names: one row per level
+        (crossed). A list of lists (grouping sets, e.g. :func:`who_groupings` or
+        :func:`rollup`): every grouping at once, stacked. Derived names from
+        :data:`DERIVED_GROUPS` (``age_group``, ``sex``, ``baduta``, ``birth_year``...) are
+        computed when absent from the frame. Rows with a missing value in a grouping
+        column are left out of that grouping only. Empty levels of categorical groupings
+        (age group, sex) are listed with ``n = 0``.
+    indicators : str or list of str, optional
+        Names from :data:`INDICATORS`; default all those whose z columns are present.
+    ci : {"wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"}, optional
+        Interval method. Default ``"wilson"`` without a design, ``"logit"`` with one.
+        Without a design ``"logit"`` is WHO ``anthro``'s simple logit interval (its
+        standard error and t quantile with ``N - 1`` df, ``N`` = analysed rows); with a
+        design it is R ``svyciprop(method = "logit")``. ``"korn-graubard"`` is
+        ``svyciprop(method = "beta")`` (Clopper-Pearson without a design). Wilson,
+        Clopper-Pearson and Jeffreys use the design-effective sample size with a design.
+        At 0 % and 100 % the logit interval is the single point, as WHO reports it.
+    weights, cluster, strata : str, optional
+        Design columns: sampling weights (missing weights count as 0, as WHO does;
+        negative weights raise), primary sampling units (nested in strata) and strata.
+        Rows with a missing cluster or stratum are dropped (as WHO does). With any of them
+        the survey estimator is used; with only weights each child is its own PSU.
+    level : float, default 0.95
+        Confidence level.
+    rounding : {"who", None}, default "who"
+        ``"who"``: cut-offs and means use z-scores rounded to 2 decimals as R rounds them
+        (what WHO does); ``None``: full precision.
+    population : number, Series or DataFrame, optional
+        Census only: the target number of children per group (a Series indexed by the
+        group column(s) of one grouping, a DataFrame with those columns and
+        ``population``, or a number for the overall row). Adds a finite-population
+        correction ``(N - n)/(N - 1)`` and the columns ``population`` and ``coverage``
+        (children in the data / target).
+    min_n : int, default 25
+        Cells with fewer children are marked ``small_n``.
+    min_cases : int, default 3
+        Prevalence cells with ``0 < cases < min_cases`` or ``n - cases < min_cases``
+        (with cases > 0) could identify children and are marked ``disclosive``.
+    suppress : bool, default False
+        Blank (NaN) the estimates of every cell not marked ``ok`` and set ``suppressed``.
+    max_age_days : float or None, default 1826
+        Rows whose age in days (rounded half up) exceeds this are dropped, as WHO does;
+        rows with missing age are kept. ``None`` keeps every row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group x indicator: ``grouping`` (the grouping set, ``"All"`` for the
+        overall row), the group columns, ``indicator``, ``kind`` (``prevalence`` or
+        ``mean``), ``n`` (children with a valid value), ``cases`` (unweighted, NA for
+        means), ``weighted_n``, ``estimate`` (proportion in [0, 1], or the mean z),
+        ``se``, ``ci_low``, ``ci_high``, ``deff`` (design effect; for census data the
+        finite-population factor), ``n_eff``, ``sd`` (means only), ``reliability``
+        (``ok``, ``disclosive``, ``small_n``, ``empty``), ``suppressed``, and with
+        ``population`` also ``population`` and ``coverage``. Empty groups give NaN
+        estimates.
+
+    Raises
+    ------
+    StuntlibError
+        For a bad argument (unknown indicator or interval, level outside (0, 1), negative
+        weights...); :class:`~stuntlib.errors.ColumnError` for a missing column.
+
+    See Also
+    --------
+    prevalence_table : wide, labelled percent table for reports.
+    prevalence_partial_sums, merge_partial_sums, finalize_prevalence : the map-reduce steps.
+
+    References
+    ----------
+    .. [1] WHO (2019). Recommendations for data collection, analysis and reporting on
+       anthropometric indicators in children under 5 years old. Geneva: WHO & UNICEF.
+    .. [2] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence``.
+    .. [3] Lumley T (2004). Analysis of complex survey samples. J Stat Softw 9(8).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({
+    ...     "zlen": [-2.5, -1.0, -3.2, 0.4, -2.0, -2.01],
+    ...     "flen": [0, 0, 0, 0, 0, 0],
+    ...     "kelurahan": ["Tirto", "Tirto", "Tirto", "Medono", "Medono", "Medono"],
+    ... })
+    >>> out = prevalence(df, "kelurahan", indicators="stunting", min_n=1, min_cases=0)
+    >>> out[["kelurahan", "n", "cases", "estimate", "ci_low", "ci_high"]].round(4)
+      kelurahan  n  cases  estimate  ci_low  ci_high
+    0    Medono  3      1    0.3333  0.0615   0.7923
+    1     Tirto  3      2    0.6667  0.2077   0.9385
+    """
+    sums = prevalence_partial_sums(
+        frame,
+        by,
+        indicators=indicators,
+        weights=weights,
+        cluster=cluster,
+        strata=strata,
+        rounding=rounding,
+        max_age_days=max_age_days,
+    )
+    return finalize_prevalence(
+        sums,
+        ci=ci,
+        level=level,
+        population=population,
+        min_n=min_n,
+        min_cases=min_cases,
+        suppress=suppress,
+    )
