@@ -175,14 +175,40 @@ def test_oedema_codes_accepted():
     assert out["cases"].iloc[0] == 3
 
 
-def test_age_filter_drops_over_1826_days_keeps_missing_age():
-    df = _frame(zlen=[-2.5, -2.5, -2.5, 0.0], age_days=[1826.4, 1826.5, np.nan, 100])
+def test_age_filter_keeps_under_60_months_and_missing_age():
+    # 1826.0 d = 59.992 mo (under five); 1826.4 d = 60.005 mo and 1826.5 d: WHO 2007 ages,
+    # not under five (WHO's "rounded days <= 1826" would keep 1826.4); NaN age kept as WHO.
+    df = _frame(zlen=[-2.5, -2.5, -2.5, -2.5, 0.0], age_days=[1826.0, 1826.4, 1826.5, np.nan, 100])
     out = prevalence(df, ["age_group", None], indicators="stunting", ci="logit")
     allrow = out[out["grouping"] == "All"].iloc[0]
-    assert allrow["n"] == 3  # 1826.5 rounds to 1827 -> dropped; NaN age kept
+    assert allrow["n"] == 3
+    assert allrow["cases"] == 2
     ages = out[out["grouping"] == "age_group"]
-    # 1826.4 d is 60.005 unrounded months: no WHO age group (as in anthro); NaN age neither
-    assert ages["n"].sum() == 1
+    # 1826.0 d is in 48-59 mo, 100 d in 00-05 mo; NaN age has no age group
+    assert ages["n"].sum() == 2
+
+
+def test_age_limit_exactly_60_months_is_not_under_five():
+    df = _frame(zlen=[-2.5, -2.5, 0.0], age_months=[59.999, 60.0, 12.0])
+    out = prevalence(df, indicators="stunting", min_n=1, min_cases=0)
+    assert out["n"].iloc[0] == 2
+    assert out["cases"].iloc[0] == 1
+    # the legacy day limit: rounded days <= 100 keeps 100.4 d and drops 100.5 d
+    df = _frame(zlen=[-2.5, -2.5, 0.0], age_days=[100.4, 100.5, 50.0])
+    out = prevalence(df, indicators="stunting", max_age_days=100)
+    assert out["n"].iloc[0] == 2
+    assert prevalence(df, indicators="stunting", max_age_months=None)["n"].iloc[0] == 3
+
+
+def test_age_from_dates_when_no_age_column():
+    # born 2020-01-15; measured 2025-01-14 (59.97 mo), 2025-01-15 (60.0 mo: 1827 d)
+    df = _frame(
+        zlen=[-2.5, -2.5, 0.0],
+        birth_date=["2020-01-15"] * 3,
+        measure_date=["2025-01-14", "2025-01-15", "2024-01-15"],
+    )
+    out = prevalence(df, indicators="stunting", min_n=1, min_cases=0)
+    assert out["n"].iloc[0] == 2
     assert len(prevalence(df, indicators="stunting", max_age_days=None)) == 1
 
 

@@ -16,7 +16,7 @@ from stuntlib.estimation.groupings import (
     who_groupings,
 )
 from stuntlib.estimation.indicators import INDICATORS, OEDEMA_AUX_ZSCORE, Indicator
-from stuntlib.estimation.options import WHO_MAX_AGE_DAYS, CIMethod
+from stuntlib.estimation.options import WHO_MAX_AGE_DAYS, CIMethod, PrevalenceOptions, Rounding
 from stuntlib.estimation.sums import PartialSums, merge_partial_sums, prevalence_partial_sums
 from stuntlib.estimation.tables import prevalence_table
 
@@ -28,6 +28,8 @@ __all__ = [
     "CIMethod",
     "Indicator",
     "PartialSums",
+    "PrevalenceOptions",
+    "Rounding",
     "add_group_columns",
     "disclosive_cells",
     "finalize_prevalence",

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from stuntlib.estimation.finalize import finalize_prevalence
 from stuntlib.estimation.groupings import GroupSpec
-from stuntlib.estimation.options import WHO_MAX_AGE_DAYS, CIMethod
+from stuntlib.estimation.options import PrevalenceOptions
 from stuntlib.estimation.sums import prevalence_partial_sums
 
 __all__ = ["prevalence"]
@@ -19,18 +18,8 @@ def prevalence(
     frame: pd.DataFrame,
     by: GroupSpec = None,
     *,
-    indicators: Sequence[str] | str | None = None,
-    ci: CIMethod | None = None,
-    weights: str | None = None,
-    cluster: str | None = None,
-    strata: str | None = None,
-    level: float = 0.95,
-    rounding: Literal["who"] | None = "who",
-    population: Any = None,
-    min_n: int = 25,
-    min_cases: int = 3,
-    suppress: bool = False,
-    max_age_days: float | None = WHO_MAX_AGE_DAYS,
+    options: PrevalenceOptions | None = None,
+    **changes: Any,
 ) -> pd.DataFrame:
     """Prevalence (and mean z-score) per group, with standard errors and intervals.
 
@@ -50,6 +39,9 @@ def prevalence(
         computed when absent from the frame. Rows with a missing value in a grouping
         column are left out of that grouping only. Empty levels of categorical groupings
         (age group, sex) are listed with ``n = 0``.
+    options : PrevalenceOptions, optional
+        All the options below in one object (shared with the streaming and Dask paths);
+        keyword arguments override its fields.
     indicators : str or list of str, optional
         Names from :data:`INDICATORS`; default all those whose z columns are present.
     ci : {"wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"}, optional
@@ -67,9 +59,9 @@ def prevalence(
         the survey estimator is used; with only weights each child is its own PSU.
     level : float, default 0.95
         Confidence level.
-    rounding : {"who", None}, default "who"
+    rounding : {"who", "exact"}, default "who"
         ``"who"``: cut-offs and means use z-scores rounded to 2 decimals as R rounds them
-        (what WHO does); ``None``: full precision.
+        (what WHO does); ``"exact"`` (or ``None``): full precision.
     population : number, Series or DataFrame, optional
         Census only: the target number of children per group (a Series indexed by the
         group column(s) of one grouping, a DataFrame with those columns and
@@ -83,9 +75,13 @@ def prevalence(
         (with cases > 0) could identify children and are marked ``disclosive``.
     suppress : bool, default False
         Blank (NaN) the estimates of every cell not marked ``ok`` and set ``suppressed``.
-    max_age_days : float or None, default 1826
-        Rows whose age in days (rounded half up) exceeds this are dropped, as WHO does;
-        rows with missing age are kept. ``None`` keeps every row.
+    max_age_months : float or None, default 60.0
+        The population is children whose age is below this many months (unrounded),
+        the rule that picks the WHO 2006 standards: a child of exactly 60.0 months is not
+        under five. The age comes from ``age_days``, else ``birth_date`` and
+        ``measure_date``, else ``age_months``, row by row. Rows with unknown age are kept
+        (as WHO does). ``None`` keeps every row. The legacy ``max_age_days=d`` is read
+        as "rounded days <= d" (``1826`` as 60.0 months).
 
     Returns
     -------
@@ -131,22 +127,5 @@ def prevalence(
     0    Medono  3      1    0.3333  0.0615   0.7923
     1     Tirto  3      2    0.6667  0.2077   0.9385
     """
-    sums = prevalence_partial_sums(
-        frame,
-        by,
-        indicators=indicators,
-        weights=weights,
-        cluster=cluster,
-        strata=strata,
-        rounding=rounding,
-        max_age_days=max_age_days,
-    )
-    return finalize_prevalence(
-        sums,
-        ci=ci,
-        level=level,
-        population=population,
-        min_n=min_n,
-        min_cases=min_cases,
-        suppress=suppress,
-    )
+    opts = PrevalenceOptions.build(options, **changes)
+    return finalize_prevalence(prevalence_partial_sums(frame, by, options=opts), options=opts)

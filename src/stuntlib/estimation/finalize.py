@@ -28,7 +28,7 @@ from stuntlib import intervals as iv
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation._frame import FloatArray
 from stuntlib.estimation.indicators import INDICATORS, Indicator
-from stuntlib.estimation.options import _CI_METHODS, CIMethod
+from stuntlib.estimation.options import _CI_METHODS, PrevalenceOptions
 from stuntlib.estimation.sums import _HUNDREDTHS, _PSU, _STRATUM, PartialSums
 from stuntlib.estimation.variance import (
     census_mean_variance,
@@ -300,15 +300,54 @@ def disclosive_cells(cases: ArrayLike, n: ArrayLike, min_cases: int) -> NDArray[
         return (c > 0) & ((c < min_cases) | (m - c < min_cases))
 
 
+def _stack(pieces: list[pd.DataFrame], sums: PartialSums, labels: list[str]) -> pd.DataFrame:
+    """Stack the groupings' tables: every group column in each (NA where not grouped)."""
+    key_dtypes: dict[str, Any] = {}
+    for grouping, part in zip(sums.groupings, pieces, strict=True):
+        for c in grouping:
+            key_dtypes.setdefault(c, part[c].dtype)
+    key_order = list(key_dtypes)
+    for j, part in enumerate(pieces):
+        for c in key_order:
+            if c not in part.columns:
+                part[c] = pd.Series(pd.NA, index=part.index).astype(
+                    key_dtypes[c] if isinstance(key_dtypes[c], pd.CategoricalDtype) else object
+                )
+        rest = [c for c in part.columns if c not in key_order and c != "grouping"]
+        pieces[j] = part[["grouping", *key_order, *rest]]
+    result = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
+    for c in key_order:
+        if isinstance(key_dtypes[c], pd.CategoricalDtype):
+            result[c] = pd.Categorical(result[c], dtype=key_dtypes[c])
+    result["n"] = result["n"].astype(np.int64)
+    result["cases"] = result["cases"].astype("Int64")
+    result["indicator"] = pd.Categorical(result["indicator"], categories=list(sums.indicators))
+    result["grouping"] = pd.Categorical(result["grouping"], categories=labels)
+    result["kind"] = pd.Categorical(result["kind"], categories=["prevalence", "mean"])
+    return result
+
+
+def _reliability(result: pd.DataFrame, opts: PrevalenceOptions) -> pd.DataFrame:
+    """Mark ``empty``, ``small_n`` and ``disclosive`` cells; blank them under ``suppress``."""
+    n = result["n"].to_numpy()
+    cases = result["cases"].to_numpy(dtype=np.float64, na_value=np.nan)
+    is_prev = (result["kind"] == "prevalence").to_numpy()
+    disclosive = is_prev & disclosive_cells(cases, n, opts.min_cases)
+    status = np.where(n == 0, 3, np.where(n < opts.min_n, 2, np.where(disclosive, 1, 0)))
+    result["reliability"] = pd.Categorical.from_codes(
+        status.astype(np.int8), categories=["ok", "disclosive", "small_n", "empty"]
+    )
+    hide = np.asarray(bool(opts.suppress) & (status != 0) & (n > 0))
+    result["suppressed"] = hide
+    if hide.any():
+        for c in ("estimate", "se", "ci_low", "ci_high", "deff", "n_eff", "sd"):
+            result.loc[hide, c] = np.nan
+        result.loc[hide, "cases"] = pd.NA
+    return result
+
+
 def finalize_prevalence(
-    sums: PartialSums,
-    *,
-    ci: CIMethod | None = None,
-    level: float = 0.95,
-    population: Any = None,
-    min_n: int = 25,
-    min_cases: int = 3,
-    suppress: bool = False,
+    sums: PartialSums, *, options: PrevalenceOptions | None = None, **changes: Any
 ) -> pd.DataFrame:
     """Finalise step: estimates, standard errors and intervals from partial sums.
 
@@ -316,13 +355,27 @@ def finalize_prevalence(
     ----------
     sums : PartialSums
         From :func:`prevalence_partial_sums` / :func:`merge_partial_sums`.
-    ci, level, population, min_n, min_cases, suppress
-        As in :func:`prevalence`.
+    options : PrevalenceOptions, optional
+        The options; ``ci``, ``level``, ``population``, ``min_n``, ``min_cases`` and
+        ``suppress`` are read here (the others were applied by the map step).
+    **changes
+        Option fields overriding ``options`` (e.g. ``ci="logit"``).
 
     Returns
     -------
     pandas.DataFrame
         The tidy table described in :func:`prevalence`.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sums`` is not a PartialSums, for a bad option, or for ``population`` with a
+        survey design.
+
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence``.
+    .. [2] Lumley T (2004). Analysis of complex survey samples. J Stat Softw 9(8).
 
     Examples
     --------
@@ -335,11 +388,9 @@ def finalize_prevalence(
     """
     if not isinstance(sums, PartialSums):
         raise StuntlibError(f"sums: expected PartialSums; got {type(sums).__name__}")
-    level = iv._check_level(level)
-    ci_method = _check_ci(ci, sums.mode)
-    for argument, value in (("min_n", min_n), ("min_cases", min_cases)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
-            raise StuntlibError(f"{argument}: expected a non-negative integer; got {value!r}")
+    opts = PrevalenceOptions.build(options, **changes)
+    ci_method = _check_ci(opts.ci, sums.mode)
+    population = opts.population
     if population is not None and sums.mode == "survey":
         raise StuntlibError(
             "population: the finite-population correction applies to census data (no weights, "
@@ -349,56 +400,14 @@ def finalize_prevalence(
     chosen = tuple(INDICATORS[name] for name in sums.indicators)
     df = design_degrees_of_freedom(sums)
     m_h = psus_per_stratum(sums) if sums.mode == "survey" else pd.Series(dtype=float)
-    pieces = []
-    key_dtypes: dict[str, Any] = {}
     labels = [" × ".join(g) if g else "All" for g in sums.groupings]
-    for k, grouping in enumerate(sums.groupings):
-        part = _finalise_grouping(sums, k, chosen, ci_method, level, df, m_h, population)
-        part.insert(
-            0,
-            "grouping",
-            pd.Categorical.from_codes(np.full(len(part), k, dtype=np.int16), categories=labels),
-        )
-        for c in grouping:
-            key_dtypes.setdefault(c, part[c].dtype)
+    pieces = []
+    for k in range(len(sums.groupings)):
+        part = _finalise_grouping(sums, k, chosen, ci_method, opts.level, df, m_h, population)
+        codes = np.full(len(part), k, dtype=np.int16)
+        part.insert(0, "grouping", pd.Categorical.from_codes(codes, categories=labels))
         pieces.append(part)
-    key_order = list(key_dtypes)
-    for j, part in enumerate(pieces):
-        for c in key_order:
-            if c not in part.columns:
-                part[c] = pd.Series(pd.NA, index=part.index).astype(
-                    key_dtypes[c] if isinstance(key_dtypes[c], pd.CategoricalDtype) else object
-                )
-        pieces[j] = part[
-            [
-                "grouping",
-                *key_order,
-                *[c for c in part.columns if c not in key_order and c != "grouping"],
-            ]
-        ]
-    result = pd.concat(pieces, ignore_index=True) if len(pieces) > 1 else pieces[0]
-    for c in key_order:
-        if isinstance(key_dtypes[c], pd.CategoricalDtype):
-            result[c] = pd.Categorical(result[c], dtype=key_dtypes[c])
-    result["n"] = result["n"].astype(np.int64)
-    result["cases"] = result["cases"].astype("Int64")
-    result["indicator"] = pd.Categorical(result["indicator"], categories=list(sums.indicators))
-    result["grouping"] = pd.Categorical(result["grouping"], categories=labels)
-    result["kind"] = pd.Categorical(result["kind"], categories=["prevalence", "mean"])
-    n = result["n"].to_numpy()
-    cases = result["cases"].to_numpy(dtype=np.float64, na_value=np.nan)
-    is_prev = (result["kind"] == "prevalence").to_numpy()
-    disclosive = is_prev & disclosive_cells(cases, n, min_cases)
-    status = np.where(n == 0, 3, np.where(n < min_n, 2, np.where(disclosive, 1, 0)))
-    result["reliability"] = pd.Categorical.from_codes(
-        status.astype(np.int8), categories=["ok", "disclosive", "small_n", "empty"]
-    )
-    hide = np.asarray(suppress & (status != 0) & (n > 0))
-    result["suppressed"] = hide
-    if hide.any():
-        for c in ("estimate", "se", "ci_low", "ci_high", "deff", "n_eff", "sd"):
-            result.loc[hide, c] = np.nan
-        result.loc[hide, "cases"] = pd.NA
+    result = _reliability(_stack(pieces, sums, labels), opts)
     if population is None:
         result = result.drop(columns=["population", "coverage"])
     return result

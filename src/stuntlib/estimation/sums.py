@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from stuntlib._groups import group_codes
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation._frame import FloatArray, _need_column, _numeric
 from stuntlib.estimation.groupings import GroupSpec, _parse_by, add_group_columns
@@ -33,9 +34,10 @@ from stuntlib.estimation.indicators import (
     Indicator,
     select_indicators,
 )
-from stuntlib.estimation.options import WHO_MAX_AGE_DAYS
+from stuntlib.estimation.options import PrevalenceOptions, Rounding
+from stuntlib.estimation.population import in_age_population
 from stuntlib.lms import r_round
-from stuntlib.standardize import DAYS_PER_MONTH, round_half_up, standardize_oedema
+from stuntlib.standardize import standardize_oedema
 
 __all__ = ["PartialSums", "merge_partial_sums", "prevalence_partial_sums"]
 
@@ -74,7 +76,7 @@ class PartialSums:
         No design, or weights/strata/clusters.
     clustered : bool
         Whether ``cluster`` was given (sums kept per PSU).
-    rounding : {"who", None}
+    rounding : {"who", "exact"}
         Rounding applied to z before the cut-offs.
     """
 
@@ -85,7 +87,7 @@ class PartialSums:
     indicators: tuple[str, ...]
     mode: Literal["census", "survey"]
     clustered: bool
-    rounding: Literal["who"] | None
+    rounding: Rounding
 
     def _signature(self) -> tuple[Any, ...]:
         return (self.groupings, self.indicators, self.mode, self.clustered, self.rounding)
@@ -123,69 +125,33 @@ def _clean_z(columns: Mapping[str, Any], z: str, rounding: str | None) -> FloatA
     return np.where(flagged, np.nan, value)
 
 
-def _group_codes(
+def _cell_codes(
     keys: list[pd.Series], n: int, *, missing_is_level: bool = False
-) -> tuple[NDArray[np.int64], int, NDArray[np.int64]]:
-    """Dense group codes, the number of groups, and one row index per group.
-
-    A row with a missing key gets the code ``ngroups`` (outside every group), unless
-    ``missing_is_level``, where a missing value is a level of its own.
-    """
-    codes = np.zeros(n, dtype=np.int64)
-    missing = np.zeros(n, dtype=bool)
-    radix = 1
-    for s in keys:
-        c, uniq = pd.factorize(s, use_na_sentinel=not missing_is_level)
-        c = np.asarray(c, dtype=np.int64)
-        missing |= c < 0
-        size = max(len(uniq), 1)
-        if radix * size > 2**62:
-            codes = np.asarray(pd.factorize(codes)[0], dtype=np.int64)
-            radix = int(codes.max()) + 1 if n else 1
-        codes = codes * size + np.maximum(c, 0)
-        radix *= size
-    valid_codes = codes[~missing]
-    gcodes, uniques = pd.factorize(valid_codes)
+) -> tuple[NDArray[np.int64], int, pd.DataFrame]:
+    """Group codes (a dropped row gets ``ngroups``, outside every group), count, labels."""
+    codes, uniques = group_codes(keys, "level" if missing_is_level else "drop", n=n)
     ng = len(uniques)
-    out = np.full(n, ng, dtype=np.int64)
-    out[~missing] = gcodes
-    first = np.zeros(ng, dtype=np.int64)
-    first[gcodes] = np.flatnonzero(~missing)
-    return out, ng, first
+    return np.where(codes < 0, ng, codes), ng, uniques
 
 
 def _prepare(
-    frame: pd.DataFrame,
-    groupings: tuple[tuple[str, ...], ...],
-    weights: str | None,
-    cluster: str | None,
-    strata: str | None,
-    max_age_days: float | None,
+    frame: pd.DataFrame, groupings: tuple[tuple[str, ...], ...], opts: PrevalenceOptions
 ) -> pd.DataFrame:
+    """The rows in the population (age limit, known design keys), with derived groups."""
     if not isinstance(frame, pd.DataFrame):
         raise StuntlibError(
             f"frame: expected a pandas DataFrame of z-scores and flags; got {type(frame).__name__}"
         )
-    for argument, column in (("weights", weights), ("cluster", cluster), ("strata", strata)):
+    for argument in ("weights", "cluster", "strata"):
+        column = getattr(opts, argument)
         if column is not None:
             _need_column(frame, argument, column)
-    if max_age_days is not None:
-        if "age_days" in frame.columns:
-            days = round_half_up(_numeric(frame, "age_days"))
-        elif "age_months" in frame.columns:
-            days = round_half_up(_numeric(frame, "age_months") * DAYS_PER_MONTH)
-        else:
-            days = np.full(len(frame), np.nan)
-        with np.errstate(invalid="ignore"):
-            keep = ~(days > max_age_days)
-        if not keep.all():
-            frame = frame.loc[keep]
-    drop = np.zeros(len(frame), dtype=bool)
-    for column in (cluster, strata):
+    keep = in_age_population(frame, opts.max_age_months)
+    for column in (opts.cluster, opts.strata):
         if column is not None:
-            drop |= frame[column].isna().to_numpy()
-    if drop.any():
-        frame = frame.loc[~drop]
+            keep &= frame[column].notna().to_numpy()
+    if not keep.all():
+        frame = frame.loc[keep]
     needed = dict.fromkeys(c for g in groupings for c in g)
     derived = [c for c in needed if c == "sex" or c not in frame.columns]
     return add_group_columns(frame, derived) if derived else frame
@@ -285,12 +251,8 @@ def prevalence_partial_sums(
     frame: pd.DataFrame,
     by: GroupSpec = None,
     *,
-    indicators: Sequence[str] | str | None = None,
-    weights: str | None = None,
-    cluster: str | None = None,
-    strata: str | None = None,
-    rounding: Literal["who"] | None = "who",
-    max_age_days: float | None = WHO_MAX_AGE_DAYS,
+    options: PrevalenceOptions | None = None,
+    **changes: Any,
 ) -> PartialSums:
     """Map step of :func:`prevalence`: additive sums for one chunk of rows.
 
@@ -305,13 +267,30 @@ def prevalence_partial_sums(
     ----------
     frame : pandas.DataFrame
         Scored children (see :func:`prevalence`).
-    by, indicators, weights, cluster, strata, rounding, max_age_days
-        As in :func:`prevalence`.
+    by : str, list of str, or list of lists, optional
+        Grouping sets, as in :func:`prevalence`.
+    options : PrevalenceOptions, optional
+        The options; only ``indicators``, ``weights``, ``cluster``, ``strata``,
+        ``rounding`` and ``max_age_months`` are read here.
+    **changes
+        Option fields (or the legacy ``max_age_days``) overriding ``options``.
 
     Returns
     -------
     PartialSums
         The chunk's sums.
+
+    Raises
+    ------
+    StuntlibError
+        For a bad option or ``by``, or negative weights.
+    ColumnError
+        For a missing z-score, design or grouping column.
+
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence``.
+    .. [2] Lumley T (2004). Analysis of complex survey samples. J Stat Softw 9(8).
 
     Examples
     --------
@@ -326,40 +305,56 @@ def prevalence_partial_sums(
     0    a  2      1       0.5
     1    b  2      1       0.5
     """
+    opts = PrevalenceOptions.build(options, **changes)
     groupings = _parse_by(by)
-    if rounding not in ("who", None):
-        raise StuntlibError(f"rounding: expected 'who' or None; got {rounding!r}")
-    if max_age_days is not None and not isinstance(max_age_days, (int, float)):
-        raise StuntlibError(
-            f"max_age_days: expected a number of days or None; got {max_age_days!r}"
-        )
-    frame = _prepare(frame, groupings, weights, cluster, strata, max_age_days)
-    chosen = select_indicators(list(frame.columns), indicators)
-    survey = weights is not None or cluster is not None or strata is not None
-    clustered = cluster is not None
+    frame = _prepare(frame, groupings, opts)
+    chosen = select_indicators(list(frame.columns), opts.indicators)
     n = len(frame)
-    w = _weights(frame, weights)
-    if survey and w is None:
+    w = _weights(frame, opts.weights)
+    if opts.survey and w is None:
         w = np.ones(n, dtype=np.float64)
-
     design_keys: list[pd.Series] = []
-    if survey:
+    if opts.survey:
         stratum = (
-            frame[strata].rename(_STRATUM)
-            if strata is not None
+            frame[opts.strata].rename(_STRATUM)
+            if opts.strata is not None
             else pd.Series(np.zeros(n, dtype=np.int64), index=frame.index, name=_STRATUM)
         )
         design_keys.append(stratum)
-        if clustered:
-            design_keys.append(frame[cluster].rename(_PSU))
+        if opts.cluster is not None:
+            design_keys.append(frame[opts.cluster].rename(_PSU))
+    cells = _grouping_cells(frame, groupings, design_keys, chosen, w, opts)
+    return PartialSums(
+        groupings=groupings,
+        cells=tuple(cells),
+        design=_design_table(design_keys, w, n),
+        rows=n,
+        indicators=tuple(i.name for i in chosen),
+        mode="survey" if opts.survey else "census",
+        clustered=opts.cluster is not None,
+        rounding=opts.rounding,
+    )
 
-    # Sum every row statistic once, at the finest cell (all grouping columns crossed, a
-    # missing value being a level, plus the design keys); each grouping set is then a sum
-    # of cells, so a WHO table of five groupings costs one pass over the rows, not five.
+
+def _grouping_cells(
+    frame: pd.DataFrame,
+    groupings: tuple[tuple[str, ...], ...],
+    design_keys: list[pd.Series],
+    chosen: tuple[Indicator, ...],
+    w: FloatArray | None,
+    opts: PrevalenceOptions,
+) -> list[pd.DataFrame]:
+    """The summed row statistics of every grouping set (x stratum x PSU for surveys).
+
+    Every row statistic is summed once, at the finest cell (all grouping columns crossed,
+    a missing value being a level, plus the design keys); each grouping set is then a sum
+    of cells, so a WHO table of five groupings costs one pass over the rows, not five.
+    """
+    n = len(frame)
+    unclustered_survey = opts.survey and opts.cluster is None
     group_columns = list(dict.fromkeys(c for g in groupings for c in g))
     finest_keys = [frame[c].rename(c) for c in group_columns] + design_keys
-    f_codes, f_ng, f_first = _group_codes(finest_keys, n, missing_is_level=True)
-    finest = {key.name: key.iloc[f_first].reset_index(drop=True) for key in finest_keys}
+    f_codes, f_ng, finest = _cell_codes(finest_keys, n, missing_is_level=True)
     columns = _z_inputs(frame, chosen)
     f_sums: dict[str, NDArray[Any]] = {}
     # Row statistics are made block by block: the temporaries stay small (no page faults
@@ -368,41 +363,31 @@ def prevalence_partial_sums(
         stop = min(n, start + _ROW_BLOCK)
         block = {k: v[start:stop] for k, v in columns.items()}
         wb = None if w is None else w[start:stop]
-        stats = _row_statistics(block, stop - start, chosen, wb, rounding, survey and not clustered)
+        stats = _row_statistics(block, stop - start, chosen, wb, opts.rounding, unclustered_survey)
         for name, arr in stats:
             part = _bincount(f_codes[start:stop], arr, f_ng + 1)
             f_sums[name] = part if name not in f_sums else f_sums[name] + part
     cells = []
     for grouping in groupings:
         keys = [finest[c] for c in grouping] + [finest[k.name] for k in design_keys]
-        codes, ng, first = _group_codes(keys, f_ng)
-        data: dict[Any, Any] = {key.name: key.iloc[first].reset_index(drop=True) for key in keys}
+        codes, ng, labels = _cell_codes(keys, f_ng)
+        data: dict[Any, Any] = {c: labels[c] for c in labels.columns}
         for name, cell_sums in f_sums.items():
             summed = np.bincount(codes, weights=cell_sums, minlength=ng + 1)[:ng]
             data[name] = np.rint(summed).astype(np.int64) if cell_sums.dtype.kind == "i" else summed
         cells.append(pd.DataFrame(data))
+    return cells
 
-    if survey:
-        dcodes, dng, dfirst = _group_codes(design_keys, n)
-        assert w is not None
-        design = pd.DataFrame(
-            {key.name: key.iloc[dfirst].reset_index(drop=True) for key in design_keys}
-        )
-        design["rows"] = np.bincount(dcodes, minlength=dng + 1)[:dng]
-        design["weight"] = np.bincount(dcodes, weights=w, minlength=dng + 1)[:dng]
-        design["positive"] = np.bincount(dcodes[w > 0], minlength=dng + 1)[:dng]
-    else:
-        design = pd.DataFrame({"rows": [n]})
-    return PartialSums(
-        groupings=groupings,
-        cells=tuple(cells),
-        design=design,
-        rows=n,
-        indicators=tuple(i.name for i in chosen),
-        mode="survey" if survey else "census",
-        clustered=clustered,
-        rounding=rounding,
-    )
+
+def _design_table(design_keys: list[pd.Series], w: FloatArray | None, n: int) -> pd.DataFrame:
+    """Rows, weight and positive-weight rows per stratum (x PSU); census: the row count."""
+    if not design_keys or w is None:
+        return pd.DataFrame({"rows": [n]})
+    dcodes, dng, design = _cell_codes(design_keys, n)
+    design["rows"] = np.bincount(dcodes, minlength=dng + 1)[:dng]
+    design["weight"] = np.bincount(dcodes, weights=w, minlength=dng + 1)[:dng]
+    design["positive"] = np.bincount(dcodes[w > 0], minlength=dng + 1)[:dng]
+    return design
 
 
 def merge_partial_sums(parts: Sequence[PartialSums]) -> PartialSums:
