@@ -6,8 +6,9 @@ from typing import Any
 
 import pandas as pd
 
+from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.estimation.finalize import finalize_prevalence
-from stuntlib.estimation.groupings import GroupSpec
+from stuntlib.estimation.groupings import GroupSpec, _parse_by
 from stuntlib.estimation.options import PrevalenceOptions
 from stuntlib.estimation.sums import prevalence_partial_sums
 
@@ -83,6 +84,18 @@ def prevalence(
         (as WHO does). ``None`` keeps every row. The legacy ``max_age_days=d`` is read
         as "rounded days <= d" (``1826`` as 60.0 months).
 
+    period : str, optional
+        The measurement period to estimate (``"2025-08"``), read per row from
+        ``period``, ``Bulan Pengukuran`` or ``measure_date``
+        (:func:`stuntlib.rounds.measurement_period`). By default, when the frame holds
+        more than one period and ``by`` does not name ``period``, the latest period is
+        estimated; the output then has a ``period`` column. ``by="period"`` tabulates
+        each period. Pooled rounds are never one prevalence.
+    child : str, optional
+        Column identifying a child (``"nik"``): each child counts once per period, by
+        :func:`stuntlib.rounds.one_per_child` (exact duplicates once; conflicting ones:
+        the last valid measurement).
+
     Returns
     -------
     pandas.DataFrame
@@ -94,7 +107,10 @@ def prevalence(
         finite-population factor), ``n_eff``, ``sd`` (means only), ``reliability``
         (``ok``, ``disclosive``, ``small_n``, ``empty``), ``suppressed``, and with
         ``population`` also ``population`` and ``coverage``. Empty groups give NaN
-        estimates.
+        estimates. ``attrs["period"]`` names the period estimated (None when unknown or
+        tabulated); ``attrs["rows_outside_period"]`` counts rows of other periods left
+        out; with ``child``, ``attrs["children_merged"]`` is the summary of
+        :func:`stuntlib.rounds.one_per_child`.
 
     Raises
     ------
@@ -128,4 +144,65 @@ def prevalence(
     1     Tirto  3      2    0.6667  0.2077   0.9385
     """
     opts = PrevalenceOptions.build(options, **changes)
-    return finalize_prevalence(prevalence_partial_sums(frame, by, options=opts), options=opts)
+    if not isinstance(frame, pd.DataFrame):
+        raise StuntlibError(
+            f"frame: expected a pandas DataFrame of z-scores and flags; got {type(frame).__name__}"
+        )
+    groupings = _parse_by(by)
+    periods, chosen = _choose_period(frame, groupings, opts)
+    notes: dict[str, Any] = {}
+    if periods is not None and chosen is not None:
+        keep = (periods == chosen).to_numpy()
+        notes["rows_outside_period"] = int((~keep).sum())
+        frame, periods = frame.loc[keep], periods.loc[keep]
+    if opts.child is not None:
+        from stuntlib.rounds import one_per_child
+
+        dedup = one_per_child(frame, opts.child, period=periods)
+        frame = dedup.kept.drop(columns="period") if "period" not in frame.columns else dedup.kept
+        notes["children_merged"] = dedup.summary.to_dict("records")
+    run = opts.replace(period=None, child=None)
+    result = finalize_prevalence(prevalence_partial_sums(frame, by, options=run), options=run)
+    if chosen is not None:
+        result.insert(1, "period", chosen)
+    result.attrs["period"] = chosen if chosen is not None else _single_period(periods)
+    result.attrs.update(notes)
+    return result
+
+
+def _choose_period(
+    frame: pd.DataFrame, groupings: tuple[tuple[str, ...], ...], opts: PrevalenceOptions
+) -> tuple[pd.Series | None, str | None]:
+    """The rows' periods, and the one to estimate (None: no selection needed).
+
+    ``period=`` chooses; otherwise, when the frame holds several periods and ``by`` does
+    not tabulate ``period``, the latest (periods as text: ``2025-08`` sorts by time).
+    """
+    from stuntlib.rounds import PERIOD_SOURCES, measurement_period
+
+    if not any(c in frame.columns for c in PERIOD_SOURCES):
+        if opts.period is not None:
+            raise ColumnError(
+                f"period: choosing period {opts.period!r} needs one of the columns "
+                f"{list(PERIOD_SOURCES)}; the columns are {list(frame.columns)}"
+            )
+        return None, None
+    periods = measurement_period(frame)
+    present = sorted(periods.dropna().unique())
+    if opts.period is not None:
+        if opts.period not in present:
+            raise StuntlibError(
+                f"period: expected one of the periods in the frame {present}; got {opts.period!r}"
+            )
+        return periods, opts.period
+    by_period = any("period" in g for g in groupings)
+    if len(present) > 1 and not by_period:
+        return periods, str(present[-1])
+    return periods, None
+
+
+def _single_period(periods: pd.Series | None) -> str | None:
+    if periods is None:
+        return None
+    present = periods.dropna().unique()
+    return str(present[0]) if len(present) == 1 else None

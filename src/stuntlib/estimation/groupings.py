@@ -40,6 +40,7 @@ DERIVED_GROUPS: Mapping[str, str] = MappingProxyType(
         "measure_year": "year of measure_date",
         "measure_quarter": "quarter of measure_date (measurement round), e.g. '2024Q1'",
         "measure_month": "month of measure_date (monthly weighing round), e.g. '2024-08'",
+        "period": "measurement period (period, Bulan Pengukuran or measure_date), e.g. '2025-08'",
     }
 )
 
@@ -199,6 +200,10 @@ def _derive(frame: pd.DataFrame, name: str) -> pd.Series:
         freq = "Q" if name.endswith("quarter") else "M"
         text = d.dt.to_period(freq).astype(str)
         return pd.Series(text.where(d.notna()), index=idx, name=name, dtype=object)
+    if name == "period":
+        from stuntlib.rounds import measurement_period
+
+        return measurement_period(frame)
     raise ColumnError(
         f"by: column {name!r} is not in the frame and is not a derived grouping; the derived "
         f"groupings are {sorted(DERIVED_GROUPS)}; the columns are {list(frame.columns)}"

@@ -87,8 +87,13 @@ class PrevalenceOptions:
         exactly 60.0 months is scored against WHO 2007). Rows with unknown age are kept
         (as WHO does). ``None`` keeps every row.
     period : str or None, default None
-        Measurement period to estimate (``"2025-08"``); ``None``: the latest period
-        when the frame holds several. See :func:`stuntlib.rounds.measurement_period`.
+        Measurement period to estimate (``"2025-08"``); ``None``: in
+        :func:`~stuntlib.estimation.prevalence`, the latest period when the frame holds
+        several (see :func:`stuntlib.rounds.measurement_period`); rows of other periods
+        are left out, so pooled rounds are never one prevalence.
+    child : str or None, default None
+        Column identifying a child (``"nik"``): one measurement per child and period
+        (:func:`stuntlib.rounds.one_per_child`). In-memory only.
     language : {"en", "id"}, default "en"
         Language of the labels of report tables.
 
@@ -124,6 +129,7 @@ class PrevalenceOptions:
     suppress: bool = False
     max_age_months: float | None = WHO2006_BELOW_MONTHS
     period: str | None = None
+    child: str | None = None
     language: Literal["en", "id"] = "en"
 
     def __post_init__(self) -> None:
@@ -165,6 +171,7 @@ class PrevalenceOptions:
             raise StuntlibError(
                 f"period: expected a period such as '2025-08' or None; got {self.period!r}"
             )
+        _column_or_none("child", self.child)
         check_language(self.language)
 
     @property

@@ -147,6 +147,10 @@ def _prepare(
         if column is not None:
             _need_column(frame, argument, column)
     keep = in_age_population(frame, opts.max_age_months)
+    if opts.period is not None:
+        from stuntlib.rounds import measurement_period
+
+        keep &= (measurement_period(frame) == opts.period).to_numpy()
     for column in (opts.cluster, opts.strata):
         if column is not None:
             keep &= frame[column].notna().to_numpy()
@@ -306,6 +310,11 @@ def prevalence_partial_sums(
     1    b  2      1       0.5
     """
     opts = PrevalenceOptions.build(options, **changes)
+    if opts.child is not None:
+        raise StuntlibError(
+            f"child: one measurement per child needs every row of a period at once; call "
+            f"stuntlib.rounds.one_per_child first, then pass child=None; got {opts.child!r}"
+        )
     groupings = _parse_by(by)
     frame = _prepare(frame, groupings, opts)
     chosen = select_indicators(list(frame.columns), opts.indicators)
