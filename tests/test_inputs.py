@@ -35,6 +35,7 @@ def test_series_keeps_its_index() -> None:
 
 def test_pyarrow_backed_series() -> None:
     import pyarrow as pa  # a core dependency: always present
+
     assert pa is not None
     heights = pd.Series([50.0, None], dtype="double[pyarrow]")
     sex = pd.Series(["L", None], dtype="string[pyarrow]")

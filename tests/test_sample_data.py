@@ -257,6 +257,7 @@ def test_stunting_prevalence_is_realistic() -> None:
 
 def test_xlsx_matches_csv(rows: list[dict[str, str]], defects: list[dict[str, str]]) -> None:
     import openpyxl
+
     wb = openpyxl.load_workbook(XLSX_PATH, read_only=True)
     assert len(wb.sheetnames) == 1
     data = list(wb.active.iter_rows(values_only=True))
