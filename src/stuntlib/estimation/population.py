@@ -18,49 +18,17 @@ References
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
 from stuntlib.estimation._frame import FloatArray, _numeric
+from stuntlib.indicators import WHO2006_BELOW_MONTHS
+from stuntlib.standardize import is_under_five, resolve_age
 
 __all__ = ["age_in_months", "in_age_population"]
 
 _AGE_COLUMNS = ("age_days", "age_months", "birth_date", "measure_date")
-
-
-def _resolve_age(**kwargs: Any) -> Any:
-    """``stuntlib.standardize.resolve_age`` when present, else the local fallback."""
-    try:
-        from stuntlib.standardize import resolve_age  # type: ignore[attr-defined]
-    except ImportError:  # FALLBACK until the core's resolve_age is on main
-        return _resolve_age_fallback(**kwargs)
-    return resolve_age(**kwargs)
-
-
-def _resolve_age_fallback(
-    *, age_days: Any, age_months: Any, birth_date: Any, measure_date: Any, n: int
-) -> Any:
-    """FALLBACK for ``stuntlib.standardize.resolve_age``: same per-row precedence.
-
-    Returns an object with ``days`` and ``months`` (float arrays, NaN where unknown).
-    """
-    from types import SimpleNamespace
-
-    from stuntlib.standardize import DAYS_PER_MONTH, age_from_dates, to_float
-
-    days = np.full(n, np.nan)
-    if age_days is not None:
-        days = to_float(age_days)[0]
-    if birth_date is not None and measure_date is not None:
-        from_dates = age_from_dates(birth_date, measure_date)[0]
-        days = np.where(np.isnan(days), from_dates, days)
-    months = days / DAYS_PER_MONTH
-    if age_months is not None:
-        months = np.where(np.isnan(months), to_float(age_months)[0], months)
-    return SimpleNamespace(days=months * DAYS_PER_MONTH, months=months)
 
 
 def age_in_months(frame: pd.DataFrame) -> FloatArray:
@@ -96,7 +64,7 @@ def age_in_months(frame: pd.DataFrame) -> FloatArray:
         given["age_months"] = _numeric(frame, "age_months")
     if all(v is None for v in given.values()):
         return np.full(n, np.nan)
-    resolved = _resolve_age(n=n, **given)
+    resolved = resolve_age(n=n, **given)
     return np.asarray(resolved.months, dtype=np.float64)
 
 
@@ -128,5 +96,7 @@ def in_age_population(frame: pd.DataFrame, max_age_months: float | None) -> NDAr
     if max_age_months is None or not any(c in frame.columns for c in _AGE_COLUMNS):
         return np.ones(len(frame), dtype=bool)
     months = age_in_months(frame)
+    if max_age_months == WHO2006_BELOW_MONTHS:
+        return np.asarray(is_under_five(months) | np.isnan(months) | (months < 0))
     with np.errstate(invalid="ignore"):
         return np.asarray(~(months >= max_age_months))
