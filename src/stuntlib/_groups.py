@@ -123,6 +123,10 @@ def group_codes(
     StuntlibError
         If ``missing`` is not ``"drop"`` or ``"level"``, or the keys differ in length.
 
+    References
+    ----------
+    .. [1] pandas documentation, ``pandas.factorize`` (codes in order of appearance).
+
     Examples
     --------
     >>> a = pd.Series(["x", "y", "x", None], name="a")

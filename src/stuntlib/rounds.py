@@ -56,10 +56,17 @@ Freq = Literal["month", "quarter", "year"]
 
 
 def _as_period_text(months: NDArray[np.datetime64], freq: Freq) -> pd.Series:
-    """Text periods (``2025-08``, ``2025Q3``, ``2025``) of month-resolution datetimes."""
-    stamps = pd.Series(months.astype("datetime64[ns]"))
-    text = stamps.dt.to_period(_FREQ[freq]).astype(str)
-    return text.where(stamps.notna(), None).astype(object)
+    """Text periods (``2025-08``, ``2025Q3``, ``2025``) of month-resolution datetimes.
+
+    Formatted once per distinct month, then spread to the rows.
+    """
+    m = months.astype("datetime64[M]")
+    missing = np.isnat(m)
+    uniq, inverse = np.unique(m[~missing], return_inverse=True)
+    labels = pd.PeriodIndex(uniq.astype("datetime64[ns]"), freq=_FREQ[freq]).astype(str)
+    out = np.full(len(m), None, dtype=object)
+    out[~missing] = np.asarray(labels, dtype=object)[inverse]
+    return pd.Series(out, dtype=object)
 
 
 def _months_from_text(values: pd.Series) -> NDArray[np.datetime64]:

@@ -289,6 +289,16 @@ def disclosive_cells(cases: ArrayLike, n: ArrayLike, min_cases: int) -> NDArray[
     numpy.ndarray of bool
         True for disclosive cells.
 
+    Raises
+    ------
+    ValueError
+        If ``cases`` and ``n`` do not broadcast.
+
+    References
+    ----------
+    .. [1] Hundepool A et al. (2012). Statistical Disclosure Control. Wiley, chapter 5
+       (threshold rule for frequency tables).
+
     Examples
     --------
     >>> disclosive_cells([0, 1, 3, 28, 30], [30, 30, 30, 30, 30], 3).tolist()

@@ -100,6 +100,10 @@ def who_groupings(
     list of tuple of str
         Grouping sets; ``()`` is the "All" row.
 
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence`` (the rows of its table).
+
     Examples
     --------
     >>> who_groupings("kelurahan")
@@ -128,6 +132,15 @@ def rollup(levels: Sequence[str], *, total: bool = True) -> list[tuple[str, ...]
     -------
     list of tuple of str
         Grouping sets for ``prevalence(by=...)``.
+
+    Raises
+    ------
+    StuntlibError
+        If ``levels`` is not a list of column names.
+
+    References
+    ----------
+    .. [1] ISO/IEC 9075 (SQL), ``GROUP BY ROLLUP``: the grouping sets of a hierarchy.
 
     Examples
     --------
@@ -238,6 +251,11 @@ def add_group_columns(frame: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame
     ------
     ColumnError
         If a name is neither a column nor derivable, or its source column is absent.
+
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence`` (age groups on
+       unrounded months).
 
     Examples
     --------

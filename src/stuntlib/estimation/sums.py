@@ -418,6 +418,11 @@ def merge_partial_sums(parts: Sequence[PartialSums]) -> PartialSums:
     StuntlibError
         If ``parts`` is empty or the parts were made with different arguments.
 
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence`` (the estimator whose
+       sufficient statistics are added).
+
     Examples
     --------
     >>> df = pd.DataFrame({"zlen": [-2.5, -1.0, 0.3], "flen": 0})

@@ -67,6 +67,18 @@ def prevalence_table(
     pandas.DataFrame
         String cells, indexed by group label.
 
+    Raises
+    ------
+    StuntlibError
+        If ``result`` is not a prevalence table, ``language`` is not ``"en"``/``"id"``
+        or an indicator name is unknown.
+
+    References
+    ----------
+    .. [1] WHO & UNICEF (2019). Recommendations for data collection, analysis and
+       reporting on anthropometric indicators in children under 5 years old (reporting
+       template: prevalence with 95 % CI per group).
+
     Examples
     --------
     >>> from stuntlib.estimation import prevalence
