@@ -84,7 +84,7 @@ def _population_for(
     if not grouping or set(names) != set(grouping):
         return None
     if len(grouping) > 1:
-        series = series.reorder_levels(list(grouping))
+        series = series.reorder_levels(list(grouping))  # type: ignore[arg-type]
     values = series.reindex(index).to_numpy(dtype=np.float64, na_value=np.nan)
     return np.asarray(values)
 
@@ -227,18 +227,14 @@ def _finalise_grouping(
         {c: np.column_stack([p[c] for p in per_ind]).ravel() for c in _RESULT_COLUMNS}
     )
     kind_codes = np.array([0 if i.kind == "prevalence" else 1 for i in chosen], dtype=np.int8)
-    result.insert(
-        0,
-        "kind",
-        pd.Categorical.from_codes(np.tile(kind_codes, ng), categories=["prevalence", "mean"]),
+    kinds = pd.Categorical.from_codes(
+        np.tile(kind_codes, ng), categories=pd.Index(["prevalence", "mean"])
     )
-    result.insert(
-        0,
-        "indicator",
-        pd.Categorical.from_codes(
-            np.tile(np.arange(K, dtype=np.int16), ng), categories=[i.name for i in chosen]
-        ),
+    names = pd.Categorical.from_codes(
+        np.tile(np.arange(K, dtype=np.int16), ng), categories=pd.Index([i.name for i in chosen])
     )
+    result.insert(0, "kind", pd.Series(kinds, index=result.index))
+    result.insert(0, "indicator", pd.Series(names, index=result.index))
     if grp.keys:
         pos = np.repeat(np.arange(ng), K)
         index_frame = grp.G.index.to_frame(index=False)
@@ -267,7 +263,7 @@ def _complete_levels(
         filled[c] = filled[c].fillna(0.0)
     filled["cases"] = np.where(filled["kind"] == "prevalence", filled["cases"].fillna(0.0), np.nan)
     for c in keys:
-        filled[c] = pd.Categorical(filled[c], dtype=result[c].dtype)
+        filled[c] = filled[c].astype(result[c].dtype)
     return filled[result.columns]
 
 
@@ -345,7 +341,7 @@ def _reliability(result: pd.DataFrame, opts: PrevalenceOptions) -> pd.DataFrame:
     disclosive = is_prev & disclosive_cells(cases, n, opts.min_cases)
     status = np.where(n == 0, 3, np.where(n < opts.min_n, 2, np.where(disclosive, 1, 0)))
     result["reliability"] = pd.Categorical.from_codes(
-        status.astype(np.int8), categories=["ok", "disclosive", "small_n", "empty"]
+        status.astype(np.int8), categories=pd.Index(["ok", "disclosive", "small_n", "empty"])
     )
     hide = np.asarray(bool(opts.suppress) & (status != 0) & (n > 0))
     result["suppressed"] = hide
@@ -415,7 +411,8 @@ def finalize_prevalence(
     for k in range(len(sums.groupings)):
         part = _finalise_grouping(sums, k, chosen, ci_method, opts.level, df, m_h, population)
         codes = np.full(len(part), k, dtype=np.int16)
-        part.insert(0, "grouping", pd.Categorical.from_codes(codes, categories=labels))
+        grouping = pd.Categorical.from_codes(codes, categories=pd.Index(labels))
+        part.insert(0, "grouping", pd.Series(grouping, index=part.index))
         pieces.append(part)
     result = _reliability(_stack(pieces, sums, labels), opts)
     if population is None:
