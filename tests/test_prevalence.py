@@ -201,11 +201,12 @@ def test_age_limit_exactly_60_months_is_not_under_five():
 
 
 def test_age_from_dates_when_no_age_column():
-    # born 2020-01-15; measured 2025-01-14 (59.97 mo), 2025-01-15 (60.0 mo: 1827 d)
+    # born 2020-01-15 and measured 2025-01-14 (1826 d, 59.99 mo) or 2025-01-15 (1827 d,
+    # 60.03 mo: not under five); born 2021-01-15 and measured 2025-01-20 (1466 d)
     df = _frame(
         zlen=[-2.5, -2.5, 0.0],
-        birth_date=["2020-01-15"] * 3,
-        measure_date=["2025-01-14", "2025-01-15", "2024-01-15"],
+        birth_date=["2020-01-15", "2020-01-15", "2021-01-15"],
+        measure_date=["2025-01-14", "2025-01-15", "2025-01-20"],
     )
     out = prevalence(df, indicators="stunting", min_n=1, min_cases=0)
     assert out["n"].iloc[0] == 2
@@ -362,16 +363,26 @@ def test_derived_cohort_and_round_groups():
         birth_date=["2021-02-01", "2021-11-30", "2022-01-15"],
         measure_date=pd.to_datetime(["2024-02-10", "2024-02-11", "2024-05-01"]),
     )
-    out = prevalence(
-        df, [["birth_year"], ["birth_quarter"], ["measure_quarter"]], indicators="stunting"
-    )
-    assert out[out["grouping"] == "birth_year"]["n"].tolist() == [2, 1]
-    assert out[out["grouping"] == "birth_quarter"]["birth_quarter"].tolist() == [
+    cohorts = [["birth_year"], ["birth_quarter"]]
+    # two measurement months: the latest (May, one child) unless period= chooses
+    latest = prevalence(df, cohorts, indicators="stunting")
+    assert latest.attrs["period"] == "2024-05"
+    assert latest[latest["grouping"] == "birth_year"][["birth_year", "n"]].values.tolist() == [
+        [2022, 1]
+    ]
+    feb = prevalence(df, cohorts, indicators="stunting", period="2024-02")
+    assert feb[feb["grouping"] == "birth_year"]["n"].tolist() == [2]
+    assert feb[feb["grouping"] == "birth_quarter"]["birth_quarter"].tolist() == [
         "2021Q1",
         "2021Q4",
-        "2022Q1",
     ]
-    assert out[out["grouping"] == "measure_quarter"]["n"].tolist() == [2, 1]
+    # tabulating the rounds themselves keeps every period
+    rounds = prevalence(df, [["measure_quarter"], ["measure_month"]], indicators="stunting")
+    assert rounds[rounds["grouping"] == "measure_quarter"]["n"].tolist() == [2, 1]
+    assert rounds[rounds["grouping"] == "measure_month"]["measure_month"].tolist() == [
+        "2024-02",
+        "2024-05",
+    ]
 
 
 def test_rollup_levels_in_one_call():

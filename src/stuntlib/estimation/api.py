@@ -14,6 +14,10 @@ from stuntlib.estimation.sums import prevalence_partial_sums
 
 __all__ = ["prevalence"]
 
+#: Group columns that tabulate measurement periods: with every grouping set naming one,
+#: ``prevalence`` keeps all periods.
+_PERIOD_GROUPS = frozenset({"period", "measure_month", "measure_quarter", "measure_year"})
+
 
 def prevalence(
     frame: pd.DataFrame,
@@ -89,8 +93,9 @@ def prevalence(
         ``period``, ``Bulan Pengukuran`` or ``measure_date``
         (:func:`stuntlib.rounds.measurement_period`). By default, when the frame holds
         more than one period and ``by`` does not name ``period``, the latest period is
-        estimated; the output then has a ``period`` column. ``by="period"`` tabulates
-        each period. Pooled rounds are never one prevalence.
+        estimated; the output then has a ``period`` column. ``by="period"`` (or
+        ``measure_month``/``_quarter``/``_year``, in every grouping set) tabulates each
+        period. Pooled rounds are never one prevalence.
     child : str, optional
         Column identifying a child (``"nik"``): each child counts once per period, by
         :func:`stuntlib.rounds.one_per_child` (exact duplicates once; conflicting ones:
@@ -175,8 +180,9 @@ def _choose_period(
 ) -> tuple[pd.Series | None, str | None]:
     """The rows' periods, and the one to estimate (None: no selection needed).
 
-    ``period=`` chooses; otherwise, when the frame holds several periods and ``by`` does
-    not tabulate ``period``, the latest (periods as text: ``2025-08`` sorts by time).
+    ``period=`` chooses; otherwise, when the frame holds several periods and some
+    grouping set of ``by`` does not tabulate a period (``period``, ``measure_month``,
+    ``measure_quarter``, ``measure_year``), the latest (``2025-08`` sorts by time).
     """
     from stuntlib.rounds import PERIOD_SOURCES, measurement_period
 
@@ -195,7 +201,7 @@ def _choose_period(
                 f"period: expected one of the periods in the frame {present}; got {opts.period!r}"
             )
         return periods, opts.period
-    by_period = any("period" in g for g in groupings)
+    by_period = all(any(c in _PERIOD_GROUPS for c in g) for g in groupings)
     if len(present) > 1 and not by_period:
         return periods, str(present[-1])
     return periods, None

@@ -180,7 +180,9 @@ def _indicator_columns(
     elif ind.kind == "mean":
         var = census_mean_variance(A, S2, n, N)
     else:
-        var = census_proportion_variance(r, n, N / (N - 1.0) if ci == "logit" else 1.0)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            factor = N / (N - 1.0) if ci == "logit" else 1.0
+        var = census_proportion_variance(r, n, factor)
     fpc = finite_population_correction(pop, n)
     var = var * fpc
     with np.errstate(invalid="ignore"):
