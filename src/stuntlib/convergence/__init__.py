@@ -15,8 +15,22 @@ families at risk, and which desa/kelurahan come first. This package computes the
 from __future__ import annotations
 
 from stuntlib.convergence._sae import SAE_COLUMNS, posterior_draws, small_area_estimates
+from stuntlib.convergence._scorecard import (
+    CHILD_INDICATORS,
+    MOTHER_INDICATORS,
+    RECORD_COLUMNS,
+    ConvergenceScore,
+    convergence_score,
+    read_service_records,
+)
 
 __all__ = [
+    "CHILD_INDICATORS",
+    "MOTHER_INDICATORS",
+    "RECORD_COLUMNS",
+    "ConvergenceScore",
+    "convergence_score",
+    "read_service_records",
     "SAE_COLUMNS",
     "posterior_draws",
     "small_area_estimates",
