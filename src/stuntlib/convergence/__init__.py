@@ -23,8 +23,38 @@ from stuntlib.convergence._scorecard import (
     convergence_score,
     read_service_records,
 )
+from stuntlib.convergence._situation import (
+    PRESETS,
+    PriorityPreset,
+    priority_classes,
+    situation_analysis,
+    top_k_probability,
+)
+from stuntlib.convergence._tables import (
+    COVERAGE_INDICATORS,
+    DATA_SASARAN_COLUMNS,
+    KRS_COLUMNS,
+    read_area_table,
+    read_coverage,
+    read_krs,
+    safe_text,
+    write_aksi_bangda,
+)
 
 __all__ = [
+    "COVERAGE_INDICATORS",
+    "DATA_SASARAN_COLUMNS",
+    "KRS_COLUMNS",
+    "PRESETS",
+    "PriorityPreset",
+    "priority_classes",
+    "read_area_table",
+    "read_coverage",
+    "read_krs",
+    "safe_text",
+    "situation_analysis",
+    "top_k_probability",
+    "write_aksi_bangda",
     "CHILD_INDICATORS",
     "MOTHER_INDICATORS",
     "RECORD_COLUMNS",
