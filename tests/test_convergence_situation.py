@@ -179,6 +179,18 @@ def test_names_are_matched_to_codes(sheet):
     assert r["nama"].tolist() == counts["kelurahan"].tolist()
 
 
+def test_area_without_measurements_is_kept(sheet):
+    counts = sheet[["kode", "n", "cases"]].iloc[:5]
+    krs = pd.DataFrame(
+        {"kode": ["33.75.99.9999"], "nama": ["Baru"], "krs": [3], "keluarga_sasaran": [10]}
+    )
+    r = situation_analysis(counts, area="kode", krs=krs, draws=50)
+    assert r["kode"].tolist() == [*counts["kode"], "33.75.99.9999"]
+    last = r.iloc[-1]
+    assert last["nama"] == "Baru" and last["balita_diukur"] == 0
+    assert np.isnan(last["prevalensi_langsung"]) and last["shrinkage"] == 1.0
+
+
 def test_custom_preset():
     t = pd.DataFrame({"a": [1.0, 5.0, 3.0], "b": [0.9, 0.1, 0.5]})
     p = PriorityPreset("traffic_light", {"a": "high", "b": "low"}, thresholds={"a": 3.0})
@@ -224,9 +236,6 @@ def test_bad_inputs_name_the_argument(sheet, tmp_path):
         situation_analysis(counts, area="desa")
     with pytest.raises(StuntlibError, match="k"):
         situation_analysis(counts, area="kode", k=0)
-    bad = pd.DataFrame({"kode": ["33.75.99.9999"], "krs": [3], "keluarga_sasaran": [10]})
-    with pytest.raises(StuntlibError, match="not in scored"):
-        situation_analysis(counts, area="kode", krs=bad)
     with pytest.raises(StuntlibError, match="kode"):
         read_krs(pd.DataFrame({"kode": ["3375"], "krs": [1]}))
     with pytest.raises(StuntlibError, match="coverage"):

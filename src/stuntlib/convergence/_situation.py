@@ -287,7 +287,7 @@ def _coverage_columns(
     inds = [c for c in spec.index if c in cov.columns]
     tgt = {k: float(v) for k, v in spec["target"].items() if not np.isnan(v)}
     tgt.update(targets or {})
-    out = cov[["kode", *inds]].copy()
+    out = cov[["kode", *(["nama"] if "nama" in cov else []), *inds]].copy()
     ratios = []
     for ind in inds:
         t = tgt.get(ind)
@@ -362,7 +362,9 @@ def situation_analysis(
     Returns
     -------
     pandas.DataFrame
-        One row per area, in input order: ``kode``, ``nama`` (area value as given),
+        One row per area, in input order, then the areas found only in ``coverage``
+        or ``krs`` (``balita_diukur`` 0, prevalence from the model alone): ``kode``,
+        ``nama`` (area value as given, or the side table's name when given by code),
         ``balita_diukur`` (n), ``balita_sasaran``, ``cakupan_pengukuran`` (n / target,
         0-1), ``stunting`` (cases), ``prevalensi_langsung`` with Wilson ``_low``/``_high``,
         ``prevalensi`` (shrunk) with ``prevalensi_low``/``prevalensi_high``,
@@ -376,7 +378,7 @@ def situation_analysis(
     Raises
     ------
     StuntlibError
-        If an argument is invalid or an area of a side table is not in ``scored``.
+        If an argument is invalid.
     ColumnError
         If a needed column is missing.
 
@@ -414,10 +416,7 @@ def situation_analysis(
             cov_table["balita_sasaran"] = pd.to_numeric(cov["balita_sasaran"], errors="coerce")
         side.append(cov_table)
     for frame in side:
-        extra = set(frame["kode"]) - set(table["kode"])
-        if extra:
-            raise StuntlibError(f"coverage/krs: codes {sorted(extra)[:5]} are not in scored")
-        table = table.merge(frame, on="kode", how="left", validate="one_to_one")
+        table = _merge_side(table, frame)
     if "balita_sasaran" not in table.columns:
         table["balita_sasaran"] = table["sasaran_balita"] if "sasaran_balita" in table else np.nan
     if convergence is not None:
@@ -452,6 +451,33 @@ def situation_analysis(
     out["peluang_top_k"] = top_k_probability(posterior_draws(sae, draws, seed=seed), k)
     out.attrs = {"k": k, "sae": sae.attrs["sae"]}
     return out
+
+
+def _merge_side(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Left-join a side table; its areas with no measured child are appended (n = 0)."""
+    extra = frame.loc[~frame["kode"].isin(table["kode"])]
+    if len(extra):
+        names = extra["nama"] if "nama" in extra else extra["kode"]
+        table = pd.concat(
+            [
+                table,
+                pd.DataFrame(
+                    {
+                        "kode": extra["kode"].to_numpy(),
+                        "nama": names.to_numpy(),
+                        "balita_diukur": 0.0,
+                        "stunting": np.nan,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
+    if "nama" in frame:
+        by_code = frame.set_index("kode")["nama"]
+        named_by_code = table["nama"].astype("string") == table["kode"].astype("string")
+        table["nama"] = table["nama"].where(~named_by_code, table["kode"].map(by_code))
+    side = frame.drop(columns=["nama"], errors="ignore")
+    return table.merge(side, on="kode", how="left", validate="one_to_one")
 
 
 def _add_estimates(table: pd.DataFrame, method: str, covariates: Sequence[str]) -> pd.DataFrame:

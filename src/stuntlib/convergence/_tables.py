@@ -239,7 +239,7 @@ def read_coverage(
     .. [1] Surat Edaran Mendagri 400.5/8476/SJ; Perpres 72/2021, lampiran (indikator).
     """
     frame = read_area_table(source, argument="coverage", match=match)
-    out = frame[["kode"]].copy()
+    out = frame[["kode", *(["nama"] if "nama" in frame else [])]].copy()
     found = []
     for key in COVERAGE_INDICATORS["indicator"]:
         num, den = f"{key}_pembilang", f"{key}_penyebut"
@@ -304,7 +304,7 @@ def read_krs(
     frame = read_area_table(source, argument="krs", match=match)
     if "krs" not in frame.columns:
         raise ColumnError(f"krs: no 'krs' column; got columns {list(frame.columns)}")
-    out = frame[["kode"]].copy()
+    out = frame[["kode", *(["nama"] if "nama" in frame else [])]].copy()
     for col in KRS_COLUMNS:
         if col in frame.columns:
             out[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
