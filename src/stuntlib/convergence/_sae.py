@@ -112,12 +112,24 @@ def _fit_beta_prior(n: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     strength = float(np.clip(mean * (1 - mean) / excess - 1.0, 0.5, 1e5))
     start = np.log([mean * strength, (1 - mean) * strength])
 
-    def negloglik(theta: np.ndarray) -> float:
+    def negloglik(theta: np.ndarray) -> tuple[float, np.ndarray]:
         a, b = np.exp(theta)
-        return -float(np.sum(special.betaln(y + a, n - y + b) - special.betaln(a, b)))
+        ll = np.sum(special.betaln(y + a, n - y + b)) - n.size * special.betaln(a, b)
+        dig_ab = special.digamma(n + a + b)
+        common = n.size * special.digamma(a + b) - np.sum(dig_ab)
+        da = np.sum(special.digamma(y + a)) - n.size * special.digamma(a) + common
+        db = np.sum(special.digamma(n - y + b)) - n.size * special.digamma(b) + common
+        # gradient with respect to log a, log b
+        return -float(ll), -np.array([da * a, db * b])
 
-    res = optimize.minimize(negloglik, start, method="Nelder-Mead", options={"xatol": 1e-8})
-    res = optimize.minimize(negloglik, res.x, method="L-BFGS-B", bounds=[(-12, 14), (-12, 14)])
+    res = optimize.minimize(
+        negloglik,
+        start,
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-12, 14), (-12, 14)],
+        options={"ftol": 1e-15, "gtol": 1e-9},
+    )
     a, b = np.exp(res.x)
     return float(a), float(b)
 
@@ -403,14 +415,15 @@ def posterior_draws(estimates: pd.DataFrame, draws: int = 1000, *, seed: Any = N
     if not (isinstance(draws, int | np.integer) and draws > 0):
         raise StuntlibError(f"draws: expected a positive integer; got {draws!r}")
     rng = np.random.default_rng(seed)
-    shape = (len(estimates), int(draws))
+    # Drawn as (draws, areas) and returned transposed: each draw is one contiguous row.
+    shape = (int(draws), len(estimates))
     if spec["method"] == "beta_binomial":
         n = estimates["n"].to_numpy(dtype=float)
         y = np.nan_to_num(estimates["cases"].to_numpy(dtype=float, na_value=np.nan))
         y = np.where(n > 0, y, 0.0)
         post_a = spec["alpha"] + y
         post_b = spec["beta"] + n - y
-        return rng.beta(post_a[:, None], post_b[:, None], size=shape)
-    centre = estimates["eblup_arcsine"].to_numpy(dtype=float)[:, None]
-    sd = np.sqrt(estimates["mse_arcsine"].to_numpy(dtype=float))[:, None]
-    return np.sin(np.clip(centre + sd * rng.standard_normal(shape), 0.0, np.pi / 2)) ** 2
+        return rng.beta(post_a, post_b, size=shape).T
+    centre = estimates["eblup_arcsine"].to_numpy(dtype=float)
+    sd = np.sqrt(estimates["mse_arcsine"].to_numpy(dtype=float))
+    return (np.sin(np.clip(centre + sd * rng.standard_normal(shape), 0.0, np.pi / 2)) ** 2).T

@@ -229,10 +229,10 @@ def top_k_probability(draws: np.ndarray, k: int, *, chunk: int = 64) -> np.ndarr
         raise StuntlibError(f"k: expected an integer between 1 and {m}; got {k!r}")
     hits = np.zeros(m)
     for start in range(0, d, chunk):
-        block = draws[:, start : start + chunk]
-        # Order statistics along the area axis: the k-th largest of each draw.
-        threshold = np.partition(block, m - k, axis=0)[m - k]
-        hits += (block >= threshold).sum(axis=1)
+        # One contiguous row per draw; the k-th largest of each row is its threshold.
+        block = np.ascontiguousarray(draws[:, start : start + chunk].T)
+        threshold = np.partition(block, m - k, axis=1)[:, m - k]
+        hits += (block >= threshold[:, None]).sum(axis=0)
     return hits / d
 
 
@@ -319,7 +319,7 @@ def situation_analysis(
     method: str = "beta_binomial",
     covariates: Sequence[str] = (),
     k: int | None = None,
-    draws: int = 1000,
+    draws: int | None = None,
     seed: Any = 20250101,
 ) -> pd.DataFrame:
     r"""Build the Aksi 1 situation table: one row per desa/kelurahan.
@@ -354,8 +354,9 @@ def situation_analysis(
         Fay-Herriot covariates, columns of the assembled table (e.g. ``"krs_rate"``).
     k : int, optional
         Size of the top list for ``peluang_top_k``; default ceil(areas / 3).
-    draws : int
-        Posterior draws for the top-k probability.
+    draws : int, optional
+        Posterior draws for the top-k probability; default 1,000, or 200 above 5,000 areas
+        (Monte Carlo standard error at most 0.016 and 0.035 for a probability of 0.5).
     seed : int, optional
         Seed of the draws (reproducible by default).
 
@@ -392,7 +393,7 @@ def situation_analysis(
     """
     if not isinstance(scored, pd.DataFrame):
         raise StuntlibError(f"scored: expected a DataFrame; got {type(scored).__name__}")
-    if not (isinstance(draws, int) and draws > 0):
+    if not (draws is None or (isinstance(draws, int) and draws > 0)):
         raise StuntlibError(f"draws: expected a positive integer; got {draws!r}")
     counts = _counts(scored, area)
     table = pd.DataFrame(
@@ -448,14 +449,27 @@ def situation_analysis(
     k = math.ceil(m / 3) if k is None else k
     if not (isinstance(k, int) and 1 <= k <= m):
         raise StuntlibError(f"k: expected an integer between 1 and {m}; got {k!r}")
-    out["peluang_top_k"] = top_k_probability(posterior_draws(sae, draws, seed=seed), k)
+    if draws is None:
+        draws = 1000 if m <= 5000 else 200
+    out["peluang_top_k"] = _posterior_top_k(sae, k, draws, seed)
     out.attrs = {"k": k, "sae": sae.attrs["sae"]}
     return out
 
 
+def _posterior_top_k(sae: pd.DataFrame, k: int, draws: int, seed: Any, chunk: int = 100) -> Any:
+    """Top-k probability from posterior draws taken ``chunk`` at a time (bounded memory)."""
+    rng = np.random.default_rng(seed)
+    hits = np.zeros(len(sae))
+    for start in range(0, draws, chunk):
+        size = min(chunk, draws - start)
+        hits += top_k_probability(posterior_draws(sae, size, seed=rng), k, chunk=size) * size
+    return hits / draws
+
+
 def _merge_side(table: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
     """Left-join a side table; its areas with no measured child are appended (n = 0)."""
-    extra = frame.loc[~frame["kode"].isin(table["kode"])]
+    known = pd.Index(table["kode"].to_numpy(dtype=object))
+    extra = frame.loc[known.get_indexer(frame["kode"].to_numpy(dtype=object)) < 0]
     if len(extra):
         names = extra["nama"] if "nama" in extra else extra["kode"]
         table = pd.concat(
