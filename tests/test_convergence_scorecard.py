@@ -145,3 +145,22 @@ def test_bad_arguments():
         convergence_score(MOTHERS.replace({"ibu_hamil": "bumil"}))
     with pytest.raises(StuntlibError, match="shape"):
         read_service_records(MOTHERS, shape="sipd")  # type: ignore[arg-type]
+
+
+def test_pekalongan_records_give_the_known_answer():
+    from pathlib import Path
+
+    samples = Path(__file__).parents[1] / "data" / "samples"
+    records = read_service_records(samples / "pekalongan_layanan.csv")
+    expected = pd.read_csv(samples / "pekalongan_layanan_expected.csv", dtype={"kode": str})
+    expected = expected.set_index("kode")
+    for mode, col in (("corrected", "applicable"), ("opensid", "applicable_opensid")):
+        k = convergence_score(records, mode=mode).konvergensi.set_index("area")
+        k = k.loc[expected.index]
+        assert k["y"].tolist() == expected["y"].tolist()
+        assert k["applicable"].tolist() == expected[col].tolist()
+    pkg = convergence_score(records).complete_package.set_index("area").loc[expected.index]
+    assert pkg["complete"].tolist() == expected["complete"].tolist()
+    assert pkg["households"].tolist() == expected["households"].tolist()
+    # totals written in data/samples/CONVERGENCE.md
+    assert (expected["y"].sum(), expected["applicable"].sum()) == (2290, 3343)
