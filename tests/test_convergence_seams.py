@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -83,5 +84,12 @@ def test_cli_seam_writes_the_workbook(tmp_path):
     assert run(args, say=said.append) == 0
     sheets = pd.read_excel(tmp_path / "s.xlsx", sheet_name=None)
     assert list(sheets) == ["Data Sasaran", "Cakupan Layanan", "Situasi"]
-    assert "konvergensi" in sheets["Situasi"].columns
+    sit = sheets["Situasi"]
+    assert "konvergensi" in sit.columns
+    sas = sheets["Data Sasaran"]
+    np.testing.assert_array_equal(
+        sas["Jumlah Balita Sangat Pendek"] + sas["Jumlah Balita Pendek"], sit["stunting"]
+    )
+    assert sit["balita_diukur"].eq(0).any()  # kelurahan of the recaps not in these rows
+    assert sas["Jumlah Keluarga"].notna().all()
     assert said and "areas" in said[0]

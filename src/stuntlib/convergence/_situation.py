@@ -243,12 +243,17 @@ def _counts(scored: pd.DataFrame, area: str) -> pd.DataFrame:
     if "zlen" in scored.columns:
         from stuntlib.estimation import prevalence
 
-        prev = prevalence(scored, by=area, indicators="stunting")
+        prev = prevalence(scored, by=area, indicators=["stunting", "severe_stunting"])
+        stunting = prev[prev["indicator"] == "stunting"]
+        severe = prev[prev["indicator"] == "severe_stunting"].set_index(area)["cases"]
         out = pd.DataFrame(
             {
-                area: prev[area].to_numpy(),
-                "n": prev["n"].to_numpy(dtype=float),
-                "cases": prev["cases"].to_numpy(dtype=float, na_value=np.nan),
+                area: stunting[area].to_numpy(),
+                "n": stunting["n"].to_numpy(dtype=float),
+                "cases": stunting["cases"].to_numpy(dtype=float, na_value=np.nan),
+                "sangat_pendek": severe.reindex(stunting[area]).to_numpy(
+                    dtype=float, na_value=np.nan
+                ),
             }
         )
         return out
@@ -367,7 +372,9 @@ def situation_analysis(
         or ``krs`` (``balita_diukur`` 0, prevalence from the model alone): ``kode``,
         ``nama`` (area value as given, or the side table's name when given by code),
         ``balita_diukur`` (n), ``balita_sasaran``, ``cakupan_pengukuran`` (n / target,
-        0-1), ``stunting`` (cases), ``prevalensi_langsung`` with Wilson ``_low``/``_high``,
+        0-1), ``stunting`` (cases; with scored rows or a ``sangat_pendek`` count also
+        ``balita_sangat_pendek`` HAZ < -3 and ``balita_pendek`` -3 <= HAZ < -2),
+        ``prevalensi_langsung`` with Wilson ``_low``/``_high``,
         ``prevalensi`` (shrunk) with ``prevalensi_low``/``prevalensi_high``,
         ``shrinkage``, ``beban_stunting`` (shrunk prevalence x target children, else the
         count), the KRS columns and ``krs_rate``, each coverage indicator with ``<key>_gap``
@@ -406,6 +413,10 @@ def situation_analysis(
         )
     table["balita_diukur"] = counts["n"].to_numpy(dtype=float)
     table["stunting"] = counts["cases"].to_numpy(dtype=float)
+    if "sangat_pendek" in counts.columns:
+        severe = pd.to_numeric(counts["sangat_pendek"], errors="coerce").to_numpy(dtype=float)
+        table["balita_sangat_pendek"] = severe
+        table["balita_pendek"] = table["stunting"].to_numpy() - severe
     side: list[pd.DataFrame] = []
     cov_inds: list[str] = []
     if krs is not None:
@@ -439,7 +450,10 @@ def situation_analysis(
         "shrinkage",
         "beban_stunting",
     ]
-    krs_cols = [c for c in table.columns if c in ("krs", "keluarga_sasaran", "krs_rate")]
+    cols += [c for c in ("balita_sangat_pendek", "balita_pendek") if c in table.columns]
+    krs_cols = [
+        c for c in ("jumlah_keluarga", "krs", "keluarga_sasaran", "krs_rate") if c in table.columns
+    ]
     cov_cols = [c for ind in cov_inds for c in (ind, f"{ind}_gap") if c in table.columns]
     rest = ["indeks_cakupan"] if "indeks_cakupan" in table else []
     rest += ["konvergensi"] if "konvergensi" in table else []
