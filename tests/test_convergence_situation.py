@@ -228,6 +228,22 @@ def test_text_cells_are_never_formulas(tmp_path):
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
 
 
+def test_csv_export_is_formula_safe(tmp_path):
+    t = pd.DataFrame(
+        {
+            "kode": ["33.75.01.1002", "33.75.01.1003"],
+            "nama": ["@SUM(A1)", "Podosugih"],
+            "catatan": ["+62 812", "\tx"],
+            "n": [-1, 2],
+        }
+    )
+    path = write_aksi_bangda(t, tmp_path / "s.csv")
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["nama"].tolist() == ["'@SUM(A1)", "Podosugih"]
+    assert back["catatan"].tolist() == ["'+62 812", "'\tx"]
+    assert back["n"].tolist() == ["-1", "2"]  # numbers are not text: no prefix
+
+
 def test_bad_inputs_name_the_argument(sheet, tmp_path):
     counts = sheet[["kode", "n", "cases"]]
     with pytest.raises(StuntlibError, match="preset"):
@@ -241,4 +257,4 @@ def test_bad_inputs_name_the_argument(sheet, tmp_path):
     with pytest.raises(StuntlibError, match="coverage"):
         read_coverage(pd.DataFrame({"kode": ["33.75.01.1002"], "x": [1]}))
     with pytest.raises(StuntlibError, match="path"):
-        write_aksi_bangda(counts, tmp_path / "x.csv")
+        write_aksi_bangda(counts, tmp_path / "x.ods")

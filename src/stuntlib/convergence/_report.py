@@ -66,6 +66,8 @@ _TEXT: dict[str, dict[str, Any]] = {
         "map": "Map of priority classes",
     },
 }
+_PERCENT = ("prevalensi", "prevalensi_low", "prevalensi_high", "peluang_top_k")
+_TEXT_COLUMNS = ("peringkat", "kode", "nama", "label_prioritas")
 _COLOURS = {1: "#b2182b", 2: "#ef8a62", 3: "#fddbc7", 4: "#e0e0e0"}
 
 
@@ -143,21 +145,24 @@ def render_situation_section(
     hide = (n < min_n) | ((cases > 0) & (cases < min_cases))
     krs = rows["krs"].to_numpy(dtype=float) if "krs" in rows else np.full(len(rows), np.nan)
     head = "".join(f"<th>{html.escape(c.format(k=k))}</th>" for c in t["cols"])
+    pct = {c: rows[c].to_numpy(dtype=float) * 100 for c in _PERCENT}
+    text = {c: rows[c].astype("string").to_numpy(dtype=object) for c in _TEXT_COLUMNS}
+    classes = rows["kelas_prioritas"].to_numpy(dtype=int)
     body = []
-    for i, r in enumerate(rows.itertuples(index=False)):
+    for i in range(len(rows)):
         cells = [
-            str(r.peringkat),
-            r.kode,
-            r.nama,
+            text["peringkat"][i],
+            text["kode"][i],
+            text["nama"][i],
             _fmt(n[i], 0),
             "—" if hide[i] else _fmt(cases[i], 0),
-            _fmt(r.prevalensi * 100),
-            f"{_fmt(r.prevalensi_low * 100)}–{_fmt(r.prevalensi_high * 100)}",
+            _fmt(pct["prevalensi"][i]),
+            f"{_fmt(pct['prevalensi_low'][i])}–{_fmt(pct['prevalensi_high'][i])}",
             _fmt(krs[i], 0),
-            r.label_prioritas,
-            _fmt(r.peluang_top_k * 100, 0),
+            text["label_prioritas"][i],
+            _fmt(pct["peluang_top_k"][i], 0),
         ]
-        colour = _COLOURS.get(int(r.kelas_prioritas), "#ffffff")
+        colour = _COLOURS.get(int(classes[i]), "#ffffff")
         body.append(
             f'<tr style="border-left:6px solid {colour}">'
             + "".join(f"<td>{html.escape(str(c))}</td>" for c in cells)

@@ -420,7 +420,7 @@ def _summaries(marks: pd.DataFrame, rec: pd.DataFrame) -> ConvergenceScore:
         observed=True,
         fill_value=0,
     )
-    by_group.columns = [f"{v}_{g}" for v, g in by_group.columns]
+    by_group.columns = [f"{pair[0]}_{pair[1]}" for pair in by_group.columns]
     kon = by_group.reset_index()
     for g in ("ibu_hamil", "anak_0_23"):
         for v in ("y", "applicable"):

@@ -103,12 +103,13 @@ def safe_text(values: pd.Series) -> pd.Series:
     Parameters
     ----------
     values : pandas.Series
-        Any values; non-strings pass through unchanged.
+        A column. Numeric, boolean and datetime columns pass through unchanged; any other
+        column is returned as text (missing values stay missing).
 
     Returns
     -------
     pandas.Series
-        Same index; strings starting with ``= + - @`` tab or CR get a leading ``'``.
+        Same index; text starting with ``= + - @`` tab or CR gets a leading ``'``.
 
     References
     ----------
@@ -116,15 +117,17 @@ def safe_text(values: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> safe_text(pd.Series(["=1+1", "Medono", 3])).tolist()
-    ["'=1+1", 'Medono', 3]
+    >>> safe_text(pd.Series(["=1+1", "Medono", "-3"])).tolist()
+    ["'=1+1", 'Medono', "'-3"]
+    >>> safe_text(pd.Series([-3, 4])).tolist()
+    [-3, 4]
     """
-    text = values.map(lambda v: isinstance(v, str))
-    starts = values.astype("string").str.startswith(_FORMULA_START).fillna(False)
-    mask = (text & starts).to_numpy(dtype=bool)
-    out = values.astype(object).copy()
-    out[mask] = "'" + values[mask].astype(str)
-    return out
+    kind = values.dtype.kind
+    if kind in "biufcmM":
+        return values
+    text = values.astype("string")
+    risky = text.str.startswith(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
+    return text.where(~risky, "'" + text)
 
 
 def _read(source: Any, argument: str) -> pd.DataFrame:
@@ -349,7 +352,8 @@ def write_aksi_bangda(
         A result of :func:`situation_analysis` (``kode``, ``nama``, ``balita_diukur``,
         ``stunting``...). Missing columns are written empty.
     path : str or Path
-        ``.xlsx`` file to write (overwritten).
+        ``.xlsx`` file to write (overwritten), or ``.csv`` for the situation table alone
+        with text cells passed through :func:`safe_text`.
     sheets : sequence of str
         Which of ``"Data Sasaran"`` (:data:`DATA_SASARAN_COLUMNS`), ``"Cakupan Layanan"``
         (one column per :data:`COVERAGE_INDICATORS` label, in %) and ``"Situasi"`` (the
@@ -365,7 +369,7 @@ def write_aksi_bangda(
     Raises
     ------
     StuntlibError
-        If ``path`` is not ``.xlsx`` or a sheet name is unknown.
+        If ``path`` is not ``.xlsx``/``.csv`` or a sheet name is unknown.
 
     References
     ----------
@@ -373,8 +377,13 @@ def write_aksi_bangda(
        Bangda (impor/ekspor Excel "Data Sasaran" dan "Data Cakupan Layanan").
     """
     path = Path(path)
+    if path.suffix.lower() == ".csv":
+        # One table per CSV: the situation table, every text cell made formula-safe.
+        safe = pd.DataFrame({c: safe_text(table[c]) for c in table.columns})
+        safe.to_csv(path, index=False, lineterminator="\n")
+        return path
     if path.suffix.lower() != ".xlsx":
-        raise StuntlibError(f"path: expected a .xlsx file; got {path.name!r}")
+        raise StuntlibError(f"path: expected a .xlsx or .csv file; got {path.name!r}")
     known = ("Data Sasaran", "Cakupan Layanan", "Situasi")
     bad = [s for s in sheets if s not in known]
     if bad:
