@@ -25,6 +25,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from stuntlib import intervals as iv
+from stuntlib.disclosure import protect_prevalence
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation._frame import FloatArray
 from stuntlib.estimation.indicators import INDICATORS, Indicator
@@ -335,6 +336,13 @@ def _stack(pieces: list[pd.DataFrame], sums: PartialSums, labels: list[str]) -> 
     return result
 
 
+#: Reliability of a cell: ``ok``; ``disclosive`` (1-2 cases or non-cases); ``small_n``
+#: (fewer than ``min_n`` children); ``empty``; ``complementary`` (publishable itself, but
+#: suppressed with ``suppress=True`` so that no disclosive cell can be recomputed from
+#: the table's totals, :func:`stuntlib.disclosure.protect_prevalence`).
+RELIABILITY = ("ok", "disclosive", "small_n", "empty", "complementary")
+
+
 def _reliability(result: pd.DataFrame, opts: PrevalenceOptions) -> pd.DataFrame:
     """Mark ``empty``, ``small_n`` and ``disclosive`` cells; blank them under ``suppress``."""
     n = result["n"].to_numpy()
@@ -342,10 +350,18 @@ def _reliability(result: pd.DataFrame, opts: PrevalenceOptions) -> pd.DataFrame:
     is_prev = (result["kind"] == "prevalence").to_numpy()
     disclosive = is_prev & disclosive_cells(cases, n, opts.min_cases)
     status = np.where(n == 0, 3, np.where(n < opts.min_n, 2, np.where(disclosive, 1, 0)))
-    result["reliability"] = pd.Categorical.from_codes(
-        status.astype(np.int8), categories=pd.Index(["ok", "disclosive", "small_n", "empty"])
-    )
     hide = np.asarray(bool(opts.suppress) & (status != 0) & (n > 0))
+    if opts.suppress and is_prev.any():
+        # complementary suppression: no hidden cell may be recomputed from the published
+        # ones through the rollups (parent = sum of children) of this table
+        keys = list(result.columns[1 : list(result.columns).index("indicator")])
+        protected = protect_prevalence(result, keys, min_cases=opts.min_cases, min_n=opts.min_n)
+        extra = protected & ~hide & is_prev & (n > 0)
+        status = np.where(extra, 4, status)
+        hide = hide | extra
+    result["reliability"] = pd.Categorical.from_codes(
+        status.astype(np.int8), categories=pd.Index(RELIABILITY)
+    )
     result["suppressed"] = hide
     if hide.any():
         for c in ("estimate", "se", "ci_low", "ci_high", "deff", "n_eff", "sd"):
