@@ -1,13 +1,27 @@
-"""A lazy, standardised view of a (scored) frame for the quality checks (private).
+"""The context a quality check reads: one frame, standardised once, computed lazily.
 
-Each property is computed on first use and kept, so ``check_quality`` parses each date
+:class:`CheckContext` is what every check predicate receives. Each property is computed
+on first use and kept, so :func:`stuntlib.quality.check_quality` parses each date
 column, sex code and NIK once however many checks read it. A property is ``None`` when
 the frame has no column it can be computed from.
+
+Every rule comes from :mod:`stuntlib.standardize`: the sex, position and number codes,
+and the age, which is resolved by :func:`stuntlib.standardize.resolve_age` (per row:
+``age_days``, then the dates, then ``age_months``) exactly as :func:`stuntlib.score`
+resolves it. On a scored frame the context reads the age ``score`` wrote
+(``age_days``, ``age_months``) instead of resolving it again.
+
+Examples
+--------
+>>> import pandas as pd
+>>> ctx = CheckContext(pd.DataFrame({"JK": ["L", "NA"], "age_months": [7, 60]}))
+>>> ctx.sex.tolist(), ctx.age_months.tolist(), ctx.age_days.tolist()
+([1, 0], [7.0, 60.0], [213.0, 1826.0])
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,10 +35,20 @@ from stuntlib.errors import ColumnError
 from stuntlib.standardize import (
     DAYS_PER_MONTH,
     parse_dates,
+    round_half_up,
     standardize_measure,
     standardize_sex,
     to_float,
 )
+
+__all__ = [
+    "MISSING_TOKENS",
+    "SCORED_COLUMNS",
+    "CheckContext",
+    "QualityParams",
+    "combine_codes",
+    "visit_pairs",
+]
 
 Bool = NDArray[np.bool_]
 Float = NDArray[np.float64]
@@ -35,7 +59,11 @@ SCORED_COLUMNS: frozenset[str] = frozenset(
     {"csex", "coedema", "clenhei", "cmeasure", "c9mo_flag", "cbmi", "reference"}
 )
 
-_NIK_DIGITS = r"\d{16}"
+#: Text that means "no value" in exports (R ``NA``, Stata/SAS ``.``, a dash, Excel
+#: ``#N/A``, an empty cell); compared after trimming blanks, case-insensitively. The
+#: quality checks count these as missing, never as invalid.
+MISSING_TOKENS: frozenset[str] = frozenset({"", "NA", ".", "-", "#N/A"})
+
 _SCIENTIFIC = r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+"
 
 
@@ -71,6 +99,53 @@ class QualityParams:
     smart_flag_range: float = 3.0
 
 
+def is_missing_token(values: Sequence[Any] | NDArray[Any]) -> Bool:
+    """True where a value is missing: None/NaN/NaT or text in :data:`MISSING_TOKENS`.
+
+    Parameters
+    ----------
+    values : sequence
+        Distinct values of a column (a Python loop runs over them).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        One flag per value.
+
+    Examples
+    --------
+    >>> is_missing_token(["NA", " . ", "#n/a", "-", "", None, "12", 3.0]).tolist()
+    [True, True, True, True, True, True, False, False]
+    """
+    out = np.zeros(len(values), dtype=bool)
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            out[i] = value.strip().upper() in MISSING_TOKENS
+        else:
+            out[i] = value is None or value is pd.NA or value is pd.NaT or value != value
+    return out
+
+
+def _per_distinct(raw: pd.Series, fn: Callable[[Any], Any]) -> Any:
+    """``fn`` of a text column computed once per distinct value, missing tokens blanked.
+
+    ``fn`` takes an object array and returns an array or a tuple of arrays aligned with
+    it; the result is spread back to the rows. Numeric and datetime columns go to ``fn``
+    as they are.
+    """
+    if not (pd.api.types.is_object_dtype(raw.dtype) or pd.api.types.is_string_dtype(raw.dtype)):
+        return fn(raw)
+    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    distinct = np.empty(len(uniques) + 1, dtype=object)
+    distinct[:-1] = np.asarray(uniques, dtype=object)
+    distinct[is_missing_token(distinct)] = None
+    result = fn(distinct)
+    codes = np.asarray(codes)
+    if isinstance(result, tuple):
+        return tuple(np.asarray(part)[codes] for part in result)
+    return np.asarray(result)[codes]
+
+
 def resolve_frame_columns(frame: pd.DataFrame, columns: Mapping[str, str] | None) -> dict[str, Any]:
     """Canonical name -> label, ignoring the columns ``score`` adds (unless named)."""
     named = set((columns or {}).values())
@@ -78,8 +153,80 @@ def resolve_frame_columns(frame: pd.DataFrame, columns: Mapping[str, str] | None
     return resolve_columns(labels, columns)
 
 
-class FrameView:
-    """Standardised arrays of one frame, computed lazily."""
+def _resolve_age(
+    days: Float | None,
+    months: Float | None,
+    birth: NDArray[np.datetime64] | None,
+    visit: NDArray[np.datetime64] | None,
+    n: int,
+) -> tuple[Float, Float] | None:
+    """Rounded days and months per row by the precedence of ``resolve_age``."""
+    from stuntlib import standardize
+
+    resolve = getattr(standardize, "resolve_age", None)
+    if resolve is not None:
+        res = resolve(age_days=days, age_months=months, birth_date=birth, measure_date=visit, n=n)
+        return np.asarray(res.days, dtype=np.float64), np.asarray(res.months, dtype=np.float64)
+    # the same contract, until standardize.resolve_age is available
+    if days is None and months is None and (birth is None or visit is None):
+        return None
+    out_days = np.full(n, np.nan)
+    out_months = np.full(n, np.nan)
+    if days is not None:
+        out_days = round_half_up(days)
+        out_months = days / DAYS_PER_MONTH
+    if birth is not None and visit is not None:
+        diff = (visit - birth).astype("timedelta64[D]")
+        from_dates = np.where(np.isnat(diff), np.nan, diff.astype(np.int64).astype(np.float64))
+        fill = np.isnan(out_days)
+        out_days = np.where(fill, from_dates, out_days)
+        out_months = np.where(fill, from_dates / DAYS_PER_MONTH, out_months)
+    if months is not None:
+        fill = np.isnan(out_days)
+        out_days = np.where(fill, round_half_up(months * DAYS_PER_MONTH), out_days)
+        out_months = np.where(fill, months, out_months)
+    return out_days, out_months
+
+
+class CheckContext:
+    """Standardised arrays of one frame, computed lazily: what a check predicate reads.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A scored frame (see :func:`stuntlib.score`) or its input.
+    columns : mapping, optional
+        ``{canonical name: label}`` overrides.
+    params : QualityParams, optional
+        Thresholds of the checks.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        The frame, unchanged.
+    mapping : dict
+        Canonical name -> frame label.
+    params : QualityParams
+        Thresholds.
+    n : int
+        Number of rows.
+
+    Raises
+    ------
+    ColumnError
+        If ``frame`` is not a DataFrame or ``columns`` does not fit it.
+
+    Examples
+    --------
+    A row with ``age_days`` 400 and dates 882 days apart is 400 days old, as for
+    :func:`stuntlib.score`:
+
+    >>> import pandas as pd
+    >>> ctx = CheckContext(pd.DataFrame({"age_days": [400], "dob": ["2023-01-01"],
+    ...                                  "dov": ["2025-06-02"]}))
+    >>> ctx.age_days.tolist()
+    [400.0]
+    """
 
     def __init__(
         self,
@@ -104,6 +251,7 @@ class FrameView:
         return None
 
     def column(self, name: str) -> pd.Series | None:
+        """A column by canonical or scored name, or None."""
         label = self.label(name)
         return None if label is None else self.frame[label]
 
@@ -112,51 +260,69 @@ class FrameView:
         label = self.mapping.get(name)
         return None if label is None else self.frame[label]
 
+    @property
+    def scored(self) -> bool:
+        """Whether the frame is an output of :func:`stuntlib.score`."""
+        return "csex" in self.frame.columns
+
     # -- sex, dates, age ---------------------------------------------------------------
     @cached_property
     def sex(self) -> NDArray[np.int8] | None:
         """1 male, 2 female, 0 missing, -1 unrecognised."""
         raw = self.raw("sex")
-        if "csex" in self.frame.columns:
+        if self.scored:
             # the scored code; only rows without one go back to the input to tell a
             # missing code from an unrecognised one
             sex = self.frame["csex"].to_numpy(dtype=np.float64, na_value=0).astype(np.int8)
             if raw is not None:
                 unknown = np.flatnonzero(sex == 0)
-                sex[unknown] = standardize_sex(raw.iloc[unknown])
+                sex[unknown] = _per_distinct(raw.iloc[unknown], standardize_sex)
             return sex
-        return None if raw is None else standardize_sex(raw)
+        return None if raw is None else _per_distinct(raw, standardize_sex)
 
     def _dates(self, name: str) -> tuple[NDArray[np.datetime64], Bool] | None:
         raw = self.raw(name)
-        return None if raw is None else parse_dates(raw)
+        return None if raw is None else _per_distinct(raw, parse_dates)
 
     @cached_property
     def birth(self) -> tuple[NDArray[np.datetime64], Bool] | None:
+        """Birth date (``datetime64[D]``, NaT when missing) and a mask of unreadable ones."""
         return self._dates("birth_date")
 
     @cached_property
     def visit(self) -> tuple[NDArray[np.datetime64], Bool] | None:
+        """Measurement date and a mask of unreadable ones."""
         return self._dates("measure_date")
+
+    def _numbers(self, name: str) -> Float | None:
+        col = self.column(name)
+        return None if col is None else _per_distinct(col, to_float)[0]
+
+    @cached_property
+    def _age(self) -> tuple[Float, Float] | None:
+        if self.scored and "age_days" in self.frame.columns and "age_months" in self.frame:
+            return (
+                to_float(self.frame["age_days"])[0],
+                to_float(self.frame["age_months"])[0],
+            )
+        birth, visit = self.birth, self.visit
+        return _resolve_age(
+            self._numbers("age_days"),
+            self._numbers("age_months"),
+            None if birth is None else birth[0],
+            None if visit is None else visit[0],
+            self.n,
+        )
 
     @cached_property
     def age_days(self) -> Float | None:
-        if self.birth is not None and self.visit is not None:
-            diff = (self.visit[0] - self.birth[0]).astype("timedelta64[D]")
-            days = diff.astype(np.float64)
-            days[np.isnat(diff)] = np.nan
-            return days
-        for name in ("age_days", "age_months"):
-            col = self.column(name)
-            if col is not None:
-                values = to_float(col)[0]
-                return values if name == "age_days" else values * DAYS_PER_MONTH
-        return None
+        """Age in rounded days, as :func:`stuntlib.score` resolves it."""
+        return None if self._age is None else self._age[0]
 
     @cached_property
     def age_months(self) -> Float | None:
-        days = self.age_days
-        return None if days is None else days / DAYS_PER_MONTH
+        """Age in months: as given when it came from ``age_months``, else days / 30.4375."""
+        return None if self._age is None else self._age[1]
 
     # -- measurements -------------------------------------------------------------
     def _measurement(self, name: str, fallback: str | None = None) -> tuple[Float, Bool] | None:
@@ -165,10 +331,10 @@ class FrameView:
             raw = self.frame[fallback]
         if raw is None:
             return None
-        values, invalid = to_float(raw)
+        values, invalid = _per_distinct(raw, to_float)
         with np.errstate(invalid="ignore"):
-            nonpositive = values <= 0
-        return values, invalid | nonpositive
+            unusable = (values <= 0) | np.isinf(values)
+        return values, invalid | unusable
 
     @cached_property
     def lenhei(self) -> tuple[Float, Bool] | None:
@@ -177,10 +343,12 @@ class FrameView:
 
     @cached_property
     def weight(self) -> tuple[Float, Bool] | None:
+        """Weight [kg] and a mask of unusable values."""
         return self._measurement("weight")
 
     @cached_property
     def armc(self) -> tuple[Float, Bool] | None:
+        """Mid-upper arm circumference [cm] and a mask of unusable values."""
         return self._measurement("armc")
 
     @cached_property
@@ -194,24 +362,28 @@ class FrameView:
     def measure(self) -> NDArray[np.int8] | None:
         """Position as recorded: 1 lying, 2 standing, 0 missing, -1 unrecognised."""
         raw = self.raw("measure")
+        if raw is None:
+            return None
         if "cmeasure" in self.frame.columns:
+            # score's code; it blanks standing under 9 months, so those rows (and the
+            # missing ones) go back to the input
             cm = self.frame["cmeasure"]
             codes = np.zeros(self.n, dtype=np.int8)
             codes[(cm == "l").to_numpy(dtype=bool, na_value=False)] = 1
             codes[(cm == "h").to_numpy(dtype=bool, na_value=False)] = 2
-            if raw is not None:
-                # score blanks the position of children under 9 months measured standing
-                unknown = np.flatnonzero(codes == 0)
-                codes[unknown] = standardize_measure(raw.iloc[unknown])
+            unknown = np.flatnonzero(codes == 0)
+            codes[unknown] = _per_distinct(raw.iloc[unknown], standardize_measure)
             return codes
-        return None if raw is None else standardize_measure(raw)
+        return _per_distinct(raw, standardize_measure)
 
     def z(self, name: str) -> Float | None:
+        """A z-score column as float64 (NaN where missing), or None."""
         if name not in self.frame.columns:
             return None
         return to_float(self.frame[name])[0]
 
     def flag(self, name: str) -> Bool | None:
+        """A WHO flag column as bool (True where flagged), or None."""
         if name not in self.frame.columns:
             return None
         return self.frame[name].to_numpy(dtype=np.float64, na_value=0.0) == 1.0
@@ -230,14 +402,17 @@ class FrameView:
             numbers = np.round(raw.to_numpy(dtype=np.float64, na_value=np.nan))
             whole = pd.array(numbers, dtype="Float64").astype("Int64")
             return pd.Series(whole, index=raw.index).astype("string")
-        return raw.astype("string").str.strip().replace("", pd.NA)
+        text = raw.astype("string").str.strip()
+        return text.mask(text.str.upper().isin(MISSING_TOKENS))
 
     @cached_property
     def nik_missing(self) -> Bool | None:
+        """True where the NIK is missing."""
         return None if self.nik is None else self.nik.isna().to_numpy()
 
     @cached_property
     def nik_scientific(self) -> Bool | None:
+        """True where the NIK was written in scientific notation (``3.37501E+15``)."""
         if self.nik is None or self.nik_valid is None or self.nik_missing is None:
             return None
         out = np.zeros(self.n, dtype=bool)
@@ -290,11 +465,24 @@ class FrameView:
         text = name.iloc[rows].astype("string").str.strip().str.upper()
         return np.asarray(pd.factorize(text)[0], dtype=np.intp)
 
+    # -- groups ------------------------------------------------------------------
+    def group_values(self, label: Any) -> pd.Series:
+        """A grouping column with one type: text when it mixes numbers and text.
+
+        A column read from a spreadsheet may hold ``1``, ``"TIRTO"``, ``2``; such a
+        column is grouped by the text of each value (``1`` and ``1.0`` both ``"1"``), so
+        the groups and their labels do not depend on the order of the rows.
+        """
+        cache = self.__dict__.setdefault("_group_values", {})
+        if label not in cache:
+            cache[label] = _uniform_labels(self.frame[label])
+        return cache[label]
+
     def group_codes(self, label: Any) -> NDArray[np.intp]:
         """Integer codes of a column's values (NaN is its own group), cached per label."""
         cache = self.__dict__.setdefault("_group_codes", {})
         if label not in cache:
-            codes, uniques = pd.factorize(self.frame[label], use_na_sentinel=True)
+            codes, uniques = pd.factorize(self.group_values(label), use_na_sentinel=True)
             codes = np.asarray(codes, dtype=np.intp)
             cache[label] = np.where(codes < 0, len(uniques), codes)
         return cache[label]
@@ -309,17 +497,55 @@ class FrameView:
                     f"round_by: {label!r} is not a column; "
                     f"the columns are {list(self.frame.columns)}"
                 )
-            return _combine_codes([self.frame[label].to_numpy(dtype=object)])
+            return combine_codes([self.group_values(label).to_numpy(dtype=object)])
         if self.visit is None:
             return None
         months = self.visit[0].astype("datetime64[M]")
-        codes = _combine_codes([months])
+        codes = combine_codes([months])
         codes[np.isnat(months)] = -1
         return codes
 
 
-def _combine_codes(parts: Sequence[Any]) -> NDArray[np.intp]:
-    """One integer code per distinct combination of the arrays; -1 if any part is missing."""
+def _text(value: Any) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _uniform_labels(column: pd.Series) -> pd.Series:
+    if not pd.api.types.is_object_dtype(column.dtype):
+        return column
+    codes, uniques = pd.factorize(column, use_na_sentinel=True)
+    kinds = {type(u) for u in uniques}
+    if kinds <= {str}:
+        return column
+    # pandas hashes 1, 1.0 and True alike; text keys tell them apart by how they read
+    keys = np.array([_text(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(keys[np.asarray(codes)], index=column.index, dtype=object, name=column.name)
+
+
+def combine_codes(parts: Sequence[Any]) -> NDArray[np.intp]:
+    """One integer code per distinct combination of the arrays; -1 if any part is missing.
+
+    Parameters
+    ----------
+    parts : sequence of array_like
+        Equally long arrays.
+
+    Returns
+    -------
+    numpy.ndarray of intp
+        Codes in order of first appearance.
+
+    Examples
+    --------
+    >>> combine_codes([["a", "a", "b", None], [1, 1, 1, 1]]).tolist()
+    [0, 0, 1, -1]
+    """
     combined: NDArray[np.int64] | None = None
     missing = None
     for part in parts:
@@ -341,16 +567,27 @@ def _combine_codes(parts: Sequence[Any]) -> NDArray[np.intp]:
     return out
 
 
-def visit_pairs(view: FrameView) -> tuple[NDArray[np.intp], NDArray[np.intp], Float] | None:
+def visit_pairs(ctx: CheckContext) -> tuple[NDArray[np.intp], NDArray[np.intp], Float] | None:
     """Consecutive visits of the same child: (earlier row, later row, interval [days]).
 
     Children are identified by a valid NIK; rows on the same date (duplicates) are not
-    paired. ``None`` when the frame has no NIK or no measurement date.
+    paired.
+
+    Parameters
+    ----------
+    ctx : CheckContext
+        The frame.
+
+    Returns
+    -------
+    tuple of numpy.ndarray or None
+        Row positions of the earlier and the later visit, and the interval [days];
+        ``None`` when the frame has no NIK or no measurement date.
     """
-    cached = view.__dict__.get("_visit_pairs", False)
+    cached = ctx.__dict__.get("_visit_pairs", False)
     if cached is not False:
         return cached
-    child, visit = view.child_codes, view.visit
+    child, visit = ctx.child_codes, ctx.visit
     result: tuple[NDArray[np.intp], NDArray[np.intp], Float] | None = None
     if child is not None and visit is not None:
         dates = visit[0]
@@ -366,5 +603,5 @@ def visit_pairs(view: FrameView) -> tuple[NDArray[np.intp], NDArray[np.intp], Fl
             interval = (days[cur] - days[prev]).astype(np.float64)
             keep = interval > 0
             result = (prev[keep], cur[keep], interval[keep])
-    view.__dict__["_visit_pairs"] = result
+    ctx.__dict__["_visit_pairs"] = result
     return result
