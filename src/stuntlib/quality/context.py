@@ -438,7 +438,7 @@ class CheckContext:
             return None
         valid = pd.Series(self.nik_valid, index=self.nik.index)
         text = self.nik.where(valid, "-1").astype("string[pyarrow]")
-        return text.astype("int64[pyarrow]").to_numpy(dtype=np.int64)
+        return np.asarray(text.astype("int64[pyarrow]").to_numpy(dtype=np.int64), dtype=np.int64)
 
     @cached_property
     def nik_birth(self) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]] | None:
@@ -470,8 +470,8 @@ class CheckContext:
         """A grouping column with one type: text when it mixes numbers and text.
 
         A column read from a spreadsheet may hold ``1``, ``"TIRTO"``, ``2``; such a
-        column is grouped by the text of each value (``1`` and ``1.0`` both ``"1"``), so
-        the groups and their labels do not depend on the order of the rows.
+        column is grouped by the text of each value (``1``, ``1.0`` and ``True`` all
+        ``"1"``), so the groups and their labels do not depend on the order of the rows.
         """
         cache = self.__dict__.setdefault("_group_values", {})
         if label not in cache:
@@ -510,7 +510,7 @@ def _text(value: Any) -> Any:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     if isinstance(value, (bool, np.bool_)):
-        return str(bool(value))
+        return str(int(value))  # pandas groups True with 1: one label whatever the order
     if isinstance(value, (int, float, np.integer, np.floating)) and float(value).is_integer():
         return str(int(value))
     return str(value)
@@ -523,7 +523,7 @@ def _uniform_labels(column: pd.Series) -> pd.Series:
     kinds = {type(u) for u in uniques}
     if kinds <= {str}:
         return column
-    # pandas hashes 1, 1.0 and True alike; text keys tell them apart by how they read
+    # pandas hashes 1, 1.0 and True alike: their group is labelled "1" whichever comes first
     keys = np.array([_text(u) for u in uniques] + [None], dtype=object)
     return pd.Series(keys[np.asarray(codes)], index=column.index, dtype=object, name=column.name)
 

@@ -421,7 +421,7 @@ def _add_coverage(
     limit = f">= {WARNING_LIMITS['coverage_pct']:g}"
     warn = coverage["warning"].to_numpy(dtype=bool)
     ind = indicators(len(values), "coverage", "coverage_pct", values, limit, warn)
-    if grouped and len(values) == len(keys):
+    if sections.groups is not None and len(values) == len(keys):
         sections.groups = concat_indicators([sections.groups, ind])
     else:
         sections.overall = concat_indicators([sections.overall, ind])

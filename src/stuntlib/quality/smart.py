@@ -447,7 +447,7 @@ def _poisson(ctx: GroupContext, whz: NDArray[np.float64]) -> tuple[Any, Any]:
     return np.where((k >= 2) & (m["mean"] > 0), index, np.nan), p
 
 
-def _category_names(cat: NDArray[np.int8]) -> pd.Categorical:
+def _category_names(cat: NDArray[np.int8]) -> Any:
     return pd.Categorical.from_codes(
         cat.astype(np.int64), dtype=pd.CategoricalDtype(list(SMART_CATEGORIES), ordered=True)
     )
