@@ -37,7 +37,9 @@ def test_whole_months_stay_whole_months(scored: bool) -> None:
     frame = stuntlib.score(frame_03()) if scored else frame_03()
     report = check_quality(frame, smart=True)
     dist = report.age_distribution
-    seen = sorted(int(m) for m, n in zip(dist["age_months"], dist["n"]) for _ in range(int(n)))
+    seen = sorted(
+        int(m) for m, n in zip(dist["age_months"], dist["n"], strict=True) for _ in range(int(n))
+    )
     assert seen == [7, 12, 19, 30, 30, 37, 42, 49, 55]  # the 60-month child is not under five
     # SMART age ratio: 6-29 months: 7, 12, 19 (3); 30-59: 30, 30, 37, 42, 49, 55 (6)
     assert report.smart is not None
@@ -159,7 +161,11 @@ def heaped_city(seed: int = 11) -> tuple[pd.DataFrame, set[tuple[str, str]]]:
     )
     chosen = rng.choice(kel.size, 25, replace=False)
     planted = {(kel[i], pos[i]) for i in chosen}
-    rows = pd.Series(list(zip(frame["kelurahan"], frame["posyandu"]))).isin(planted).to_numpy()
+    rows = (
+        pd.Series(list(zip(frame["kelurahan"], frame["posyandu"], strict=True)))
+        .isin(planted)
+        .to_numpy()
+    )
     frame.loc[rows, "lenhei"] = np.round(frame.loc[rows, "lenhei"] * 2) / 2
     return frame, planted
 
@@ -173,7 +179,7 @@ def test_per_posyandu_digit_preference_finds_heaping_hidden_city_wide() -> None:
     assert not overall["warning"]  # city-wide the heaping is diluted
     warned = report.warnings[(report.warnings["scope"] == "group")]
     warned = warned[warned["item"] == "dps_height"]
-    found = set(zip(warned["kelurahan"], warned["posyandu"]))
+    found = set(zip(warned["kelurahan"], warned["posyandu"], strict=True))
     assert found == planted
     # by posyandu name alone would merge 284 posyandu into 4 groups
     assert len(check_quality(frame, by="posyandu").summary) == 284
