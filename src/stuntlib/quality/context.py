@@ -6,10 +6,11 @@ column, sex code and NIK once however many checks read it. A property is ``None`
 the frame has no column it can be computed from.
 
 Every rule comes from :mod:`stuntlib.standardize`: the sex, position and number codes,
-and the age, which is resolved by :func:`stuntlib.standardize.resolve_age` (per row:
-``age_days``, then the dates, then ``age_months``) exactly as :func:`stuntlib.score`
-resolves it. On a scored frame the context reads the age ``score`` wrote
-(``age_days``, ``age_months``) instead of resolving it again.
+the NIK (:func:`~stuntlib.standardize.parse_nik`) and the age, which is resolved by
+:func:`~stuntlib.standardize.resolve_age` (per row: ``age_days``, then the dates, then
+``age_months``) exactly as :func:`stuntlib.score` resolves it. On a scored frame the
+context reads the age ``score`` wrote (``age_days``, ``age_months``) instead of
+resolving it again.
 
 Examples
 --------
@@ -33,9 +34,10 @@ from numpy.typing import NDArray
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
 from stuntlib.standardize import (
-    DAYS_PER_MONTH,
+    ParsedNik,
     parse_dates,
-    round_half_up,
+    parse_nik,
+    resolve_age,
     standardize_measure,
     standardize_sex,
     to_float,
@@ -63,8 +65,6 @@ SCORED_COLUMNS: frozenset[str] = frozenset(
 #: ``#N/A``, an empty cell); compared after trimming blanks, case-insensitively. The
 #: quality checks count these as missing, never as invalid.
 MISSING_TOKENS: frozenset[str] = frozenset({"", "NA", ".", "-", "#N/A"})
-
-_SCIENTIFIC = r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+"
 
 
 @dataclass(frozen=True)
@@ -151,41 +151,6 @@ def resolve_frame_columns(frame: pd.DataFrame, columns: Mapping[str, str] | None
     named = set((columns or {}).values())
     labels = [c for c in frame.columns if c not in SCORED_COLUMNS or c in named]
     return resolve_columns(labels, columns)
-
-
-def _resolve_age(
-    days: Float | None,
-    months: Float | None,
-    birth: NDArray[np.datetime64] | None,
-    visit: NDArray[np.datetime64] | None,
-    n: int,
-) -> tuple[Float, Float] | None:
-    """Rounded days and months per row by the precedence of ``resolve_age``."""
-    from stuntlib import standardize
-
-    resolve = getattr(standardize, "resolve_age", None)
-    if resolve is not None:
-        res = resolve(age_days=days, age_months=months, birth_date=birth, measure_date=visit, n=n)
-        return np.asarray(res.days, dtype=np.float64), np.asarray(res.months, dtype=np.float64)
-    # the same contract, until standardize.resolve_age is available
-    if days is None and months is None and (birth is None or visit is None):
-        return None
-    out_days = np.full(n, np.nan)
-    out_months = np.full(n, np.nan)
-    if days is not None:
-        out_days = round_half_up(days)
-        out_months = days / DAYS_PER_MONTH
-    if birth is not None and visit is not None:
-        diff = (visit - birth).astype("timedelta64[D]")
-        from_dates = np.where(np.isnat(diff), np.nan, diff.astype(np.int64).astype(np.float64))
-        fill = np.isnan(out_days)
-        out_days = np.where(fill, from_dates, out_days)
-        out_months = np.where(fill, from_dates / DAYS_PER_MONTH, out_months)
-    if months is not None:
-        fill = np.isnan(out_days)
-        out_days = np.where(fill, round_half_up(months * DAYS_PER_MONTH), out_days)
-        out_months = np.where(fill, months, out_months)
-    return out_days, out_months
 
 
 class CheckContext:
@@ -305,14 +270,18 @@ class CheckContext:
                 to_float(self.frame["age_days"])[0],
                 to_float(self.frame["age_months"])[0],
             )
+        days, months = self._numbers("age_days"), self._numbers("age_months")
         birth, visit = self.birth, self.visit
-        return _resolve_age(
-            self._numbers("age_days"),
-            self._numbers("age_months"),
-            None if birth is None else birth[0],
-            None if visit is None else visit[0],
-            self.n,
+        if days is None and months is None and (birth is None or visit is None):
+            return None
+        age = resolve_age(
+            age_days=days,
+            age_months=months,
+            birth_date=None if birth is None or visit is None else birth[0],
+            measure_date=None if birth is None or visit is None else visit[0],
+            n=self.n,
         )
+        return age.days, age.months
 
     @cached_property
     def age_days(self) -> Float | None:
@@ -390,46 +359,34 @@ class CheckContext:
 
     # -- identity ----------------------------------------------------------------
     @cached_property
-    def nik(self) -> pd.Series | None:
-        """NIK as text (numbers written without a decimal part), NA when missing."""
+    def _nik(self) -> ParsedNik | None:
         raw = self.raw("nik")
         if raw is None:
             return None
-        if pd.api.types.is_integer_dtype(raw.dtype):
-            # 16-digit NIKs above 2**53 (Papua's provinces) must not pass through float64
-            return raw.astype("Int64").astype("string")
-        if pd.api.types.is_numeric_dtype(raw.dtype):
-            numbers = np.round(raw.to_numpy(dtype=np.float64, na_value=np.nan))
-            whole = pd.array(numbers, dtype="Float64").astype("Int64")
-            return pd.Series(whole, index=raw.index).astype("string")
-        text = raw.astype("string").str.strip()
-        return text.mask(text.str.upper().isin(MISSING_TOKENS))
+        if pd.api.types.is_object_dtype(raw.dtype) or pd.api.types.is_string_dtype(raw.dtype):
+            text = raw.astype("string").str.strip()
+            raw = raw.mask(text.str.upper().isin(MISSING_TOKENS).fillna(False))
+        return parse_nik(raw)
+
+    @cached_property
+    def nik(self) -> pd.Series | None:
+        """NIK as text (:func:`stuntlib.standardize.parse_nik`), NA when missing."""
+        return None if self._nik is None else self._nik.text
 
     @cached_property
     def nik_missing(self) -> Bool | None:
         """True where the NIK is missing."""
-        return None if self.nik is None else self.nik.isna().to_numpy()
+        return None if self._nik is None else self._nik.missing
 
     @cached_property
     def nik_scientific(self) -> Bool | None:
         """True where the NIK was written in scientific notation (``3.37501E+15``)."""
-        if self.nik is None or self.nik_valid is None or self.nik_missing is None:
-            return None
-        out = np.zeros(self.n, dtype=bool)
-        rest = np.flatnonzero(~self.nik_valid & ~self.nik_missing)
-        if rest.size:
-            sci = self.nik.iloc[rest].str.fullmatch(_SCIENTIFIC)
-            out[rest] = sci.fillna(False).to_numpy(dtype=bool)
-        return out
+        return None if self._nik is None else self._nik.scientific
 
     @cached_property
     def nik_valid(self) -> Bool | None:
         """True where the NIK is exactly 16 digits."""
-        if self.nik is None:
-            return None
-        length = self.nik.str.len() == 16
-        digits = self.nik.str.isdigit()
-        return (length & digits).fillna(False).to_numpy(dtype=bool)
+        return None if self._nik is None else self._nik.valid
 
     @cached_property
     def nik_int(self) -> NDArray[np.int64] | None:
