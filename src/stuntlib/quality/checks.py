@@ -18,6 +18,16 @@ missing value is reported by the completeness checks instead. Severities:
   measurement; birth after measurement);
 * ``warning``: the value is implausible or suspect and worth a look;
 * ``info``: worth knowing, often legitimate.
+
+References
+----------
+WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+anthropometric indicators in children under 5 years old. Geneva: World Health
+Organization and UNICEF (completeness, duplicates, flagged values, measurement position
+by age). WHO (2006). WHO Child Growth Standards: length is measured lying under 2 years,
+height standing from 2 years. SMART Methodology (2017). Plausibility check for SMART
+surveys (SMART flags). Undang-Undang RI No. 24 Tahun 2013 and Permendagri No. 72 Tahun
+2019: the NIK has 16 digits, digits 7-12 the date of birth (DDMMYY, day + 40 for women).
 """
 
 from __future__ import annotations

@@ -78,6 +78,13 @@ class QualityReport:
         Labels of the grouping columns.
     notes : DataFrame
         ``table, reason``: each table that could not be computed, and why.
+
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF. SMART Methodology (2017). Plausibility check for SMART
+    surveys. Action Against Hunger Canada.
     """
 
     overview: pd.DataFrame

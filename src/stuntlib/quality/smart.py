@@ -237,6 +237,11 @@ def smart_category(
     numpy.ndarray of int8
         Category index.
 
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
+
     Examples
     --------
     >>> smart_category([0, 9, 10, 14, 15, 24, 25, np.nan], SMART_TOTAL, "right").tolist()
@@ -270,6 +275,11 @@ def smart_score(criterion: str, values: ArrayLike) -> NDArray[np.float64]:
     ------
     StuntlibError
         If ``criterion`` is unknown.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
 
     Examples
     --------
@@ -351,6 +361,11 @@ def smart_table(ctx: GroupContext) -> pd.DataFrame:
         criterion, label, flags, value, p_value, category, penalty, reason``. A
         criterion that cannot be computed has NaN value and penalty and a reason; the
         total is NaN (not assessable) when a required criterion is NaN.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
     """
     values = _criteria_values(ctx)
     nan = np.full(ctx.size, np.nan)
@@ -468,6 +483,11 @@ def smart_indicators(table: pd.DataFrame, n: Any = None) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``_g, table, item, value, limit, warning``.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada (total score of 25 or more: problematic).
     """
     total = table[table["criterion"] == "total"]
     problematic = (total["category"] == "problematic").to_numpy().copy()

@@ -56,6 +56,12 @@ def terminal_digits(values: ArrayLike, decimals: int = 1) -> NDArray[np.int16]:
     numpy.ndarray of int16
         The last recorded digit, 0-9; -1 where the value is NaN.
 
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF. Digit preference of length/height and weight.
+
     Examples
     --------
     >>> terminal_digits([85.0, 85.5, 12.34, np.nan]).tolist()
@@ -87,6 +93,12 @@ def terminal_digit_counts(
     -------
     numpy.ndarray of int64, shape (n_groups, 10)
         Counts of digits 0..9; NaN values are not counted.
+
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF.
 
     Examples
     --------
@@ -205,6 +217,14 @@ def grouped_moments(
         where a group has too few values: SD needs 2, skewness and kurtosis need a
         non-zero variance).
 
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF. SD, skewness and kurtosis of z-scores;
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
+
     Examples
     --------
     >>> m = grouped_moments([1.0, 2.0, 3.0, 10.0, np.nan])
@@ -251,6 +271,11 @@ def skewness(values: ArrayLike) -> float:
     float
         Skewness (0 for a symmetric distribution); NaN if the variance is 0.
 
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
+
     Examples
     --------
     Deviations from the mean 4 are -3, -2, -1, 6: m2 = 50 / 4, m3 = 180 / 4,
@@ -274,6 +299,11 @@ def kurtosis(values: ArrayLike) -> float:
     -------
     float
         Excess kurtosis (0 for a normal distribution); NaN if the variance is 0.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
 
     Examples
     --------
@@ -307,6 +337,12 @@ def ratio_test(n1: ArrayLike, n2: ArrayLike, expected_ratio: float) -> dict[str,
     dict of numpy.ndarray
         ``n``, ``ratio`` (observed), ``expected_ratio``, ``chi2``, ``p_value``
         (chi-square) and ``p_binomial``; NaN where ``N = 0``.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada. Sex ratio and age ratio (6-29 : 30-59 months)
+    tests.
 
     Examples
     --------
@@ -359,6 +395,12 @@ def index_of_dispersion(counts: ArrayLike) -> dict[str, float]:
     dict
         ``clusters`` (k), ``index`` (ID), ``chi2`` and ``p_value``; NaN when k < 2 or no
         cluster has a case.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada. Poisson distribution of WHZ < -2 across
+    clusters.
 
     Examples
     --------
@@ -416,6 +458,15 @@ def whipple_index(
     -------
     numpy.ndarray
         Index per group; NaN for an empty group.
+
+    References
+    ----------
+    Whipple GC (1919), as described in Shryock HS, Siegel JS (1976). The Methods and
+    Materials of Demography, ch. 8 (Whipple's and Myers' indexes of heaping); here
+    applied to completed months, with heaping on multiples of 6 months.
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF (age heaping).
 
     Examples
     --------
