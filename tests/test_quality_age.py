@@ -84,3 +84,26 @@ def test_quality_and_score_agree_on_every_rows_age_and_position(items: list[dict
         with np.errstate(invalid="ignore"):
             out_of_range = frame.index[months >= 60].tolist()
         assert report.failing_rows("age_out_of_range").tolist() == out_of_range
+
+
+nik_cells = st.one_of(
+    st.from_regex(r"\A'?\s?\d{14,17}\s?\Z", fullmatch=True),
+    st.sampled_from(["3.37501E+15", "NA", "#N/A", "-", ".", "", " ", "12"]),
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(nik_cells, min_size=1, max_size=20), st.sampled_from(["string", "object"]))
+def test_context_reads_niks_as_parse_nik_does(cells: list[str], dtype: str) -> None:
+    from stuntlib.quality.context import MISSING_TOKENS
+    from stuntlib.standardize import parse_nik
+
+    column = pd.Series(cells, dtype=dtype)
+    ctx = CheckContext(pd.DataFrame({"NIK": column}))
+    blanked = [None if c.strip().upper() in MISSING_TOKENS else c for c in cells]
+    expected = parse_nik(pd.Series(blanked, dtype=object))
+    assert ctx.nik is not None
+    assert ctx.nik.tolist() == expected.text.tolist()
+    assert ctx.nik_valid.tolist() == expected.valid.tolist()
+    assert ctx.nik_missing.tolist() == expected.missing.tolist()
+    assert ctx.nik_scientific.tolist() == expected.scientific.tolist()
