@@ -18,10 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import stuntlib
-from stuntlib import stream
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.estimation import prevalence
-from stuntlib.stream import MANIFEST_NAME, SUCCESS_NAME, StreamFileError, score_dataset
+from stuntlib.stream import MANIFEST_NAME, SUCCESS_NAME, StreamFileError, _part, score_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -314,13 +313,13 @@ def test_memory_is_bounded_by_the_batch_not_the_dataset(tmp_path, monkeypatch):
     """Sanity, no timing: frames scored never exceed batch_rows, and peak traced memory of
     a dataset 8x larger stays about the same."""
     sizes: list[int] = []
-    real_score = stream.score
+    real_score = _part.score
 
     def spy(frame, *args, **kwargs):
         sizes.append(len(frame))
         return real_score(frame, *args, **kwargs)
 
-    monkeypatch.setattr(stream, "score", spy)
+    monkeypatch.setattr(_part, "score", spy)
     peaks = []
     for n_files in (1, 8):
         src = tmp_path / f"src{n_files}"
