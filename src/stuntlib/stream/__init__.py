@@ -477,7 +477,7 @@ def _process_file(run: _Run, path: str, tally: _Tally) -> None:
                 "bytes": final.stat().st_size,
                 "source": {"size": info.size, "mtime_ns": info.mtime_ns},
                 "sums_key": run.sums_key,
-                "sums_files": save_sums(run.dest, rel, part, run.sums_key),
+                "sums_files": save_sums(run.dest, rel, part),
             },
         )
     tally.add(path, part, resumed=False)
