@@ -8,19 +8,37 @@ computed from the additive partial sums of :mod:`stuntlib.estimation`, merged ba
 batch. Memory is bounded by ``batch_rows`` (and by the number of groups in ``by``), never
 by the size of the dataset.
 
-Output is written so that it is never mistaken for complete output:
+The destination never says more than is true (see :mod:`stuntlib.stream._manifest`):
 
-* every part is written to a hidden temporary name (``.<name>.inprogress``) and renamed
-  when its last row is written and flushed;
-* a manifest, ``_stuntlib_manifest.json``, records each finished part (its source, row
-  count and size) and is itself replaced atomically after every part;
-* an empty ``_SUCCESS`` file appears only when every part finished without error.
+* one run at a time: a second run into a folder that another run holds (the lock file
+  ``_stuntlib.lock``) raises :class:`~stuntlib.errors.StuntlibError` at once;
+* every part is written to a hidden temporary name (``.<name>.inprogress``), listed as
+  pending in the manifest, then renamed; the manifest, ``_stuntlib_manifest.json``, is
+  replaced atomically after every change, so a kill at any instant leaves nothing it
+  does not account for, and the next run removes what was pending;
+* the folder mirrors the current source: outputs of removed, changed or failed source
+  files go; the rows of the folder are exactly :attr:`StreamResult.rows`;
+* an empty ``_SUCCESS`` file appears only beside a manifest that says ``"complete"``;
+* every output file carries a CRC-32 per page (``write_page_checksum``), and pages are
+  verified when the stream reads them (sources written with checksums too).
 
-A rerun with the same destination resumes: finished parts are neither rescored nor
-rewritten, their partial sums are read back from ``_stuntlib_sums/``, and the unfinished
-ones are scored again from the start. Names beginning with ``.`` or ``_`` are ignored by
-:func:`pandas.read_parquet` and :func:`pyarrow.dataset.dataset`, so the destination
-folder reads as one table.
+A rerun with the same destination resumes: a finished part is reused when its source
+file has the same sha256 as recorded (a content hash, not size and modification time,
+which ``cp -p`` and ``rsync -t`` preserve), its output the same columns and the sha256
+recorded; its partial sums are read back from ``_stuntlib_sums/`` (Parquet and JSON
+checked by sha256, never pickle). Everything else is scored again from the start. Names
+beginning with ``.`` or ``_`` are ignored by :func:`pandas.read_parquet` and
+:func:`pyarrow.dataset.dataset`, so the destination folder reads as one table. Its
+columns are the union of all source files' columns (a file without a column gets nulls),
+followed by the scored columns.
+
+References
+----------
+.. [1] Apache Parquet format specification, ``PageHeader.crc``: CRC-32 of each page,
+   https://github.com/apache/parquet-format/blob/master/src/main/thrift/parquet.thrift
+.. [2] NIST FIPS 180-4, Secure Hash Standard (SHA-256).
+.. [3] WHO. Anthro R package 1.1, ``anthro_prevalence``: the prevalence estimates the
+   streamed partial sums reproduce.
 """
 
 from __future__ import annotations
@@ -28,6 +46,7 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,6 +67,7 @@ from stuntlib.estimation import (
 )
 from stuntlib.scoring import score
 from stuntlib.stream._manifest import (
+    LOCK_NAME,
     MANIFEST_NAME,
     SUCCESS_NAME,
     SUMS_DIR,
@@ -65,7 +85,7 @@ from stuntlib.stream._part import (
     sums_from_output,
     tmp_name,
 )
-from stuntlib.stream._source import FileError, Source, discover, open_dataset
+from stuntlib.stream._source import FileError, Source, discover, file_sha256, open_dataset
 from stuntlib.stream._sums import load_sums, save_sums
 
 __all__ = [
@@ -73,7 +93,10 @@ __all__ = [
     "MANIFEST_NAME",
     "SUCCESS_NAME",
     "SUMS_DIR",
+    "LOCK_NAME",
     "FileError",
+    "Rescored",
+    "SourceChangedError",
     "StreamFileError",
     "StreamResult",
     "score_dataset",
@@ -123,6 +146,8 @@ class StreamResult:
         The output folder.
     complete : bool
         True when every source file finished without error.
+    rescored : tuple of Rescored
+        Source files an earlier call had finished that were scored again, with why.
     """
 
     prevalence: pd.DataFrame | None
@@ -138,6 +163,28 @@ class StreamResult:
     errors: tuple[FileError, ...]
     destination: str | None
     complete: bool
+    rescored: tuple[Rescored, ...] = ()
+
+
+class SourceChangedError(StuntlibError):
+    """A source file changed while it was being scored (its sha256 differs after)."""
+
+
+@dataclass(frozen=True)
+class Rescored:
+    """A source file an earlier call had finished, scored again, and why.
+
+    Attributes
+    ----------
+    path : str
+        The source file.
+    reason : str
+        Why the earlier output was not reused (the source changed, the source folder's
+        columns changed, the output was missing or altered, or could not be read).
+    """
+
+    path: str
+    reason: str
 
 
 class StreamFileError(StuntlibError):
@@ -166,6 +213,7 @@ class _Tally:
     done: list[str] = field(default_factory=list)
     resumed: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    rescored: list[Rescored] = field(default_factory=list)
 
     def add(self, path: str, part: Part, *, resumed: bool) -> None:
         assert part.sums is not None
@@ -194,6 +242,7 @@ class _Tally:
             errors=tuple(self.errors),
             destination=str(dest) if dest is not None else None,
             complete=complete,
+            rescored=tuple(self.rescored),
         )
 
 
@@ -207,6 +256,7 @@ class _Run:
     dest: Path | None
     manifest: Manifest | None
     sums_key: str
+    schema_key: str
     on_error: str
     progress: Progress | None
 
@@ -269,8 +319,8 @@ def score_dataset(
         this call so far and their rate [rows/s].
     resume : bool, default True
         Reuse the parts an earlier call finished in ``destination`` (per its manifest)
-        when the source file is unchanged (same size and modification time). False:
-        start again, removing the parts the manifest lists.
+        when the source file's bytes are unchanged (same sha256) and its output passes
+        its sha256 check. False: start again, removing the parts the manifest lists.
     on_error : {"report", "raise"}, default "report"
         A file that cannot be read, scored or written is reported in
         :attr:`StreamResult.errors` by name and the other files go on (its partial
@@ -296,8 +346,10 @@ def score_dataset(
     Raises
     ------
     StuntlibError
-        For a bad argument (checked on an empty frame before any file is scored), a
-        destination that holds other files, or one written with other scoring options.
+        For a bad argument (checked on an empty frame before any file is scored); a
+        destination that another run holds (its lock), that holds files its manifest does
+        not list, or that was written with other scoring options; source files whose
+        columns have types that cannot be combined.
     ColumnError
         If the data lack a column the scoring or ``by`` needs.
     StreamFileError
@@ -353,22 +405,24 @@ def score_dataset(
         "max_age_days": max_age_days,
     }
     job = _prepare(dataset, dest, score_options, sums_options, batch_rows, compression)
-    manifest = None
-    if dest is not None:
-        schema = str(dataset.schema) if dataset is not None else ""
-        score_key = options_key({"score": score_options, "schema": schema})
-        manifest = Manifest.open(dest, score_key=score_key, resume=resume)
-        manifest.prune(src.relative(p) for p in src.files)
     fragments = {str(f.path): f for f in dataset.get_fragments()} if dataset is not None else {}
-    run = _Run(src, fragments, job, dest, manifest, options_key(sums_options), on_error, progress)
-    for path in src.files:
-        if path in footer_errors:
-            tally.errors.append(footer_errors[path])
-        else:
-            _process_file(run, path, tally)
-    complete = not tally.errors and len(tally.done) == len(src.files)
-    if manifest is not None:
-        manifest.finish(complete, tally.errors)
+    opened: Any = nullcontext(None)
+    if dest is not None:
+        score_key = options_key({"score": score_options})
+        opened = Manifest.open(dest, score_key=score_key, resume=resume)
+    with opened as manifest:
+        run = _Run(src, fragments, job, dest, manifest, options_key(sums_options),
+                   options_key({"schema": str(job.out_schema)}), on_error, progress)  # fmt: skip
+        if manifest is not None:
+            manifest.prune(src.relative(p) for p in src.files)
+        for path in src.files:
+            if path in footer_errors:
+                _fail(run, path, footer_errors[path], tally)
+            else:
+                _process_file(run, path, tally)
+        complete = not tally.errors and len(tally.done) == len(src.files)
+        if manifest is not None:
+            manifest.finish(complete, tally.errors)
     table = None
     if tally.sums is not None:
         table = finalize_prevalence(
@@ -438,69 +492,122 @@ def _needed_schema(
     return pa.schema([f for f in schema if f.name in wanted], metadata=schema.metadata)
 
 
+def _fail(run: _Run, path: str, error: FileError, tally: _Tally) -> None:
+    """Report a failed file; its earlier output goes, so the folder mirrors the source."""
+    if run.on_error == "raise":
+        raise StreamFileError(error)
+    if run.manifest is not None:
+        run.manifest.forget(run.src.relative(path))
+    tally.errors.append(error)
+
+
 def _process_file(run: _Run, path: str, tally: _Tally) -> None:
     """Resume or score one source file, record it, and add it to the tally."""
     rel = run.src.relative(path)
+    sha = None
     if run.manifest is not None:
-        part = _resume(run, rel, path)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            _fail(run, path, FileError(path, "read", type(exc).__name__, str(exc)), tally)
+            return
+        part, reason = _resume(run, rel, sha)
         if part is not None:
             tally.add(path, part, resumed=True)
             return
+        if reason is not None:
+            tally.rescored.append(Rescored(path, reason))
+        run.manifest.forget(rel)
     final = run.dest / rel if run.dest is not None else None
     tmp = tmp_name(final) if final is not None else None
-    folder_keys = [seg.split("=", 1)[0] for seg in Path(rel).parent.parts if "=" in seg]
-    base = tally.rows_scored
-    started = time.perf_counter()
+    base, started = tally.rows_scored, time.perf_counter()
 
     def report(rows_done: int) -> None:
         if run.progress is not None:
             elapsed = max(time.perf_counter() - started, 1e-9)
             run.progress(base + rows_done, rows_done / elapsed)
 
+    folder_keys = [seg.split("=", 1)[0] for seg in Path(rel).parent.parts if "=" in seg]
     try:
         part = score_part(run.fragments[path], run.job, tmp, folder_keys, report)
-        if tmp is not None and final is not None:
-            os.replace(tmp, final)
+        if run.manifest is not None and tmp is not None and final is not None:
+            _commit(run, rel, path, sha, part, tmp, final)
     except PartFailed as failure:
         error = FileError(path, failure.stage, type(failure.exc).__name__, str(failure.exc))
         if run.on_error == "raise":
             raise StreamFileError(error) from failure.exc
-        tally.errors.append(error)
+        _fail(run, path, error, tally)
         return
-    if run.manifest is not None and run.dest is not None and final is not None:
-        info = run.fragments[path].filesystem.get_file_info(path)
-        run.manifest.record(
-            rel,
-            {
-                "output": os.path.relpath(final, run.dest),
-                "rows": part.rows,
-                "bytes": final.stat().st_size,
-                "source": {"size": info.size, "mtime_ns": info.mtime_ns},
-                "sums_key": run.sums_key,
-                "sums_files": save_sums(run.dest, rel, part),
-            },
-        )
     tally.add(path, part, resumed=False)
 
 
-def _resume(run: _Run, rel: str, path: str) -> Part | None:
-    """The finished part's sums, or None when it must be scored (again)."""
+def _commit(
+    run: _Run, rel: str, path: str, sha: str | None, part: Part, tmp: Path, final: Path
+) -> None:
+    """Check the source did not change, list the output as pending, rename, record.
+
+    Raises
+    ------
+    PartFailed
+        If the source changed while it was scored (stage ``"read"``) or the output cannot
+        be renamed or hashed (stage ``"write"``); ``tmp`` is then removed.
+    """
+    assert run.manifest is not None and run.dest is not None
+    try:
+        if file_sha256(path) != sha:
+            raise SourceChangedError(f"{path}: the file changed while it was being scored")
+    except (OSError, SourceChangedError) as exc:
+        tmp.unlink(missing_ok=True)
+        raise PartFailed("read", exc) from exc
+    output = final.relative_to(run.dest).as_posix()
+    try:
+        output_sha = file_sha256(tmp)
+        run.manifest.pending(rel, output)
+        os.replace(tmp, final)
+        sums_files = save_sums(run.dest, rel, part)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise PartFailed("write", exc) from exc
+    run.manifest.record(
+        rel,
+        {
+            "output": output,
+            "rows": part.rows,
+            "output_sha256": output_sha,
+            "source_sha256": sha,
+            "schema_key": run.schema_key,
+            "sums_key": run.sums_key,
+            "sums_files": sums_files,
+        },
+    )
+
+
+def _resume(run: _Run, rel: str, sha: str) -> tuple[Part | None, str | None]:
+    """The finished part's sums, or None and why it must be scored (again).
+
+    A part is reused only when its source has the same sha256, its output the same
+    columns and the sha256 the manifest recorded; its sums are read from their checked
+    files, or else rebuilt from the output read with page checksums verified.
+    """
     assert run.manifest is not None and run.dest is not None
     info = run.manifest.entry(rel)
     if info is None:
-        return None
-    stat = run.fragments[path].filesystem.get_file_info(path)
+        return None, None
+    if info.get("source_sha256") != sha:
+        return None, "the source file changed"
+    if info.get("schema_key") != run.schema_key:
+        return None, "the source folder's columns changed"
     output = run.dest / info["output"]
-    if (
-        info.get("source") != {"size": stat.size, "mtime_ns": stat.mtime_ns}
-        or not output.exists()
-        or output.stat().st_size != info["bytes"]
-    ):
-        return None
+    if not output.is_file() or file_sha256(output) != info.get("output_sha256"):
+        return None, "the output was missing or altered"
     if info.get("sums_key") == run.sums_key:
         part = load_sums(run.dest, info.get("sums_files", {}))
-        if part is not None:
-            return part
-    # same scored rows, other prevalence options: recompute the sums from the output
-    part = sums_from_output(output, run.job)
-    return part if part.rows == info["rows"] else None
+        if part is not None and part.rows == info["rows"]:
+            return part, None
+    try:  # other prevalence options, or sums that failed their check: rebuild them
+        part = sums_from_output(output, run.job)
+    except (OSError, pa.ArrowException) as exc:
+        return None, f"the output could not be read ({exc})"
+    if part.rows != info["rows"]:
+        return None, "the output has another number of rows than the manifest"
+    return part, None
