@@ -37,7 +37,8 @@ BATCH = 200
 
 # A worker imports stuntlib, says "ready", then runs one score_dataset given as a JSON
 # line on stdin. It can SIGKILL itself right after its k-th os.replace (every rename the
-# stream makes: parts, sums, manifest, _SUCCESS), or stop mid-file holding the lock.
+# stream makes: parts, sums, manifest, _SUCCESS), or stop there or mid-file (holding the
+# destination's lock) until it is killed.
 WORKER = r"""
 import json, os, signal, sys, time
 from pathlib import Path
@@ -51,6 +52,9 @@ def replace(a, b, *args, **kwargs):
     calls += 1
     if calls == kill_at:
         os.kill(os.getpid(), signal.SIGKILL)
+    if calls == spec.get("hold_at_replace"):
+        Path(spec["signal"]).write_text("held")
+        time.sleep(600)
 os.replace = replace
 hold = spec.get("hold_at_rows")
 def progress(rows, rate):
