@@ -343,3 +343,21 @@ def test_destination_inside_the_source_is_not_read_back(tmp_path):
     first = score_dataset(src, src / "scored", indicators="stunting")
     again = score_dataset(src, src / "scored", indicators="stunting")
     assert first.rows == again.rows == 500 and again.rows_resumed == 500
+
+
+def test_stream_finalises_with_the_shared_finaliser(data, monkeypatch):
+    """The stream ends in stuntlib.estimation.finalize_prevalence, once, over all rows."""
+    import stuntlib.stream as stream_module
+    from stuntlib.estimation import finalize_prevalence, prevalence_partial_sums
+
+    folder, whole = data
+    calls = []
+
+    def spy(sums, **kwargs):
+        calls.append(sums.rows)
+        return finalize_prevalence(sums, **kwargs)
+
+    monkeypatch.setattr(stream_module, "finalize_prevalence", spy)
+    score_dataset(folder, by="desa", batch_rows=BATCH)
+    analysed = prevalence_partial_sums(stuntlib.score(whole), by="desa").rows
+    assert calls == [analysed]
