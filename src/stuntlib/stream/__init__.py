@@ -66,14 +66,10 @@ from stuntlib.estimation import (
     prevalence_partial_sums,
 )
 from stuntlib.scoring import score
-from stuntlib.stream._manifest import (
-    LOCK_NAME,
-    MANIFEST_NAME,
-    SUCCESS_NAME,
-    SUMS_DIR,
-    Manifest,
-    options_key,
-)
+from stuntlib.stream._manifest import LOCK_NAME as LOCK_NAME
+from stuntlib.stream._manifest import MANIFEST_NAME, Manifest, options_key
+from stuntlib.stream._manifest import SUCCESS_NAME as SUCCESS_NAME
+from stuntlib.stream._manifest import SUMS_DIR as SUMS_DIR
 from stuntlib.stream._part import (
     Part,
     PartFailed,
@@ -88,15 +84,13 @@ from stuntlib.stream._part import (
 from stuntlib.stream._source import FileError, Source, discover, file_sha256, open_dataset
 from stuntlib.stream._sums import load_sums, save_sums
 
+# The documented surface (docs/reference/api.md is generated from it). ``LOCK_NAME``,
+# ``SUCCESS_NAME``, ``SUMS_DIR``, ``Rescored`` and ``SourceChangedError`` are importable
+# from here too.
 __all__ = [
     "DEFAULT_BATCH_ROWS",
     "MANIFEST_NAME",
-    "SUCCESS_NAME",
-    "SUMS_DIR",
-    "LOCK_NAME",
     "FileError",
-    "Rescored",
-    "SourceChangedError",
     "StreamFileError",
     "StreamResult",
     "score_dataset",
