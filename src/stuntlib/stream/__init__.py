@@ -353,6 +353,17 @@ def score_dataset(
     --------
     stuntlib.score : the in-memory scoring this streams.
     stuntlib.estimation.prevalence : the in-memory prevalence this reproduces.
+    stuntlib.adapters.dask.prevalence : the same map, reduce and finalise on Dask.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1, ``anthro_prevalence`` (prevalence estimates and
+       their intervals, reproduced here from additive partial sums).
+    .. [2] Apache Parquet format specification, ``PageHeader.crc``: the CRC-32 of each
+       page, written with ``write_page_checksum`` and verified on read,
+       https://github.com/apache/parquet-format/blob/master/src/main/thrift/parquet.thrift
+    .. [3] NIST FIPS 180-4, Secure Hash Standard: SHA-256, the content hash of source,
+       output and partial-sums files.
 
     Examples
     --------
