@@ -3,7 +3,8 @@
 Hypothesis draws a short sequence of events against one source folder and one
 destination. After every event the markers must agree (``_SUCCESS`` only beside a
 complete manifest listing exactly the visible files); after every rerun the destination
-must equal an uninterrupted run over the current source, row for row.
+must equal an uninterrupted run over the current source, row for row, and so must a
+final run after the last event.
 """
 
 from __future__ import annotations
@@ -100,10 +101,14 @@ class StreamMachine(RuleBasedStateMachine):
         assert_markers_agree(self.dest)
 
     def teardown(self) -> None:
-        if hasattr(self, "workers"):
-            self.workers.close()
-        if hasattr(self, "tmp"):
-            shutil.rmtree(self.tmp, ignore_errors=True)
+        try:
+            if hasattr(self, "workers"):
+                self.workers.close()
+                # whatever happened, one more run must leave a faithful mirror
+                assert_mirrors(self.src, self.dest, self.tmp, self._run())
+        finally:
+            if hasattr(self, "tmp"):
+                shutil.rmtree(self.tmp, ignore_errors=True)
 
 
 StreamMachine.TestCase.settings = settings(
