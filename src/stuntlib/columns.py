@@ -60,7 +60,16 @@ CANONICAL_ALIASES: Mapping[str, tuple[str, ...]] = {
     "kecamatan": ("kecamatan", "kec", "subdistrict"),
     "puskesmas": ("puskesmas", "pukesmas", "health_centre"),
     "kelurahan": ("kelurahan", "desa/kel", "desa", "kel", "desa/kelurahan", "village"),
-    "kelurahan_code": ("kelurahan_code", "kode desa", "kode kelurahan", "kode_wilayah"),
+    "kelurahan_code": (
+        "kelurahan_code",
+        "kode desa",
+        "kode_desa",
+        "kode kelurahan",
+        "kode desa/kel",
+        "kode desa/kelurahan",
+        "kode_wilayah",
+        "kode wilayah",
+    ),
     "posyandu": ("posyandu",),
 }
 
