@@ -273,6 +273,13 @@ def _keys(names: pd.Series, depth: int) -> pd.DataFrame:
     return table.reindex(codes).set_axis(names.index)  # code -1 (missing) -> all NA
 
 
+def _objects(values: pd.Series) -> np.ndarray:
+    """Values as an object array with None where missing (for == between arrays)."""
+    out = values.to_numpy(dtype=object, copy=True)
+    out[pd.isna(out)] = None
+    return out
+
+
 @dataclass(frozen=True)
 class _Level:
     """Registry areas at one depth, with their ancestors, as object arrays.
@@ -301,8 +308,8 @@ def _levels(registry: pd.DataFrame) -> tuple[_Level, ...]:
         rows = registry[registry["kode"].str.len() == _CODE_LENGTH[depth]]
         keys = _keys(rows["nama"].reset_index(drop=True), depth)
         part = pd.DataFrame({f"code{depth}": rows["kode"].to_numpy(dtype=object)})
-        part[f"key{depth}"] = keys["key"].to_numpy(dtype=object, na_value=None)
-        part[f"exact{depth}"] = keys["exact"].to_numpy(dtype=object, na_value=None)
+        part[f"key{depth}"] = _objects(keys["key"])
+        part[f"exact{depth}"] = _objects(keys["exact"])
         if depth == 2:
             kota = rows["nama"].str.upper().str.startswith("KOTA").to_numpy(dtype=bool)
             part["kind2"] = np.where(kota, "kota", "kab").astype(object)
@@ -413,8 +420,8 @@ def _candidates(combos: pd.DataFrame, level: _Level, depth: int) -> pd.DataFrame
     several areas fit, those with the most exact spellings (and the kind the prefix
     said, at desa level) are kept.
     """
-    given = {c: combos[c].to_numpy(dtype=object, na_value=None) for c in combos.columns}
-    group = level.keys.get_indexer(given[f"key{depth}"])
+    given = {c: _objects(combos[c]) for c in combos.columns}
+    group = level.keys.get_indexer(pd.Index(given[f"key{depth}"], dtype=object))
     rows = np.flatnonzero(group >= 0)
     n = level.counts[group[rows]]
     left = np.repeat(rows, n)
@@ -577,7 +584,8 @@ def match_areas(
         if depth in labels:
             keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
         else:
-            keys = pd.DataFrame(pd.NA, index=combos.index, columns=["exact", "key", "kind"])
+            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
+            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
         combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
         combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
         if depth in (2, 4):
@@ -587,7 +595,7 @@ def match_areas(
         if code_label is not None
         else pd.Series(pd.NA, index=combos.index, dtype="string")
     )
-    in_registry = known_codes.get_indexer(code_given.to_numpy(dtype=object, na_value=None))
+    in_registry = known_codes.get_indexer(pd.Index(_objects(code_given), dtype=object))
     combos["code"] = code_given.where(in_registry >= 0).to_numpy()
     resolved = _resolve_by_names(combos, levels)
     by_code = combos.set_index("combo")["code"]

@@ -18,14 +18,13 @@ import pandas as pd
 
 from stuntlib.errors import StuntlibError, StuntlibWarning
 from stuntlib.standardize import _MONTHS as MONTH_NUMBERS
-from stuntlib.standardize import MEASURE_CODES
+from stuntlib.standardize import MEASURE_CODES, parse_nik
 
 #: Cell texts read as missing in every column, after stripping (case-sensitive except
 #: where listed in both cases): R's ``NA``, Stata/SAS ``.``, Excel's ``#N/A``, dashes.
 MISSING_TOKENS = frozenset(
     {"", "NA", "N/A", "n/a", "na", "#N/A", "#NA", ".", "-", "--", "NaN", "nan", "NULL", "null"}
 )
-_SCIENTIFIC = r"^[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+$"
 #: A number as text: digits with one optional decimal point or comma, optional sign and
 #: exponent. No digit separators (``40_0`` and ``1 000`` are not numbers).
 _NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
@@ -107,20 +106,12 @@ def mask_missing_tokens(series: pd.Series) -> pd.Series:
 
 
 def read_nik(series: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
-    text_mask = is_text(series)
-    numeric_cell = series.notna().to_numpy() & ~text_mask
-    nik = as_text(series)
-    nik = nik.str.replace(r"^'+", "", regex=True).str.replace(r"\s+", "", regex=True)
-    nik = nik.mask(nik == "")
-    scientific = nik.str.match(_SCIENTIFIC).fillna(False).to_numpy(dtype=bool)
-    # A number that Excel formatted 1.65E+15 but stored in full reaches us as a number.
-    numeric = numeric_cell & ~scientific
-    sixteen = nik.str.fullmatch(r"\d{16}").fillna(True).to_numpy(dtype=bool)
-    malformed = ~sixteen & ~scientific
-    return nik, {
-        "nik_scientific_notation": scientific,
-        "nik_numeric": numeric,
-        "nik_malformed": malformed,
+    """NIK as text and its problem masks, by the one NIK rule (:func:`parse_nik`)."""
+    parsed = parse_nik(series)
+    return parsed.text, {
+        "nik_scientific_notation": parsed.scientific,
+        "nik_numeric": parsed.numeric,
+        "nik_malformed": parsed.malformed,
     }
 
 
