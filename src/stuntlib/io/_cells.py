@@ -18,16 +18,13 @@ import pandas as pd
 
 from stuntlib.errors import StuntlibError, StuntlibWarning
 from stuntlib.standardize import _MONTHS as MONTH_NUMBERS
-from stuntlib.standardize import MEASURE_CODES, parse_nik
+from stuntlib.standardize import MEASURE_CODES, parse_nik, to_float
 
 #: Cell texts read as missing in every column, after stripping (case-sensitive except
 #: where listed in both cases): R's ``NA``, Stata/SAS ``.``, Excel's ``#N/A``, dashes.
 MISSING_TOKENS = frozenset(
     {"", "NA", "N/A", "n/a", "na", "#N/A", "#NA", ".", "-", "--", "NaN", "nan", "NULL", "null"}
 )
-#: A number as text: digits with one optional decimal point or comma, optional sign and
-#: exponent. No digit separators (``40_0`` and ``1 000`` are not numbers).
-_NUMBER = r"[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?"
 #: Excel's day zero (serial dates count from 1899-12-30 in the 1900 date system).
 EXCEL_EPOCH = np.datetime64("1899-12-30", "D")
 #: Smallest number read as an Excel serial date: 10,000 days after 1899-12-30
@@ -116,39 +113,16 @@ def read_nik(series: pd.Series) -> tuple[pd.Series, dict[str, np.ndarray]]:
 
 
 def read_numbers(series: pd.Series) -> tuple[pd.Series, np.ndarray]:
-    """Numbers; text must be a plain number (decimal comma accepted), else invalid.
+    """Numbers by the strict number rule of :func:`stuntlib.standardize.to_float`.
 
-    Python's own ``float()`` is not used on text: it reads ``"40_0"`` as 400 and
-    ``"inf"`` as infinity. Booleans and dates in a numeric column are invalid.
+    Text must be a plain number (decimal comma accepted): ``"40_0"`` is not 400 and
+    ``"inf"`` is no number. Missing-value tokens were masked before
+    (:func:`mask_missing_tokens`), so they are missing, not invalid.
     """
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype(object)
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return pd.Series(np.nan, index=series.index), series.notna().to_numpy()
-    if pd.api.types.is_numeric_dtype(series.dtype):
-        values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-        return pd.Series(values, index=series.index), ~np.isfinite(values) & ~np.isnan(values)
-    out = np.full(len(series), np.nan)
-    bad = np.zeros(len(series), dtype=bool)
-    text = is_text(series)
-    if text.any():
-
-        def parse(u: pd.Series) -> np.ndarray:
-            s = u.astype(str).str.strip()
-            ok = s.str.fullmatch(_NUMBER)
-            num = pd.to_numeric(s.where(ok).str.replace(",", ".", regex=False), errors="coerce")
-            return np.where(ok, num.to_numpy(dtype=np.float64, na_value=np.nan), np.inf)
-
-        parsed = by_unique(series[text], parse, np.nan).astype(np.float64)
-        bad[text] = np.isinf(parsed)
-        out[text] = np.where(np.isinf(parsed), np.nan, parsed)
-    other = series.notna().to_numpy() & ~text
-    if other.any():
-        values = pd.to_numeric(series[other], errors="coerce").to_numpy(dtype=np.float64)
-        finite = np.isfinite(values)
-        out[other] = np.where(finite, values, np.nan)
-        bad[other] = ~finite
-    return pd.Series(out, index=series.index), bad
+    values, bad = to_float(series)
+    return pd.Series(values, index=series.index, dtype=np.float64), bad
 
 
 def code_key(u: pd.Series) -> pd.Series:
