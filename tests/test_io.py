@@ -348,3 +348,29 @@ def test_a_bare_year_is_not_an_excel_serial_and_ags_is_august() -> None:
     assert str(df["measure_date"].iloc[0].date()) == "2025-08-17"
     # 45000 days after 1899-12-30 (an Excel serial in a date column) is 2023-03-15
     assert str(df["birth_date"].iloc[1].date()) == "2023-03-15"
+
+
+def test_write_table_neutralises_formulas(tmp_path: Path) -> None:
+    frame = pd.DataFrame(
+        {
+            "kelurahan": ['=HYPERLINK("http://x")', "+1+1", "TIRTO", "-", "@SUM(A1)", None],
+            "note": ["-1.5", "\tx", "ok", "a=b", "-2", "x"],
+            "n": [1, 2, 3, 4, 5, 6],
+        }
+    )
+    path = write_table(frame, tmp_path / "t.csv")
+    back = pd.read_csv(path, dtype=str, keep_default_na=False)
+    assert back["kelurahan"].tolist() == [
+        '\'=HYPERLINK("http://x")',
+        "'+1+1",
+        "TIRTO",
+        "'-",
+        "'@SUM(A1)",
+        "",
+    ]
+    assert back["note"].tolist() == ["-1.5", "'\tx", "ok", "a=b", "-2", "x"]
+    book = write_table(frame, tmp_path / "t.xlsx")
+    cells = pd.read_excel(book, dtype=str, engine="calamine")
+    assert cells["kelurahan"].iloc[0] == '\'=HYPERLINK("http://x")'  # text, not a formula
+    raw = write_table(frame, tmp_path / "t.csv", escape_formulas=False)
+    assert pd.read_csv(raw, dtype=str)["kelurahan"].iloc[1] == "+1+1"

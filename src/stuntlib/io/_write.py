@@ -38,12 +38,42 @@ def format_of(path: PathLike) -> str:
     )
 
 
-def _for_export(frame: pd.DataFrame) -> pd.DataFrame:
+#: First characters that make a spreadsheet read a cell as a formula (OWASP CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(series: pd.Series) -> pd.Series:
+    """Text cells a spreadsheet would run as a formula get a leading apostrophe.
+
+    A cell is changed when it starts with one of :data:`FORMULA_STARTS` and is not a
+    plain number (``-1.5`` stays as written). Work is per distinct value.
+
+    References
+    ----------
+    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection).
+    """
+    text = series.astype("string")
+    codes, uniques = pd.factorize(text)
+    u = pd.Series(uniques, dtype="string")
+    risky = u.str.startswith(FORMULA_STARTS) & ~u.str.fullmatch(r"[+-]?\d+(?:[.,]\d+)?")
+    if not bool(risky.fillna(False).any()):
+        return series
+    fixed = u.where(~risky.fillna(False), "'" + u)
+    out = pd.Series(fixed.to_numpy(dtype=object)[codes], index=series.index, dtype="string")
+    return out.mask(codes < 0)
+
+
+def _for_export(frame: pd.DataFrame, escape_formulas: bool = True) -> pd.DataFrame:
     """Columns that mix Python types (e.g. raw Excel cells) become text for Arrow."""
     out = frame.copy(deep=False)
     for col in out.columns:
         if pd.api.types.is_object_dtype(out[col].dtype):
             out[col] = as_text(out[col])
+        if escape_formulas and (
+            pd.api.types.is_string_dtype(out[col].dtype)
+            or isinstance(out[col].dtype, pd.CategoricalDtype)
+        ):
+            out[col] = neutralise_formulas(out[col])
     out.columns = [str(c) for c in out.columns]
     return out
 
@@ -57,6 +87,7 @@ def write_table(
     index: bool = False,
     sep: str = ",",
     decimal: str = ".",
+    escape_formulas: bool = True,
 ) -> Path:
     """Write scored rows or a result table to CSV, Parquet or Excel.
 
@@ -73,6 +104,10 @@ def write_table(
         Sheet name for Excel.
     index : bool, default False
         Write the index as a first column.
+    escape_formulas : bool, default True
+        In CSV and Excel, prefix with ``'`` every text cell that starts with ``=``,
+        ``+``, ``-``, ``@``, tab or carriage return and is not a plain number, so that
+        no spreadsheet runs it as a formula (Parquet is written as is).
     sep, decimal : str, default "," and "."
         CSV separator and decimal mark (``sep=";", decimal=","`` opens directly in an
         Excel set to Indonesian).
@@ -86,6 +121,11 @@ def write_table(
     ------
     StuntlibError
         For an unknown format, or more rows than an Excel sheet holds (1,048,575).
+
+    References
+    ----------
+    OWASP, "CSV Injection" (https://owasp.org/www-community/attacks/CSV_Injection):
+    cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return are escaped.
 
     Examples
     --------
@@ -102,7 +142,7 @@ def write_table(
     file = Path(path)
     fmt = format or format_of(file)
     file.parent.mkdir(parents=True, exist_ok=True)
-    data = _for_export(frame)
+    data = _for_export(frame, escape_formulas and fmt in ("csv", "xlsx"))
     if fmt == "csv":
         data.to_csv(file, index=index, sep=sep, decimal=decimal, date_format="%Y-%m-%d")
     elif fmt == "parquet":
