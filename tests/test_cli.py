@@ -85,7 +85,9 @@ def test_prevalence_and_aksi7_workbook(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     table = pd.read_csv(tmp_path / "p.csv")
     assert {"grouping", "indicator", "estimate", "ci_low", "ci_high"} <= set(table.columns)
-    book = pd.read_excel(tmp_path / "a7.xlsx", dtype={"Kode wilayah (Kemendagri)": str})
+    book = pd.read_excel(
+        tmp_path / "a7.xlsx", engine="calamine", dtype={"Kode wilayah (Kemendagri)": str}
+    )
     assert book["Kode wilayah (Kemendagri)"].iloc[0] == "33.75"
 
 
@@ -95,7 +97,7 @@ def test_prevalence_wide_by(tmp_path: Path) -> None:
         "prevalence", QUIRKS, "-o", out, "--by", "sex", "--wide", "--language", "en", cwd=tmp_path
     )
     assert result.returncode == 0, result.stderr
-    assert pd.read_excel(out)["group"].iloc[0] == "All"
+    assert pd.read_excel(out, engine="calamine")["group"].iloc[0] == "All"
 
 
 def test_quality(tmp_path: Path) -> None:

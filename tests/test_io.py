@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import stuntlib
-from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
+from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.io import (
     PROFILES,
     MissingColumnsError,
@@ -28,8 +28,7 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "samples" / "pekalongan_
 
 @pytest.fixture(scope="module")
 def quirks() -> pd.DataFrame:
-    with pytest.warns(StuntlibWarning, match="1 blank row"):
-        return read_measurements(QUIRKS, profile="eppgbm")
+    return read_measurements(QUIRKS, profile="eppgbm")
 
 
 def test_every_row_comes_back_in_order(quirks: pd.DataFrame) -> None:

@@ -449,14 +449,8 @@ def _standardise(
     blank = _cells.empty_rows(frame)
     first_data_row = raw.header_row + raw.header_rows
     blank_rows = (np.flatnonzero(blank) + first_data_row).tolist()
-    if blank.any():
+    if blank.any():  # reported in attrs["stuntlib_read"]["blank_rows"], not a warning
         frame = frame[~blank]
-        warnings.warn(
-            f"{source}: {len(blank_rows)} blank row(s) dropped (no cell holds a value; first "
-            f"at row {blank_rows[0]}); they are not records",
-            StuntlibWarning,
-            stacklevel=3,
-        )
     frame.index = pd.RangeIndex(len(frame))
     for note in raw.notes:
         warnings.warn(f"{source}: {note}", StuntlibWarning, stacklevel=3)
@@ -596,9 +590,9 @@ def read_measurements(
     r"""Read a measurement file (CSV, Excel .xlsx or Parquet) into canonical columns.
 
     Every data row comes back, in file order, under a fresh ``RangeIndex``. Blank rows
-    (no cell holds a value) are not records: they are dropped, counted in
-    ``attrs["stuntlib_read"]["blank_rows"]`` (with their row numbers) and reported by
-    a warning. Columns the profile knows are renamed to their canonical names
+    (no cell holds a value) are not records: they are dropped and counted in
+    ``attrs["stuntlib_read"]["blank_rows"]`` (with their row numbers in
+    ``blank_row_numbers``). Columns the profile knows are renamed to their canonical names
     (:doc:`nomenclature`) and typed; every other column is kept under its own label.
     The result goes straight into :func:`stuntlib.score`.
 
@@ -700,8 +694,8 @@ def read_measurements(
     Warns
     -----
     StuntlibWarning
-        For blank rows dropped, a header not on row 1 or on another sheet, month-first
-        dates, unit conversions, and half of a date pair (birth date without visit date).
+        For a header not on row 1 or on another sheet, month-first dates, unit
+        conversions, and half of a date pair (birth date without visit date).
 
     References
     ----------
