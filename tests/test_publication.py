@@ -187,7 +187,7 @@ def test_workbook(tmp_path: Path) -> None:
     assert sheet.max_row == len(table) + 1
     notes = {row[0].value: row[1].value for row in book["Keterangan"].iter_rows()}
     assert notes["Periode pengukuran"] == "Agustus 2025"
-    back = pd.read_excel(path, dtype={"Kode wilayah (Kemendagri)": str})
+    back = pd.read_excel(path, engine="calamine", dtype={"Kode wilayah (Kemendagri)": str})
     assert back["Kode wilayah (Kemendagri)"].iloc[2] == "33.75.01.1002"
 
 

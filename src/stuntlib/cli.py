@@ -290,7 +290,7 @@ def _read_targets(path: Path | None) -> Any:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=str)
+        return pd.read_excel(path, dtype=str, engine="calamine")
     return pd.read_csv(path, dtype=str, sep=None, engine="python")
 
 

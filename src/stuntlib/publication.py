@@ -688,7 +688,8 @@ def write_aksi7_workbook(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "aksi7.xlsx"
     >>> write_aksi7_workbook(aksi7_table(df), out, period="Agustus 2025").name
     'aksi7.xlsx'
-    >>> pd.read_excel(out, dtype={"Kode wilayah (Kemendagri)": str}).iloc[0, :3].tolist()
+    >>> book = pd.read_excel(out, engine="calamine", dtype={"Kode wilayah (Kemendagri)": str})
+    >>> book.iloc[0, :3].tolist()
     ['Kabupaten/Kota', '33.75', nan]
     """
     from openpyxl import Workbook
