@@ -39,7 +39,7 @@ h2{break-after:avoid;page-break-after:avoid;margin-top:18px}
 .scroll{overflow:visible}
 table{width:100%;font-size:8px;table-layout:auto;break-inside:auto}
 thead{display:table-header-group}tr{break-inside:avoid;page-break-inside:avoid}
-th,td{padding:1px 3px;word-break:normal;overflow-wrap:anywhere}
+th,td{padding:1px 3px}
 figure,.card{box-shadow:none;break-inside:avoid;page-break-inside:avoid}
 figure img{max-height:170mm}
 }
@@ -56,9 +56,19 @@ def table(
     *,
     text_columns: Sequence[int] = (0,),
     row_classes: Sequence[str] | None = None,
+    groups: Sequence[tuple[str, int]] | None = None,
 ) -> str:
-    """An escaped HTML table of preformatted cells (text columns left-aligned)."""
+    """An escaped HTML table of preformatted cells (text columns left-aligned).
+
+    ``groups`` adds a first header row of ``(label, columns spanned)``.
+    """
     head = "".join(f"<th>{_e(h)}</th>" for h in headers)
+    if groups:
+        top = "".join(
+            f'<th colspan="{span}">{_e(label)}</th>' if span > 1 else f"<th>{_e(label)}</th>"
+            for label, span in groups
+        )
+        head = f"{top}</tr><tr>{head}"
     text = set(text_columns)
     body = []
     for i, row in enumerate(rows):

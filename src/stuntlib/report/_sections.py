@@ -119,10 +119,10 @@ def prevalence_section(
     res = prevalence(scored, kel_col, indicators=wanted, suppress=True, **options)
     res = res.assign(label=_label(res[kel_col]))
     headers = [str(t["kelurahan"])]
+    groups = [("", 1)]
     for ind in wanted:
-        name = str(t[ind])
-        headers += [f"{name}: {t['n']}", f"{name}: {t['cases']}", f"{name}: {t['percent']}",
-                    f"{name}: {t['ci']}"]  # fmt: skip
+        headers += [str(t["n"]), str(t["cases"]), str(t["percent"]), str(t["ci"])]
+        groups.append((str(t[ind]), 4))
     rows = []
     for label, part in res.groupby("label", sort=True, observed=True):
         row = [str(label)]
@@ -143,7 +143,7 @@ def prevalence_section(
                 else format_interval(r["ci_low"], r["ci_high"], language).split(" ", 2)[-1],
             ]
         rows.append(row)
-    body = _html.paragraph(str(t["prev_kel_intro"])) + _html.table(headers, rows)
+    body = _html.paragraph(str(t["prev_kel_intro"])) + _html.table(headers, rows, groups=groups)
     return _html.section(str(t["prev_kel"]), body)
 
 
@@ -181,8 +181,10 @@ def mean_z_section(
     abbreviation = {z: (ZSCORES[z].label_id if language == "id" else ZSCORES[z].abbreviation)
                     for z in zs}  # fmt: skip
     headers = [str(t["kelurahan"])]
+    groups = [("", 1)]
     for z in zs:
-        headers += [f"{abbreviation[z]}: {t['n']}", f"{abbreviation[z]}: {t['mean_sd']}"]
+        headers += [str(t["n"]), str(t["mean_sd"])]
+        groups.append((abbreviation[z], 2))
     rows = []
     for label, part in res.groupby("label", sort=True, observed=True):
         by_ind = part.set_index("indicator")
@@ -195,7 +197,7 @@ def mean_z_section(
                 f"{format_decimal(r['sd'], language, 2)}",
             ]
         rows.append(row)
-    body = _html.paragraph(str(t["mean_z_intro"])) + _html.table(headers, rows)
+    body = _html.paragraph(str(t["mean_z_intro"])) + _html.table(headers, rows, groups=groups)
     return _html.section(str(t["mean_z"]), body)
 
 
