@@ -22,7 +22,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["FORMULA_PREFIXES", "neutralise_frame", "neutralise_text", "text_cell"]
+__all__ = [
+    "FORMULA_PREFIXES",
+    "neutralise_frame",
+    "neutralise_text",
+    "text_cell",
+    "write_safe_xlsx",
+]
 
 #: First characters that make a spreadsheet program read a cell as a formula (OWASP).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -91,3 +97,44 @@ def text_cell(cell: Any, value: str) -> None:
     """
     cell.value = value
     cell.data_type = "s"
+
+
+def write_safe_xlsx(frame: pd.DataFrame, path: Any, sheet: str = "Sheet1") -> None:
+    """Write a table to ``.xlsx`` with every text cell stored as text, never a formula.
+
+    Numbers stay numbers; missing values are empty cells; the header is bold.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table (index not written).
+    path : str or path-like
+        Output file.
+    sheet : str, default "Sheet1"
+        Sheet name.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    ws = book.active
+    ws.title = sheet
+    bold = Font(bold=True)
+    for j, label in enumerate(frame.columns, start=1):
+        text_cell(ws.cell(row=1, column=j), str(label))
+        ws.cell(row=1, column=j).font = bold
+    values = frame.astype(object).where(frame.notna(), None).to_numpy()
+    for i, row in enumerate(values, start=2):
+        for j, value in enumerate(row, start=1):
+            if value is None:
+                continue
+            cell = ws.cell(row=i, column=j)
+            if isinstance(value, str):
+                text_cell(cell, value)
+            elif isinstance(value, bool | np.bool_):
+                cell.value = bool(value)
+            elif isinstance(value, int | float | np.integer | np.floating):
+                cell.value = value.item() if isinstance(value, np.generic) else value
+            else:
+                text_cell(cell, str(value))
+    book.save(path)
