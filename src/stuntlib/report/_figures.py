@@ -39,7 +39,7 @@ _NO_DATA = "#cccccc"
 _DPI = 100
 
 
-def _figure(width: float, height: float) -> Any:
+def _figure(width: float, height: float, layout: str | None = "constrained") -> Any:
     """A figure on its own Agg canvas (no pyplot, no global backend)."""
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -48,15 +48,15 @@ def _figure(width: float, height: float) -> Any:
         raise StuntlibError(
             "the HTML report needs matplotlib; install it with: pip install stuntlib[plot]"
         ) from exc
-    fig = Figure(figsize=(width, height), dpi=_DPI)
+    fig = Figure(figsize=(width, height), dpi=_DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
 
 
-def _png(fig: Any) -> str:
-    """The figure as a base64 PNG ``data:`` URI."""
+def _png(fig: Any, tight: bool = False) -> str:
+    """The figure as a base64 PNG ``data:`` URI (drawn once unless ``tight``)."""
     buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight" if tight else None)
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
@@ -87,7 +87,7 @@ def zscore_figure(
         ax.set_xlim(-5, 5)
         ax.set_xlabel(label)
         ax.xaxis.set_major_formatter(axis_formatter(language))
-        ax.yaxis.set_major_formatter(axis_formatter(language, decimals=1))
+        ax.yaxis.set_major_formatter(axis_formatter(language, decimals=2))
         ax.legend(frameon=False, fontsize=7.5, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_ylabel(t["density"])
@@ -175,7 +175,7 @@ def map_figure(
         for ring in _feature_rings(feature["geometry"]):
             rings.append(ring)
             faces.append(colours[cls] if cls >= 0 else _NO_DATA)
-    fig = _figure(9.0, 6.5)
+    fig = _figure(9.0, 6.5, layout=None)
     ax = fig.add_subplot()
     ax.add_collection(PolyCollection(rings, facecolors=faces, edgecolors="white", linewidths=0.8))
     allxy = np.vstack(rings)
@@ -196,4 +196,4 @@ def map_figure(
     handles.append(Patch(color=_NO_DATA, label=str(t["no_data_class"])))
     ax.legend(handles=handles, title=str(t["prev_axis"]), loc="upper left",
               bbox_to_anchor=(1.0, 1.0), frameon=False, fontsize=8.5)  # fmt: skip
-    return _png(fig)
+    return _png(fig, tight=True)
