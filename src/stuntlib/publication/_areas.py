@@ -217,7 +217,9 @@ def targets_by_code(targets: Any, lookup: pd.DataFrame) -> pd.Series:
     values = pd.to_numeric(series, errors="coerce").astype(np.float64)
     kel = lookup[lookup["level"] == "kelurahan"]
     is_code = values.index.to_series().str.fullmatch(_CODE).to_numpy(dtype=bool)
-    by_key = pd.Series(values[~is_code].to_numpy(), index=name_key(values.index[~is_code]))
+    by_key = pd.Series(
+        values[~is_code].to_numpy(), index=name_key(values.index[~is_code].to_series())
+    )
     by_key = by_key[~by_key.index.duplicated()]
     from_names = pd.Series(kel["key"].map(by_key).to_numpy(), index=kel["code"].to_numpy())
     out = values[is_code].reindex(kel["code"]).fillna(from_names)

@@ -187,7 +187,7 @@ def _notes(
 
 def _target_columns(
     targets: Any, lookup: pd.DataFrame, skeleton: pd.DataFrame, measured: np.ndarray
-) -> tuple[pd.array, np.ndarray]:
+) -> tuple[Any, np.ndarray]:
     """Target children per row and the coverage in percent.
 
     Kelurahan targets as given; kecamatan and kota targets are sums, NA when any
@@ -227,7 +227,7 @@ def _puskesmas_of(
     return ids.map(top).fillna("").astype(object).to_numpy()
 
 
-def _counts(values: np.ndarray, mask: np.ndarray) -> pd.array:
+def _counts(values: np.ndarray, mask: np.ndarray) -> Any:
     arr = pd.array(values.round().astype(np.int64), dtype="Int64")
     arr[mask] = pd.NA
     return arr
@@ -355,8 +355,8 @@ def aksi7_table(
     measured = out["measured"].to_numpy(dtype=np.float64)
     if targets is not None:
         target, coverage = _target_columns(targets, lookup, skeleton, measured)
-        out.insert(out.columns.get_loc("records"), "target", target)
-        out.insert(out.columns.get_loc("measured") + 1, "coverage", coverage)
+        out.insert(list(out.columns).index("records"), "target", target)
+        out.insert(list(out.columns).index("measured") + 1, "coverage", coverage)
     zeros = np.zeros(len(out), dtype=bool)
     split, total, secondary = zeros, zeros, zeros
     if protect:

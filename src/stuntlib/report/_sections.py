@@ -39,6 +39,14 @@ _TABLE_INDICATORS = ("stunting", "wasting", "underweight", "overweight")
 _DIST = ("zlen", "zwfl", "zwei")
 
 
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _number(value: Any) -> float:
+    return float("nan") if _missing(value) else float(value)
+
+
 def _max_age_days() -> float:
     from stuntlib.estimation import WHO_MAX_AGE_DAYS
 
@@ -158,7 +166,7 @@ def age_sex_table(res: pd.DataFrame, t: Mapping[str, Any], language: str) -> str
                 str(r.age_group).replace(" mo", ""),
                 sexes.get(str(r.sex), str(r.sex)),
                 format_count(r.n, language),
-                "–" if masked or pd.isna(r.cases) else format_count(r.cases, language),
+                "–" if masked or _missing(r.cases) else format_count(r.cases, language),
                 "–" if masked else format_percent(r.estimate, language),
                 "–" if masked else format_interval(r.ci_low, r.ci_high, language).split(" ", 2)[-1],
             ]
@@ -206,7 +214,8 @@ def _counts(values: pd.Series, names: Mapping[str, str], t: Mapping[str, Any], l
     split = values.dropna().astype(str).str.split("; ").explode()
     counts = split.value_counts()
     rows = [
-        [names.get(k, k.replace("_", " ")), format_count(v, language)] for k, v in counts.items()
+        [names.get(str(k), str(k).replace("_", " ")), format_count(v, language)]
+        for k, v in counts.items()
     ]
     return _html.table([header, str(t["count"])], rows)
 
@@ -241,7 +250,7 @@ def quality_section(
                 [names.get(str(r.check), str(r.check).replace("_", " ")),
                  severity.get(str(r.severity), str(r.severity)),
                  format_count(r.n_failed, language),
-                 format_percent(float(r.pct_failed) / 100.0, language, 2)]
+                 format_percent(_number(r.pct_failed) / 100.0, language, 2)]
                 for r in failing.itertuples(index=False)
             ]  # fmt: skip
             headers = [
@@ -260,6 +269,7 @@ def _checks_frame(scored: pd.DataFrame, quality: Any, by: str | None) -> pd.Data
     """The checks table of a given report, or of :func:`stuntlib.quality.check_quality`."""
     from stuntlib.errors import StuntlibError
 
+    frame: Any
     if isinstance(quality, pd.DataFrame):
         frame = quality
     else:
