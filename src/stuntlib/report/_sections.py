@@ -259,7 +259,8 @@ def quality_section(
                 str(t["rows_failed"]),
                 str(t["percent"]),
             ]
-            parts.append(_html.section(str(t["checks"]), _html.table(headers, rows), level=3))
+            table = _html.table(headers, rows, text_columns=(0, 1))
+            parts.append(_html.section(str(t["checks"]), table, level=3))
     if not parts:
         parts.append(_html.paragraph(str(t["quality_none"])))
     return _html.section(str(t["quality"]), "".join(parts))
