@@ -232,7 +232,7 @@ def test_demo_on_the_bundled_sample(tmp_path: Path) -> None:
     result = run("demo", "-o", tmp_path / "demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     report = tmp_path / "demo" / "laporan_stunting_pekalongan.html"
-    assert f"report -> {report.resolve()}" in result.stdout
+    assert f"report (small cells masked) -> {report.resolve()}" in result.stdout
     assert report.stat().st_size > 50_000
     assert (tmp_path / "demo" / "tabel_aksi7_pekalongan.xlsx").exists()
 
