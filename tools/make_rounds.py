@@ -57,9 +57,7 @@ PLANTED: dict[str, int] = {
 
 def _round_dates(rounds: int) -> np.ndarray:
     months = np.arange(rounds) * 6
-    return np.array(
-        [np.datetime64(FIRST_ROUND.astype("datetime64[M]") + m, "D") for m in months]
-    )
+    return np.array([np.datetime64(FIRST_ROUND.astype("datetime64[M]") + m, "D") for m in months])
 
 
 def _medians() -> np.ndarray:

@@ -148,7 +148,7 @@ def _period_codes(values: pd.Series, periods: Sequence[Any] | None) -> tuple[np.
         ordered = list(periods)
         if len(set(ordered)) != len(ordered):
             raise StuntlibError("periods: expected distinct periods, in order")
-    codes = pd.Categorical(values, categories=ordered).codes.astype(np.int64)
+    codes = pd.Index(ordered).get_indexer(values).astype(np.int64)
     extra = values.notna().to_numpy() & (codes < 0)
     if periods is not None and np.any(extra):
         raise StuntlibError(
