@@ -83,10 +83,16 @@ def _places(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     kel = rng.integers(0, len(KELURAHAN), n)
     pos = rng.integers(0, POSYANDU_PER_KELURAHAN, n)
     kel_names = np.array(KELURAHAN)[kel]
-    pos_names = np.array(
-        [f"Posyandu {FLOWERS[(k + p) % len(FLOWERS)]} {p + 1}" for k, p in zip(kel, pos)]
-    )
-    return kel_names, pos_names
+    names = np.array(
+        [
+            [
+                f"Posyandu {FLOWERS[(k + p) % len(FLOWERS)]} {p + 1}"
+                for p in range(POSYANDU_PER_KELURAHAN)
+            ]
+            for k in range(len(KELURAHAN))
+        ]
+    )  # the posyandu of each kelurahan: a small table, looked up for every child
+    return kel_names, names[kel, pos]
 
 
 def _rows(nik, sex, birth, dates, kel, pos, z, present, lms) -> pd.DataFrame:
