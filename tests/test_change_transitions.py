@@ -75,7 +75,7 @@ def test_stationary_population_shows_noise_and_no_excess(stationary):
         assert out[f"excess_{name}_low"] < 0 < out[f"excess_{name}_high"], name
     assert out["r"] == pytest.approx(0.9, abs=0.01)
     # the expected rate is the bivariate-normal one at the observed mean, SD and r
-    new, back = stationary_transition_rates(out["mean_haz_from"], out["sd_haz_from"], out["r"])
+    new, back = stationary_transition_rates(out["model_mean"], out["model_sd"], out["r"])
     assert out["expected_newly_stunted"] == pytest.approx(out["at_risk"] * new)
     assert out["expected_recovered"] == pytest.approx(out["stunted_before"] * back)
 
@@ -86,6 +86,18 @@ def test_stationary_by_group_has_no_excess_anywhere(stationary):
     z = out["excess_newly_stunted"] / np.sqrt(out["expected_newly_stunted"])
     assert np.all(np.abs(z) < 3.5)
     assert np.mean(out["excess_newly_stunted_low"] < 0) >= 0.8
+
+
+def test_tiny_groups_do_not_bias_the_baseline():
+    # 20,000 stationary children in 4,000 groups of ~5: a group's own round-1 mean would
+    # regress to the mean itself; the shrunken mean keeps the total excess at zero
+    scored = stuntlib.score(make_rounds.stationary(20_000, 2, r=0.9, seed=13))
+    scored["tiny"] = scored["nik"].str[-4:].astype(int) % 4000
+    out = transitions(scored, child="nik", period="round", by="tiny")
+    total = transitions(scored, child="nik", period="round").iloc[0]
+    excess = out["excess_newly_stunted"].sum()
+    assert abs(excess) < 2.5 * np.sqrt(total["expected_newly_stunted"])
+    assert abs(out["excess_recovered"].sum()) < 2.5 * np.sqrt(total["expected_recovered"])
 
 
 def test_a_real_fall_in_haz_shows_as_excess():

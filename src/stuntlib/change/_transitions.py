@@ -420,6 +420,40 @@ def _within_r(s: pd.DataFrame, pair: pd.Series, n: str, a: str, aa: str, b: str,
     return np.clip(r.to_numpy(float), -0.999999, 0.999999)
 
 
+def _model_mean_sd(
+    pair: pd.Series, n: NDArray[np.float64], s1: NDArray[np.float64], s11: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Mean and SD of the stationary model of each group: shrunken mean, within-group SD.
+
+    A group's own round-1 mean is a noisy estimate of its true mean, and its noise is
+    correlated with which children are at risk; used as is it would itself regress to
+    the mean and bias the expected counts of small groups. The mean is therefore the
+    empirical-Bayes estimate ``mu + B (mean_g - mu)``, ``B = tau^2 / (tau^2 +
+    sigma_w^2 / n_g)``, with the between-group variance ``tau^2`` from the method of
+    moments, and the SD the pooled within-group SD ``sigma_w``, all within each pair of
+    periods. With one group (no ``by``) this is the group's own mean and SD.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_g = np.where(n > 0, s1 / n, np.nan)
+        ss_g = np.where(n > 0, s11 - n * np.nan_to_num(mean_g) ** 2, 0.0)
+        frame = pd.DataFrame(
+            {"pair": pair.to_numpy(), "n": n, "s1": np.where(n > 0, s1, 0.0), "ss": ss_g,
+             "df": np.maximum(n - 1, 0), "g": (n > 0).astype(np.int64), "n2": n * n}
+        )  # fmt: skip
+        tot = frame.groupby("pair", sort=False).transform("sum")
+        big_n, groups = tot["n"].to_numpy(float), tot["g"].to_numpy(float)
+        mu = tot["s1"].to_numpy(float) / big_n
+        var_w = tot["ss"].to_numpy(float) / tot["df"].to_numpy(float)
+        frame["q"] = np.where(n > 0, n * (np.nan_to_num(mean_g) - mu) ** 2, 0.0)
+        q = frame.groupby("pair", sort=False)["q"].transform("sum").to_numpy(float)
+        denom = big_n - tot["n2"].to_numpy(float) / big_n
+        tau2 = np.maximum((q - (groups - 1) * var_w) / denom, 0.0)
+        shrink = np.where(groups > 1, tau2 / (tau2 + var_w / n), 1.0)
+        mean = mu + shrink * (mean_g - mu)
+        sd = np.sqrt(var_w)
+    return np.where(n > 0, mean, np.nan), np.where(n > 0, sd, np.nan)
+
+
 def finalize_transitions(
     sums: pd.DataFrame | Sequence[pd.DataFrame],
     *,
@@ -479,9 +513,7 @@ def finalize_transitions(
                ("at_risk", "newly_stunted", "relapsed", "stunted_before", "recovered")}  # fmt: skip
         n, m1, m11 = s["n3"].to_numpy(float), s["t1"], s["t11"]
         r = _within_r(s, pair, "n3", "t1", "t11", "t2", "t22", "t12")
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean1 = np.where(n > 0, m1 / n, np.nan)
-        sd1 = np.sqrt(np.where(n > 1, (m11 - n * mean1 * mean1) / (n - 1), np.nan))
+    mean1, sd1 = _model_mean_sd(pair, n, m1.to_numpy(float), m11.to_numpy(float))
     if confirm == 1:
         rate_new, rate_back = stationary_transition_rates(mean1, sd1, r)
     else:
@@ -509,7 +541,8 @@ def finalize_transitions(
         mz1, mz2 = s["s1"] / nl, s["s2"] / nl
         out["mean_haz_from"] = np.where(nl > 0, mz1, np.nan)
         out["mean_haz_to"] = np.where(nl > 0, mz2, np.nan)
-        out["sd_haz_from"] = np.where(n > 1, sd1, np.nan)
+        out["model_mean"] = mean1
+        out["model_sd"] = sd1
         out["r"] = r
         out["mean_delta_haz"] = np.where(nl > 0, mz2 - mz1, np.nan)
         nh = s["n_had"].to_numpy(float)
@@ -561,10 +594,13 @@ def transitions(
     Each of the two transitions comes with its Wilson interval, the **expected count if
     nothing had changed** and the excess over it. The expected count is the number at
     risk times the share that crosses the cut-off when the z-scores of the two rounds are
-    bivariate normal with the same mean and SD (those of the earlier round in the group)
-    and the observed between-round correlation (pooled within groups over the pair):
-    ``P(Z1 >= c, Z2 < c) / P(Z1 >= c)`` with ``c = -2.005`` (the exact-scale WHO
-    cut-off). Measurement error and biological variation alone move children across the
+    bivariate normal with the same mean and SD in both and the observed between-round
+    correlation (pooled within groups over the pair): ``P(Z1 >= c, Z2 < c) / P(Z1 >= c)``
+    with ``c = -2.005`` (the exact-scale WHO cut-off). The mean is the group's
+    earlier-round mean shrunk towards the mean of all groups by its reliability
+    (empirical Bayes), and the SD the pooled within-group SD, so that small groups do not
+    carry their own regression to the mean into the baseline (with no ``by`` they are the
+    plain mean and SD). Measurement error and biological variation alone move children across the
     cut-off in both directions (regression to the mean); only the excess is change. The
     interval of the excess is the count's interval minus the expected count (the
     expected count is taken as known).
@@ -611,7 +647,8 @@ def transitions(
         (proportion of ``stunted_before``), ``persistent``, ``lost_to_follow_up``,
         ``aged_out``, ``newly_measured``, ``duplicates``, ``unscored`` (rows without a
         valid HAZ in ``period_to``), ``unkeyed``, ``mean_haz_from``, ``mean_haz_to``,
-        ``sd_haz_from``, ``r`` (between-round correlation), ``mean_delta_haz``,
+        ``model_mean`` and ``model_sd`` (of the stationary model), ``r`` (between-round
+        correlation, pooled within groups), ``mean_delta_haz``,
         ``mean_delta_had`` [cm] and ``mean_conditional_z``. Counts are int64, the rest
         float64.
 
