@@ -281,7 +281,8 @@ def target_status(
     table : pandas.DataFrame
         One row per area and year. Either counts ``n`` (children measured) and
         ``cases`` (stunted), or ``prevalence`` (proportion) with ``se`` if known; and
-        ``year`` (int). Optional ``population`` (children under five in the area, for the
+        ``year`` (int, or decimal years such as 2025.5 for rounds within a year).
+        Optional ``population`` (children under five in the area, for the
         number of fewer stunted children), ``target`` and ``target_year`` (per-area
         targets). Every other column identifies the area.
     threshold : float, default 0.025
@@ -385,7 +386,8 @@ def target_status(
         )
         upper = np.where(cl >= nl, 1.0, upper)
         p_below = stats.beta.cdf(threshold, cl + 0.5, nl - cl + 0.5)
-    out["year"] = years[last].astype(np.int64)
+    whole = bool(np.all(years[np.isfinite(years)] % 1 == 0))
+    out["year"] = years[last].astype(np.int64) if whole else years[last]
     out["n"] = n_eff[last]
     out["cases"] = cases_eff[last]
     out["prevalence"] = pl
@@ -393,7 +395,7 @@ def target_status(
     out["who_class"] = prevalence_class(pl)
     out["upper_bound"] = upper
     out["p_below_threshold"] = p_below
-    out["first_year"] = years[first].astype(np.int64)
+    out["first_year"] = years[first].astype(np.int64) if whole else years[first]
     out["aarr"] = rate
     out["aarr_low"] = aarr_low
     out["aarr_high"] = aarr_high
