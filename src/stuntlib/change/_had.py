@@ -70,7 +70,10 @@ def height_for_age_difference(height: ArrayLike, age_days: ArrayLike, sex: Array
         )
     table = load_table("who2006_lhfa")
     with np.errstate(invalid="ignore"):
-        days = round_half_up(np.where(a >= 0, a, np.nan))
+        days = np.where(a >= 0, a, np.nan)
+        fractional = days % 1 != 0  # whole days (the scored age_days) need no rounding
+        if np.any(fractional):
+            days[fractional] = round_half_up(days[fractional])
         ok = (days >= table.start) & (days <= table.stop) & ((s == 1) | (s == 2))
     idx = np.where(ok, np.nan_to_num(days) - table.start, 0).astype(np.int64)
     row = np.where(ok, np.nan_to_num(s) - 1, 0).astype(np.int64)

@@ -139,11 +139,13 @@ def _group_frame(scored: pd.DataFrame, names: list[str]) -> pd.DataFrame:
 
 def _period_codes(values: pd.Series, periods: Sequence[Any] | None) -> tuple[np.ndarray, list]:
     if periods is None:
-        uniques = pd.unique(values.dropna())
+        codes, uniques = pd.factorize(values)
         try:
             ordered = sorted(uniques)
         except TypeError as exc:
             raise StuntlibError(f"period: the period values cannot be ordered ({exc})") from None
+        rank = pd.Index(ordered).get_indexer(uniques)
+        return np.where(codes >= 0, rank[codes], -1).astype(np.int64), ordered
     else:
         ordered = list(periods)
         if len(set(ordered)) != len(ordered):
@@ -274,29 +276,50 @@ def transition_partial_sums(
     day = _day_numbers(scored, "measure_date")
     stunted = np.where(valid, np.where(z < STUNTING_CUTOFF, 1, 0), -1).astype(np.int8)
 
-    # row-level counts per period and group: rows without a key, rows without a valid HAZ
-    in_period = pcode >= 0
-    row_stats = pd.DataFrame(
-        {"p": pcode[in_period], "g": gcode[in_period],
-         "unkeyed": (~keyed)[in_period].astype(np.int64),
-         "unscored": (keyed & ~valid)[in_period].astype(np.int64)}
-    )  # fmt: skip
+    # compact group ids for counting (the mixed-radix gcode is kept for decoding)
+    if len(names) <= 1:
+        compact, gvals = gcode, np.arange(int(gcode.max(initial=0)) + 1, dtype=np.int64)
+    else:
+        compact, gvals = pd.factorize(gcode)
+        gvals = np.asarray(gvals, dtype=np.int64)
+    n_g = max(len(gvals), 1)
 
     # one row per child and period: a valid row first, then the latest date, then the last
+    in_period = pcode >= 0
     use = keyed & in_period
     rows = np.flatnonzero(use)
     child_idx, _ = pd.factorize(key[rows])
     n_child = int(child_idx.max()) + 1 if rows.size else 0
     flat = child_idx.astype(np.int64) * n_per + pcode[rows]
-    order = np.lexsort((rows, np.nan_to_num(day[rows], nan=-1e12), valid[rows], flat))
-    sorted_flat = flat[order]
-    last = np.r_[sorted_flat[1:] != sorted_flat[:-1], True]
-    dup_rows = rows[order[~last]]
-    row_stats["duplicates"] = 0
-    dup = pd.DataFrame({"p": pcode[dup_rows], "g": gcode[dup_rows], "duplicates": 1})
-    row_stats = pd.concat([row_stats, dup], ignore_index=True).fillna(0)
-    keep = rows[order[last]]
-    flat_keep = sorted_flat[last]
+    per_cell = np.bincount(flat, minlength=n_child * n_per)
+    repeated = per_cell[flat] > 1
+    if np.any(repeated):  # sort only the children measured twice in a period
+        sub, sub_flat = rows[repeated], flat[repeated]
+        order = np.lexsort((sub, np.nan_to_num(day[sub], nan=-1e12), valid[sub], sub_flat))
+        sorted_flat = sub_flat[order]
+        last = np.r_[sorted_flat[1:] != sorted_flat[:-1], True]
+        dup_rows = sub[order[~last]]
+        keep = np.concatenate([rows[~repeated], sub[order[last]]])
+        flat_keep = np.concatenate([flat[~repeated], sorted_flat[last]])
+    else:
+        dup_rows = np.zeros(0, dtype=np.int64)
+        keep, flat_keep = rows, flat
+
+    # row-level counts per period and group: rows without a key or a valid HAZ, repeats
+    cell = pcode[in_period] * n_g + compact[in_period]
+    size = n_per * n_g
+    row_counts = {
+        "unkeyed": np.bincount(cell, weights=(~keyed)[in_period], minlength=size),
+        "unscored": np.bincount(cell, weights=(keyed & ~valid)[in_period], minlength=size),
+        "duplicates": np.bincount(pcode[dup_rows] * n_g + compact[dup_rows], minlength=size).astype(
+            np.float64
+        ),
+    }
+    nonzero = np.flatnonzero(sum(row_counts.values()) > 0)
+    row_stats = pd.DataFrame(
+        {"p": nonzero // n_g, "g": gvals[nonzero % n_g]}
+        | {name: values[nonzero].astype(np.int64) for name, values in row_counts.items()}
+    )
     shape = (n_child, n_per)
     S = _wide(stunted[keep], flat_keep, shape, np.int8(-1))
     Z = _wide(z[keep], flat_keep, shape, np.nan)
@@ -316,8 +339,7 @@ def transition_partial_sums(
     for k in range(n_per - 1):  # one pass per pair of periods, vectorised over children
         parts.append(_pair_sums(k, S, Z, H, A, D, G, before, ref_day))
     sums = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["p", "g"])
-    rs = row_stats.groupby(["p", "g"], sort=False).sum().reset_index()
-    rs = rs[rs["p"] >= 1]
+    rs = row_stats[row_stats["p"] >= 1].copy()
     rs["p"] = rs["p"] - 1  # a period's row counts go to the pair that ends in it
     sums = sums.merge(rs, on=["p", "g"], how="outer")
     for col in TRANSITION_SUMS:
