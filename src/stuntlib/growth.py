@@ -56,24 +56,10 @@ __all__ = [
     "zscores",
 ]
 
-#: Machine-readable reasons for a missing z-score, in order of precedence.
-REASONS: tuple[str, ...] = (
-    "missing_sex",
-    "invalid_sex",
-    "missing_age",
-    "invalid_date",
-    "negative_age",
-    "age_below_range",
-    "age_above_range",
-    "missing_measurement",
-    "invalid_measurement",
-    "nonpositive_measurement",
-    "invalid_measure",
-    "invalid_oedema",
-    "oedema",
-    "lenhei_outside_table",
-)
-_R = {name: np.int8(i + 1) for i, name in enumerate(REASONS)}
+#: Machine-readable reasons for a missing z-score, in order of precedence (defined in
+#: :data:`stuntlib.standardize.REASONS`).
+REASONS: tuple[str, ...] = _std.REASONS
+_R = _std.REASON_CODE
 
 #: dtype of the ``*_reason`` columns.
 REASON_DTYPE = pd.CategoricalDtype(list(REASONS))
@@ -144,61 +130,20 @@ class _Prepared:
 
 
 def _measurement(values: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and their own reason codes (missing / not a number / not positive)."""
-    if values is None:
-        return np.full(n, np.nan), np.full(n, _R["missing_measurement"], dtype=np.int8)
-    y, bad = _std.to_float(values)
-    with np.errstate(invalid="ignore"):
-        reason = np.where(y > 0, np.int8(0), _R["nonpositive_measurement"])
-    reason = np.where(np.isnan(y), _R["missing_measurement"], reason)
-    if bad.any():
-        reason = np.where(bad, _R["invalid_measurement"], reason)
-    return y, reason.astype(np.int8, copy=False)
+    """Float values and their own reason codes (:func:`stuntlib.standardize.check_measurement`)."""
+    return _std.check_measurement(values, n)
 
 
 def _age(block: Mapping[str, np.ndarray | None], n: int) -> tuple[np.ndarray, ...]:
-    """Rounded days, unrounded months and age reason; sources coalesced by precedence."""
-    days = np.full(n, np.nan)
-    months = np.full(n, np.nan)
-    bad_date = np.zeros(n, dtype=bool)
-    sources: list[Callable[[], tuple[np.ndarray, np.ndarray, np.ndarray | None]]] = []
-    if block.get("age_days") is not None:
-
-        def from_days() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            raw, _ = _std.to_float(block["age_days"])  # type: ignore[arg-type]
-            return _std.round_half_up(raw), raw / _std.DAYS_PER_MONTH, None
-
-        sources.append(from_days)
-    if block.get("birth_date") is not None and block.get("measure_date") is not None:
-
-        def from_dates() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            raw, bad = _std.age_from_dates(block["birth_date"], block["measure_date"])  # type: ignore[arg-type]
-            return raw, raw / _std.DAYS_PER_MONTH, bad
-
-        sources.append(from_dates)
-    if block.get("age_months") is not None:
-
-        def from_months() -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-            raw, _ = _std.to_float(block["age_months"])  # type: ignore[arg-type]
-            return _std.round_half_up(raw * _std.DAYS_PER_MONTH), raw, None
-
-        sources.append(from_months)
-    for i, source in enumerate(sources):
-        d, m, bad = source()
-        if i == 0:
-            days, months = d, m
-        else:
-            fill = np.isnan(days)
-            days = np.where(fill, d, days)
-            months = np.where(fill, m, months)
-        if bad is not None:
-            bad_date |= bad & np.isnan(days)
-    with np.errstate(invalid="ignore"):
-        reason = np.where(days < 0, _R["negative_age"], np.int8(0))
-    reason = np.where(np.isnan(days), _R["missing_age"], reason)
-    if bad_date.any():
-        reason = np.where(bad_date, _R["invalid_date"], reason)
-    return days, months, reason.astype(np.int8, copy=False)
+    """Rounded days, months and age reason by :func:`stuntlib.standardize.resolve_age`."""
+    age = _std.resolve_age(
+        age_days=block.get("age_days"),
+        age_months=block.get("age_months"),
+        birth_date=block.get("birth_date"),
+        measure_date=block.get("measure_date"),
+        n=n,
+    )
+    return age.days, age.months, age.reason
 
 
 def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[str]) -> _Prepared:

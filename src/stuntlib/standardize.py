@@ -23,22 +23,35 @@ from __future__ import annotations
 import datetime as _dt
 import re
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
+from stuntlib._arrays import as_column, broadcast_columns
 from stuntlib.errors import StuntlibError
+from stuntlib.indicators import WHO2006_BELOW_MONTHS
 
 __all__ = [
+    "AGE_SOURCES",
     "DAYS_PER_MONTH",
     "MEASURE_CODES",
     "OEDEMA_CODES",
+    "REASONS",
+    "REASON_CODE",
     "SEX_CODES",
+    "AgeResolution",
+    "ParsedNik",
     "adjust_lenhei",
     "age_in_days",
     "age_from_dates",
+    "check_measurement",
+    "is_under_five",
     "parse_dates",
+    "parse_nik",
+    "resolve_age",
     "round_half_up",
     "standardize_measure",
     "standardize_oedema",
@@ -114,7 +127,42 @@ OEDEMA_CODES: Mapping[str, int] = {
 }
 
 IntArray = NDArray[np.int8]
+Int8Array = NDArray[np.int8]
 FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+
+#: Machine-readable reasons for a missing z-score, in order of precedence. Row-level
+#: reason codes are ``1 + index`` in this tuple (0 means no reason).
+REASONS: tuple[str, ...] = (
+    "missing_sex",
+    "invalid_sex",
+    "missing_age",
+    "invalid_date",
+    "negative_age",
+    "age_below_range",
+    "age_above_range",
+    "missing_measurement",
+    "invalid_measurement",
+    "nonpositive_measurement",
+    "implausible_measurement",
+    "invalid_measure",
+    "invalid_oedema",
+    "oedema",
+    "lenhei_outside_table",
+)
+#: Reason name -> int8 code (``1 + index`` in :data:`REASONS`).
+REASON_CODE: Mapping[str, np.int8] = MappingProxyType(
+    {name: np.int8(i + 1) for i, name in enumerate(REASONS)}
+)
+
+#: Age source codes of :attr:`AgeResolution.source`.
+AGE_SOURCES: Mapping[int, str] = MappingProxyType(
+    {0: "none", 1: "age_days", 2: "dates", 3: "age_months"}
+)
+
+#: A strict decimal number as text: optional sign, digits with one decimal point or comma,
+#: optional exponent. No digit separators (Python's ``"40_0"``), no ``inf``/``nan`` words.
+_STRICT_NUMBER = re.compile(r"^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)(?:[eE][+-]?\d+)?$")
 
 
 def _is_missing_scalar(value: object) -> bool:
@@ -135,7 +183,12 @@ def _text_key(value: object) -> str:
         if number.is_integer():
             return str(int(number))
         return repr(number)
-    return re.sub(r"\s+", " ", str(value).strip().lower())
+    text = re.sub(r"\s+", " ", str(value).strip().lower())
+    if _STRICT_NUMBER.match(text):  # "1.0" and "2,0" are the codes 1 and 2
+        number = float(text.replace(",", "."))
+        if number.is_integer():
+            return str(int(number))
+    return text
 
 
 def _factorize(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
@@ -259,38 +312,63 @@ def standardize_oedema(oedema: ArrayLike | None, n: int | None = None) -> IntArr
     return _codes_from_mapping(oedema, OEDEMA_CODES, 2)
 
 
-def to_float(values: ArrayLike) -> tuple[FloatArray, NDArray[np.bool_]]:
-    """Convert measurements to float64, accepting decimal commas in text.
+def _text_number(value: object) -> float | None:
+    """One text cell as a number by the strict rule; None when it is not a number."""
+    text = str(value).strip()
+    if not _STRICT_NUMBER.match(text):
+        return None
+    return float(text.replace(",", "."))
+
+
+def _finite(out: FloatArray, bad: BoolArray) -> tuple[FloatArray, BoolArray]:
+    """Non-finite numbers (±inf, also from ``1e400``) are invalid values, returned as NaN."""
+    inf = np.isinf(out)
+    if inf.any():
+        out = np.where(inf, np.nan, out)
+        bad = bad | inf
+    return out, bad
+
+
+def to_float(values: ArrayLike) -> tuple[FloatArray, BoolArray]:
+    """Convert measurements to float64 by the strict number rule, accepting decimal commas.
+
+    Text is a number only when it is an optional sign, digits with at most one decimal
+    point or comma, and an optional exponent: ``"12,5"``, ``"12.5"``, ``"-3"``,
+    ``"1e2"``. Python's digit separators (``"40_0"``), thousands separators, words
+    (``"inf"``, ``"Infinity"``) and units are not numbers. An infinite value (given as a
+    float, or text such as ``"1e400"``) is not a usable number either.
 
     Parameters
     ----------
-    values : array_like
-        Numbers, or text such as ``"12,5"`` or ``"12.5"``; None/NaN/blank are missing.
+    values : array_like, shape (n,)
+        Numbers, or text; None/NaN/blank (and the text ``"nan"``) are missing.
 
     Returns
     -------
-    values : numpy.ndarray of float64
-        NaN where missing or not a number.
-    invalid : numpy.ndarray of bool
-        True where a value was given but is not a number.
+    values : numpy.ndarray of float64, shape (n,)
+        NaN where missing, not a number or infinite.
+    invalid : numpy.ndarray of bool, shape (n,)
+        True where a value was given but is not a finite number.
 
     Examples
     --------
-    >>> v, bad = to_float(["12,5", "7.25", None, "abc", 3])
+    >>> v, bad = to_float(["12,5", "7.25", None, "abc", 3, "40_0", "inf"])
     >>> v.tolist(), bad.tolist()
-    ([12.5, 7.25, nan, nan, 3.0], [False, False, False, True, False])
+    ([12.5, 7.25, nan, nan, 3.0, nan, nan], [False, False, False, True, False, True, True])
     """
     if isinstance(values, (pd.Series, pd.Index)):
         if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
             values.dtype
         ):
             out = values.to_numpy(dtype=np.float64, na_value=np.nan)
-            return out, np.zeros(out.shape, dtype=bool)
+            return _finite(out, np.zeros(out.shape, dtype=bool))
         values = values.to_numpy(dtype=object)
     arr = np.asarray(values)
     if arr.dtype.kind in "iuf":
         out = arr.astype(np.float64, copy=False)
-        return out, np.zeros(out.shape, dtype=bool)
+        if arr.dtype.kind != "f":
+            return out, np.zeros(out.shape, dtype=bool)
+        return _finite(out, np.zeros(out.shape, dtype=bool))
     series = pd.Series(arr.astype(object), copy=False)
     codes, uniques = pd.factorize(series)
     parsed = np.empty(len(uniques) + 1, dtype=np.float64)
@@ -304,12 +382,12 @@ def to_float(values: ArrayLike) -> tuple[FloatArray, NDArray[np.bool_]]:
         ):
             parsed[i] = float(value)
             continue
-        try:
-            parsed[i] = float(str(value).strip().replace(",", "."))
-        except ValueError:
-            parsed[i] = np.nan
+        number = _text_number(value)
+        if number is None and str(value).strip().lower() != "nan":
             bad[i] = True
+        parsed[i] = np.nan if number is None else number
     parsed[-1] = np.nan
+    parsed, bad = _finite(parsed, bad)
     return parsed[codes], bad[codes]
 
 
@@ -537,6 +615,325 @@ def age_in_days(
         return round_half_up(raw), raw / DAYS_PER_MONTH
     months, _ = to_float(age_months)  # type: ignore[arg-type]
     return round_half_up(months * DAYS_PER_MONTH), months
+
+
+class AgeResolution(NamedTuple):
+    """Age of each row by WHO ``anthro``'s rules, with where it came from.
+
+    Attributes
+    ----------
+    days : numpy.ndarray of float64, shape (n,)
+        Age [days], rounded half up; NaN when unknown. Negative ages are kept (the
+        ``reason`` says ``negative_age``).
+    months : numpy.ndarray of float64, shape (n,)
+        Age [months]: as given where the row's age came from ``age_months`` (whole
+        months stay whole), else the unrounded days / :data:`DAYS_PER_MONTH`.
+    source : numpy.ndarray of int8, shape (n,)
+        0 none, 1 ``age_days``, 2 dates (``birth_date`` + ``measure_date``),
+        3 ``age_months`` (see :data:`AGE_SOURCES`).
+    reason : numpy.ndarray of int8, shape (n,)
+        0 when the age is usable, else the code (:data:`REASON_CODE`) of
+        ``missing_age``, ``invalid_date`` or ``negative_age``.
+    """
+
+    days: FloatArray
+    months: FloatArray
+    source: Int8Array
+    reason: Int8Array
+
+
+def _column(name: str, value: ArrayLike | None) -> np.ndarray | None:
+    return None if value is None else as_column(name, value)
+
+
+def resolve_age(
+    *,
+    age_days: ArrayLike | None = None,
+    age_months: ArrayLike | None = None,
+    birth_date: ArrayLike | None = None,
+    measure_date: ArrayLike | None = None,
+    n: int | None = None,
+) -> AgeResolution:
+    """The one age rule: each row's age from the first source that gives it.
+
+    Per row, ``age_days`` is used first, then the two dates, then ``age_months``. Days
+    are rounded half up (``age_days`` as given; months × 30.4375 then rounded), as WHO
+    ``anthro`` does; the date difference is whole days already.
+
+    Parameters
+    ----------
+    age_days : array_like, shape (n,) or scalar, optional
+        Age [days].
+    age_months : array_like, shape (n,) or scalar, optional
+        Age [months].
+    birth_date, measure_date : array_like, shape (n,) or scalar, optional
+        Dates (see :func:`parse_dates`); used only when both are given.
+    n : int, optional
+        Number of rows, needed only when no source is given (every age is then missing);
+        scalars are broadcast to it.
+
+    Returns
+    -------
+    AgeResolution
+        ``days``, ``months``, ``source`` and ``reason`` arrays of length ``n``.
+
+    Raises
+    ------
+    StuntlibError
+        If the sources have different lengths, or no source and no ``n`` is given.
+
+    Notes
+    -----
+    A row whose dates are given but unreadable gets ``invalid_date`` even when
+    ``age_months`` gives an age: the record contradicts itself.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1, ``anthro_zscores``: age in days rounded half up,
+       months converted with 30.4375 days per month.
+
+    Examples
+    --------
+    >>> r = resolve_age(age_days=[400.5, np.nan, np.nan, -3], age_months=[1, 24, np.nan, 1])
+    >>> r.days.tolist(), r.months.tolist()[:2], r.source.tolist(), r.reason.tolist()
+    ([401.0, 731.0, nan, -3.0], [13.158110882956878, 24.0], [1, 3, 0, 1], [0, 0, 3, 5])
+    """
+    given = {
+        name: col
+        for name, col in (
+            ("age_days", _column("age_days", age_days)),
+            ("age_months", _column("age_months", age_months)),
+            ("birth_date", _column("birth_date", birth_date)),
+            ("measure_date", _column("measure_date", measure_date)),
+        )
+        if col is not None
+    }
+    if n is not None:
+        given["n"] = np.empty(n)
+    if not given:
+        raise StuntlibError("resolve_age: give an age source or n; got neither")
+    cols, rows = broadcast_columns(given)
+    days = np.full(rows, np.nan)
+    months = np.full(rows, np.nan)
+    source = np.zeros(rows, dtype=np.int8)
+    bad_date = np.zeros(rows, dtype=bool)
+
+    def take(code: int, d: FloatArray, m: FloatArray) -> None:
+        fill = np.isnan(days) & ~np.isnan(d)
+        if fill.all():
+            days[:], months[:] = d, m
+        else:
+            days[fill], months[fill] = d[fill], m[fill]
+        source[fill] = code
+
+    if "age_days" in cols:
+        raw, _ = to_float(cols["age_days"])
+        take(1, round_half_up(raw), raw / DAYS_PER_MONTH)
+    if "birth_date" in cols and "measure_date" in cols:
+        raw, bad = age_from_dates(cols["birth_date"], cols["measure_date"])
+        bad_date |= bad & np.isnan(days)
+        take(2, raw, raw / DAYS_PER_MONTH)
+    if "age_months" in cols:
+        raw, _ = to_float(cols["age_months"])
+        take(3, round_half_up(raw * DAYS_PER_MONTH), raw)
+    with np.errstate(invalid="ignore"):
+        reason = np.where(days < 0, REASON_CODE["negative_age"], np.int8(0))
+    reason = np.where(np.isnan(days), REASON_CODE["missing_age"], reason)
+    if bad_date.any():
+        reason = np.where(bad_date, REASON_CODE["invalid_date"], reason)
+    return AgeResolution(days, months, source, reason.astype(np.int8, copy=False))
+
+
+def is_under_five(months: ArrayLike) -> BoolArray:
+    """True where a child is under five: age < 60 months, the WHO 2006 standards' range.
+
+    The same rule chooses the WHO 2006 standards (under 60 months) or the WHO 2007
+    reference (from 60 months), so a child of exactly 60.0 months is scored on WHO 2007
+    and is not under five. Use it with :attr:`AgeResolution.months`.
+
+    Parameters
+    ----------
+    months : array_like, shape (n,)
+        Age [months] (NaN unknown).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (n,)
+        False where the age is unknown or negative.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (0-59 months) and AnthroPlus R package 1.0 (from 60
+       months): ``anthro_zscores`` scores ages below 60 months.
+
+    Examples
+    --------
+    >>> is_under_five([0, 59.99, 60.0, np.nan, -1]).tolist()
+    [True, True, False, False, False]
+    """
+    m = np.asarray(months, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        return (m >= 0) & (m < WHO2006_BELOW_MONTHS)
+
+
+def check_measurement(
+    values: ArrayLike | None,
+    n: int | None = None,
+    *,
+    limits: tuple[float, float] | None = None,
+) -> tuple[FloatArray, Int8Array]:
+    """A measurement as float64 and its own reason code, by one validity rule.
+
+    In order: missing (``missing_measurement``), not a finite number
+    (``invalid_measurement``), zero or negative (``nonpositive_measurement``), outside
+    ``limits`` (``implausible_measurement``).
+
+    Parameters
+    ----------
+    values : array_like, shape (n,), or None
+        The measurement in its unit; None means missing for all ``n`` rows.
+    n : int, optional
+        Number of rows when ``values`` is None.
+    limits : (float, float), optional
+        Inclusive physically plausible range in the measurement's unit (see
+        :data:`PLAUSIBLE_LIMITS`); None checks nothing beyond positivity.
+
+    Returns
+    -------
+    values : numpy.ndarray of float64, shape (n,)
+        The values (NaN where missing or not a finite number).
+    reason : numpy.ndarray of int8, shape (n,)
+        0, or a code of :data:`REASON_CODE`.
+
+    Examples
+    --------
+    >>> v, r = check_measurement(["80", None, "x", 0, float("inf"), 900], limits=(25, 250))
+    >>> [REASONS[c - 1] if c else "" for c in r]  # doctest: +NORMALIZE_WHITESPACE
+    ['', 'missing_measurement', 'invalid_measurement', 'nonpositive_measurement',
+     'invalid_measurement', 'implausible_measurement']
+    """
+    if values is None:
+        rows = n or 0
+        return np.full(rows, np.nan), np.full(rows, REASON_CODE["missing_measurement"])
+    y, bad = to_float(values)
+    with np.errstate(invalid="ignore"):
+        reason = np.where(y > 0, np.int8(0), REASON_CODE["nonpositive_measurement"])
+        if limits is not None:
+            outside = (y > 0) & ((y < limits[0]) | (y > limits[1]))
+            reason = np.where(outside, REASON_CODE["implausible_measurement"], reason)
+    reason = np.where(np.isnan(y), REASON_CODE["missing_measurement"], reason)
+    if bad.any():
+        reason = np.where(bad, REASON_CODE["invalid_measurement"], reason)
+    return y, reason.astype(np.int8, copy=False)
+
+
+class ParsedNik(NamedTuple):
+    """NIK (Nomor Induk Kependudukan) as text, with what was wrong with each cell.
+
+    Attributes
+    ----------
+    text : pandas.Series of string dtype, shape (n,)
+        Digits as text (leading apostrophes and blanks removed, numbers written out
+        in full without ``.0``); NA when missing.
+    valid : numpy.ndarray of bool
+        True where the NIK is exactly 16 digits.
+    missing : numpy.ndarray of bool
+        True where no NIK was given.
+    scientific : numpy.ndarray of bool
+        True where the NIK is written in scientific notation (``3.37501E+15``): its
+        digits are lost.
+    numeric : numpy.ndarray of bool
+        True where the NIK was stored as a number (Excel keeps 15 significant digits).
+    malformed : numpy.ndarray of bool
+        True where a NIK is given, is not in scientific notation and is not 16 digits.
+    """
+
+    text: pd.Series
+    valid: BoolArray
+    missing: BoolArray
+    scientific: BoolArray
+    numeric: BoolArray
+    malformed: BoolArray
+
+
+_SCIENTIFIC_NIK = r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+"
+
+
+def parse_nik(values: ArrayLike | pd.Series) -> ParsedNik:
+    """The one NIK rule: NIKs as text, and which are missing, numeric, lost or malformed.
+
+    Integers (also above 2**53) are written exactly; floats are written as whole
+    numbers; text is stripped of blanks and of the leading apostrophe that forces text
+    in Excel.
+
+    Parameters
+    ----------
+    values : array_like or pandas.Series, shape (n,)
+        NIK cells as read (text, integers, floats or a mix).
+
+    Returns
+    -------
+    ParsedNik
+        ``text`` (a Series with the input's index) and boolean masks.
+
+    References
+    ----------
+    .. [1] Undang-Undang RI No. 24 Tahun 2013 (Administrasi Kependudukan) and
+       Permendagri No. 72 Tahun 2019: the NIK is a 16-digit number.
+
+    Examples
+    --------
+    >>> p = parse_nik(["'3374010101240001", 3374010101240002, "3.37501E+15", "123", None])
+    >>> p.text.tolist()
+    ['3374010101240001', '3374010101240002', '3.37501E+15', '123', <NA>]
+    >>> p.valid.tolist(), p.scientific.tolist()
+    ([True, True, False, False, False], [False, False, True, False, False])
+    >>> p.numeric.tolist(), p.malformed.tolist()
+    ([False, True, False, False, False], [False, False, False, True, False])
+    """
+    series = values if isinstance(values, pd.Series) else pd.Series(as_column("nik", values))
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        series = series.astype(object)
+    n = len(series)
+    numeric = np.zeros(n, dtype=bool)
+    if pd.api.types.is_integer_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype):
+        text = series.astype("Int64").astype("string")
+        numeric = text.notna().to_numpy()
+    elif pd.api.types.is_float_dtype(series.dtype):
+        numbers = np.round(series.to_numpy(dtype=np.float64, na_value=np.nan))
+        numbers = np.where(np.isfinite(numbers), numbers, np.nan)
+        whole = pd.array(numbers, dtype="Float64").astype("Int64")
+        text = pd.Series(whole, index=series.index).astype("string")
+        numeric = text.notna().to_numpy()
+    else:
+        objects = series.astype(object)
+        codes, uniques = pd.factorize(objects)
+        cells: list[object] = []
+        kinds: list[bool] = []
+        for value in uniques:
+            if isinstance(value, (bool, np.bool_)):
+                cells.append(str(int(value)))
+                kinds.append(True)
+            elif isinstance(value, (int, np.integer)):
+                cells.append(str(int(value)))
+                kinds.append(True)
+            elif isinstance(value, (float, np.floating)):
+                ok = np.isfinite(value)
+                cells.append(str(int(round(float(value)))) if ok else None)
+                kinds.append(bool(ok))
+            else:
+                cells.append(re.sub(r"\s+", "", str(value)).lstrip("'"))
+                kinds.append(False)
+        lookup = np.array([*cells, None], dtype=object)
+        text = pd.Series(lookup[codes], index=series.index, dtype="string")
+        numeric = np.array([*kinds, False], dtype=bool)[codes]
+    text = text.mask(text == "")
+    missing = text.isna().to_numpy()
+    valid = text.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)
+    scientific = text.str.fullmatch(_SCIENTIFIC_NIK).fillna(False).to_numpy(dtype=bool)
+    numeric = numeric & ~scientific & ~missing
+    malformed = ~valid & ~missing & ~scientific
+    return ParsedNik(text, valid, missing, scientific, numeric, malformed)
 
 
 def adjust_lenhei(
