@@ -82,8 +82,10 @@ def _read(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     frame = pd.concat(frames, ignore_index=True)
     period = "period" if len(args.inputs) == 2 else args.period
     if period is None:
-        d = pd.to_datetime(frame.get("measure_date"), errors="coerce")
-        if d is None or d.isna().all():
+        if "measure_date" not in frame.columns:
+            raise StuntlibError("--period: one file needs a round column or measure dates")
+        d = pd.to_datetime(frame["measure_date"], errors="coerce")
+        if d.isna().all():
             raise StuntlibError("--period: one file needs a round column or measure dates")
         frame["period"] = d.dt.to_period("M").astype(str).where(d.notna())
         period = "period"

@@ -176,12 +176,12 @@ def design_effects(
         valid = frame[z].notna() & (pd.Series(flag, index=frame.index).fillna(1) == 0)
         sub = frame.loc[valid & frame[cluster].notna()]
         if keys:
-            counts = sub.groupby(keys, observed=True, dropna=True)[cluster].nunique()
-            counts = counts.rename("clusters").reset_index()
+            per_domain = sub.groupby(keys, observed=True, dropna=True)[cluster].nunique()
+            found = per_domain.rename("clusters").reset_index()
         else:
-            counts = pd.DataFrame({"clusters": [sub[cluster].nunique()]})
-        counts["indicator"] = name
-        parts.append(counts)
+            found = pd.DataFrame({"clusters": [sub[cluster].nunique()]})
+        found["indicator"] = name
+        parts.append(found)
     clusters = pd.concat(parts, ignore_index=True)
     out = table[[*keys, "indicator", "n", "estimate", "se", "deff", "n_eff"]].reset_index(drop=True)
     out = out.merge(clusters, on=[*keys, "indicator"], how="left")

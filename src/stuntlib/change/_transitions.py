@@ -131,9 +131,9 @@ def _group_frame(scored: pd.DataFrame, names: list[str]) -> pd.DataFrame:
             if "birth_date" not in scored.columns:
                 raise ColumnError("by: 'birth_semester' needs a 'birth_date' column")
             d = pd.to_datetime(scored["birth_date"], errors="coerce")
-            half = np.where(d.dt.month <= 6, "S1", "S2")
-            text = d.dt.year.astype("Int64").astype("string") + "-" + pd.Series(half, index=d.index)
-            out["birth_semester"] = text.where(d.notna())
+            year = d.dt.year.astype("Int64").astype("string")
+            half = (d.dt.month > 6).astype("int64").add(1).astype("string")
+            out["birth_semester"] = (year + "-S" + half).where(d.notna())
     return out[names]
 
 
@@ -438,8 +438,10 @@ def _within_r(s: pd.DataFrame, pair: pd.Series, n: str, a: str, aa: str, b: str,
              "xx": np.where(use, sxx, 0.0), "yy": np.where(use, syy, 0.0)}
         )  # fmt: skip
         pooled = parts.groupby("pair", sort=False).transform("sum")
-        r = pooled["xy"] / np.sqrt(pooled["xx"] * pooled["yy"])
-    return np.clip(r.to_numpy(float), -0.999999, 0.999999)
+        r: NDArray[np.float64] = (pooled["xy"] / np.sqrt(pooled["xx"] * pooled["yy"])).to_numpy(
+            float
+        )
+    return np.clip(r, -0.999999, 0.999999)
 
 
 def _model_mean_sd(
