@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -74,7 +75,7 @@ def run(mode: str, children: int, chunks: int) -> dict:
     rss_data = _peak_gb()
     import scipy.stats  # noqa: F401  (imported once, outside the timing)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if mode == "memory":
         out = transitions(frame, child="child_id", period="round", by="area", salt="bench")
     else:
@@ -91,11 +92,14 @@ def run(mode: str, children: int, chunks: int) -> dict:
             del piece
         out = finalize_transitions(sums)
     seconds = time.perf_counter() - t0
+    cpu = time.process_time() - c0
     return {
         "mode": mode,
         "rows": 2 * children,
         "groups": len(out),
         "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "load_average": round(os.getloadavg()[0], 1),
         "rows_per_s": round(2 * children / seconds),
         "peak_rss_gb": round(_peak_gb(), 2),
         "rss_after_data_gb": round(rss_data, 2),
@@ -123,6 +127,7 @@ def main() -> None:
         r = json.loads(result.stdout.strip().splitlines()[-1])
         print(
             f"{r['mode']:>6}: {r['rows']:,} rows, {r['groups']:,} groups in {r['seconds']} s "
+            f"(CPU {r['cpu_seconds']} s, load average {r['load_average']}) "
             f"({r['rows_per_s']:,} rows/s); peak RSS {r['peak_rss_gb']} GB "
             f"(data alone {r['rss_after_data_gb']} GB); newly stunted {r['newly_stunted']:,} "
             f"vs expected {r['expected']:,}"
