@@ -268,7 +268,8 @@ def _counts(scored: pd.DataFrame, area: str) -> pd.DataFrame:
 
 def _default_match(names: pd.Series) -> pd.Series:
     """Match Kota Pekalongan's kelurahan names to codes (built-in list)."""
-    from stuntlib.publication import _name_key, area_codes
+    from stuntlib.publication._areas import area_codes
+    from stuntlib.publication._areas import name_key as _name_key
 
     lookup = area_codes()
     kel = lookup[lookup["level"] == "kelurahan"]

@@ -210,7 +210,9 @@ def write_aksi7_workbook(
     >>> out = pathlib.Path(tempfile.mkdtemp()) / "aksi7.xlsx"
     >>> write_aksi7_workbook(aksi7_table(df), out, period="Agustus 2025").name
     'aksi7.xlsx'
-    >>> pd.read_excel(out, sheet_name="Rekap kecamatan", header=3, dtype=str, engine="openpyxl").iloc[0, :3].tolist()
+    >>> back = pd.read_excel(out, sheet_name="Rekap kecamatan", header=3, dtype=str,
+    ...                      engine="openpyxl")
+    >>> back.iloc[0, :3].tolist()
     ['Kabupaten/Kota', '33.75', 'Kota Pekalongan']
     """
     from openpyxl import Workbook
