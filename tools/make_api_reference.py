@@ -33,6 +33,10 @@ TOPICS = {
     "publication": "Aksi 7 publication",
     "report": "Report",
     "stream": "Population scale",
+    "rounds": "Measurement rounds",
+    "areas": "Administrative areas",
+    "change": "Change across rounds",
+    "convergence": "Convergence actions (Aksi 1)",
 }
 
 

@@ -56,14 +56,29 @@ _EXPORTS: dict[str, list[str]] = {
     ],
     "estimation": ["prevalence", "prevalence_table", "rollup", "who_groupings"],
     "quality": ["QualityReport", "check_quality"],
-    "publication": ["aksi7_table", "write_aksi7_workbook"],
+    "publication": ["aksi7_table", "write_aksi7_workbook", "write_data_sasaran"],
     "report": ["render_report", "write_report"],
     "stream": ["StreamResult", "score_dataset"],
+    "areas": ["match_areas"],
+    "rounds": ["measurement_period", "one_per_child"],
+    "change": [
+        "compare_prevalence",
+        "conditional_zscore",
+        "sample_size",
+        "target_status",
+        "transitions",
+    ],
+    "convergence": ["convergence_score", "situation_analysis", "small_area_estimates"],
 }
 
 #: Topic modules reachable as attributes (``stuntlib.lms.r_round``) without an import.
 _SUBMODULES = [
     "adapters",
+    "areas",
+    "change",
+    "convergence",
+    "disclosure",
+    "rounds",
     "classification",
     "columns",
     "errors",
@@ -114,6 +129,18 @@ _lazy_getattr, _lazy_dir, _lazy_all = _lazy.attach(
 )
 
 __all__ = [
+    "match_areas",
+    "measurement_period",
+    "one_per_child",
+    "compare_prevalence",
+    "conditional_zscore",
+    "sample_size",
+    "target_status",
+    "transitions",
+    "convergence_score",
+    "situation_analysis",
+    "small_area_estimates",
+    "write_data_sasaran",
     "aksi7_table",
     "write_aksi7_workbook",
     "CLASSIFICATIONS",
@@ -173,8 +200,12 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # the static view of the lazy names, for type checkers and IDEs
     from stuntlib import (  # noqa: F401  (submodules, lazily reachable as attributes)
         adapters,
+        areas,
+        change,
         classification,
         columns,
+        convergence,
+        disclosure,
         errors,
         estimation,
         growth,
@@ -186,11 +217,21 @@ if TYPE_CHECKING:  # the static view of the lazy names, for type checkers and ID
         quality,
         reference,
         report,
+        rounds,
         scoring,
         standardize,
         stream,
     )
+    from stuntlib.areas import match_areas
+    from stuntlib.change import (
+        compare_prevalence,
+        conditional_zscore,
+        sample_size,
+        target_status,
+        transitions,
+    )
     from stuntlib.classification import CLASSIFICATIONS, classify, classify_stunting
+    from stuntlib.convergence import convergence_score, situation_analysis, small_area_estimates
     from stuntlib.estimation import prevalence, prevalence_table, rollup, who_groupings
     from stuntlib.growth import (
         REASONS,
@@ -212,8 +253,9 @@ if TYPE_CHECKING:  # the static view of the lazy names, for type checkers and ID
         read_measurements,
         write_table,
     )
-    from stuntlib.publication import aksi7_table, write_aksi7_workbook
+    from stuntlib.publication import aksi7_table, write_aksi7_workbook, write_data_sasaran
     from stuntlib.quality import QualityReport, check_quality
     from stuntlib.report import render_report, write_report
+    from stuntlib.rounds import measurement_period, one_per_child
     from stuntlib.scoring import age_group, score
     from stuntlib.stream import StreamResult, score_dataset
