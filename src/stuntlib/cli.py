@@ -123,10 +123,26 @@ def _read_and_score(args: argparse.Namespace, progress: Progress) -> Any:
 
     progress.step(f"reading {args.input.name}")
     frame = read_measurements(
-        args.input, profile=args.profile, sheet=args.sheet, columns=_column_map(args) or None
+        args.input,
+        profile=args.profile,
+        sheet=args.sheet,
+        columns=_column_map(args) or None,
+        header_row=getattr(args, "header_row", None),
+        units=_pairs(getattr(args, "units", []), "--units") or None,
     )
     progress.step(f"scoring {len(frame):,} rows")
     return score(frame, language=args.labels)
+
+
+def _pairs(items: Sequence[str], option: str) -> dict[str, str]:
+    """``KEY=VALUE`` options (repeatable) as a mapping; a malformed one is bad input."""
+    out: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise _BadInput(f"{option}: expected KEY=VALUE, e.g. armc=mm; got {item!r}")
+        out[key.strip()] = value.strip()
+    return out
 
 
 def _column_map(args: argparse.Namespace) -> dict[str, str]:
@@ -610,6 +626,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="CANONICAL=HEADER",
         help="map an input column to a canonical name, e.g. --column age_months=age (repeatable)",
     )
+    reader.add_argument(
+        "--header-row",
+        type=int,
+        metavar="N",
+        help="row of the column headers as the spreadsheet numbers it (default: found)",
+    )
+    reader.add_argument(
+        "--units",
+        action="append",
+        default=[],
+        metavar="MEASURE=UNIT",
+        help="declare a unit, e.g. --units armc=mm --units weight=g (repeatable; default: "
+        "the stated conversion rules)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="command", required=True)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -671,6 +701,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", type=Path, help="output folder (default ./stuntlib-demo)")
     p.add_argument("--language", choices=["id", "en"], default="id",
                    help="language of the report")  # fmt: skip
+    from stuntlib.change import _cli as change_cli
+    from stuntlib.convergence import _cli as situasi_cli
+
+    change_cli.add_parser(sub).set_defaults(debug=False, quiet=True)
+    situasi_cli.add_parser(sub, parents=[common, reader], formatter_class=_Formatter)
     return parser
 
 
@@ -703,9 +738,25 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
     "quality": _cmd_quality,
     "report": _cmd_report,
     "demo": _cmd_demo,
+    "change": lambda args, progress: _change_cli().run(args),
+    "situasi": lambda args, progress: _situasi_cli().run(args, say=_say),
 }
 
-_STEPS = {"score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3}
+_STEPS = {
+    "score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3, "change": 1, "situasi": 1,
+}  # fmt: skip
+
+
+def _change_cli() -> Any:
+    from stuntlib.change import _cli
+
+    return _cli
+
+
+def _situasi_cli() -> Any:
+    from stuntlib.convergence import _cli
+
+    return _cli
 
 
 #: Output file types each command writes (checked before any reading or scoring).
