@@ -129,9 +129,11 @@ class _Prepared:
     measurements: dict[str, tuple[NDArray[np.float64], NDArray[np.int8]]]
 
 
-def _measurement(values: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and their own reason codes (:func:`stuntlib.standardize.check_measurement`)."""
-    return _std.check_measurement(values, n)
+def _measurement(
+    block: Mapping[str, np.ndarray | None], name: str, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float values of input ``name`` and their reason codes, with its plausibility window."""
+    return _std.check_measurement(block.get(name), n, limits=_std.PLAUSIBLE_LIMITS[name])
 
 
 def _age(block: Mapping[str, np.ndarray | None], n: int) -> tuple[np.ndarray, ...]:
@@ -164,16 +166,16 @@ def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[s
         measure = np.where(c9mo, np.int8(0), measure)
     oedema_in = block.get("oedema")
     oedema = np.full(n, 2, dtype=np.int8) if oedema_in is None else oedema_in
-    lenhei, lenhei_reason = _measurement(block.get("lenhei"), n)
+    lenhei, lenhei_reason = _measurement(block, "lenhei", n)
     if measure_in is None:
         clenhei = lenhei
     else:
         clenhei = np.where(who2006, _std.adjust_lenhei(lenhei, days, measure), lenhei)
     measurements = {"clenhei": (clenhei, lenhei_reason)}
     if needed & {"zwei", "zwfl", "zbmi", "cbmi"}:
-        weight, weight_reason = _measurement(block.get("weight"), n)
+        weight, weight_reason = _measurement(block, "weight", n)
         measurements["weight"] = (weight, weight_reason)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             cbmi = weight / np.square(clenhei / 100.0)
         bmi_reason = np.maximum(lenhei_reason, weight_reason)
         bmi_reason = np.where(lenhei_reason > 0, lenhei_reason, bmi_reason)
@@ -182,7 +184,7 @@ def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[s
     for name in ("headc", "armc", "triskin", "subskin"):
         spec_needed = any(s.measurement == name and s.z in needed for s in INDICATORS)
         if spec_needed:
-            measurements[name] = _measurement(block.get(name), n)
+            measurements[name] = _measurement(block, name, n)
     return _Prepared(
         n=n,
         sex=sex,
@@ -492,7 +494,12 @@ def zscores(
     unrecognised code or a zero/negative measurement makes that row's z-score NaN with
     a reason instead of stopping the whole call (``anthro`` raises) or giving an
     infinite or extreme value (``anthro`` returns ``zbmi = Inf`` for a length of 0 and
-    a finite ``zwfl`` for a weight of 0).
+    a finite ``zwfl`` for a weight of 0). An infinite measurement gets
+    ``invalid_measurement``; a measurement outside the physical window of its unit
+    (:data:`stuntlib.standardize.PLAUSIBLE_LIMITS`) gets ``implausible_measurement``
+    (``anthro`` has no plausibility window since version 1.1). Ages, codes and numbers are
+    read by :mod:`stuntlib.standardize` (:func:`~stuntlib.standardize.resolve_age`,
+    the strict number rule of :func:`~stuntlib.standardize.to_float`).
 
     Examples
     --------

@@ -12,6 +12,8 @@ from stuntlib.classification import CLASSIFICATIONS, Language, Rounding, classif
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
 from stuntlib.growth import ZSCORE_INPUTS, zscores
+from stuntlib.indicators import ZSCORES
+from stuntlib.standardize import is_under_five
 
 __all__ = ["AGE_GROUP_EDGES", "AGE_GROUP_LABELS", "age_group", "score"]
 
@@ -69,7 +71,23 @@ def age_group(age_months: Any) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
-def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) -> pd.Categorical:
+def _oedema_counts(months: np.ndarray, z: str) -> np.ndarray:
+    """Where oedema puts a child in the lowest class of ``z``: the indicator's ages or unknown.
+
+    Weight-for-length/height applies under five (:func:`stuntlib.standardize.is_under_five`),
+    weight-for-age to 120 months and BMI-for-age to 228 months (the WHO 2007 tables); WHO
+    ``anthro_prevalence`` also counts children of unknown age.
+    """
+    if z == "zwfl":
+        return is_under_five(months, unknown=True)
+    with np.errstate(invalid="ignore"):
+        inside = (months >= 0) & (months <= ZSCORES[z].max_months_2007)
+    return inside | np.isnan(months)
+
+
+def _bmi_status(
+    scored: pd.DataFrame, language: Language, rounding: Rounding, oedema: np.ndarray
+) -> pd.Categorical:
     """IMT/U class: the 0-5 table for WHO 2006 rows, the 5-18 table for WHO 2007 rows."""
     tables = [CLASSIFICATIONS["bmi_0_5"], CLASSIFICATIONS["bmi_5_18"]]
     en_to_lang = {
@@ -81,7 +99,9 @@ def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) ->
     position = {label: i for i, label in enumerate(order)}
     codes = []
     for spec, key in zip(tables, ("bmi_0_5", "bmi_5_18"), strict=True):
-        classes = pd.Categorical(classify(scored["zbmi"], key, rounding=rounding))
+        classes = pd.Categorical(
+            classify(scored["zbmi"].to_numpy(), key, rounding=rounding, oedema=oedema)
+        )
         # map the table's class codes into the shared order; the extra slot keeps -1 (NA)
         lookup = np.array([position[en_to_lang[x]] for x in spec.labels_en] + [-1])
         codes.append(lookup[classes.codes])
@@ -153,14 +173,35 @@ def score(
             f"'JK', 'jenis kelamin', 'gender'; the columns are {list(frame.columns)}. "
             "Pass columns={'sex': '<label>'} to name it."
         )
+    repeated = set(frame.columns[frame.columns.duplicated()])
+    duplicated = [label for label in mapping.values() if label in repeated]
+    if duplicated:
+        raise ColumnError(
+            f"frame: the column label {duplicated[0]!r} appears more than once; rename or "
+            "drop the duplicates (e.g. after pandas.concat) so each input has one column"
+        )
     args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
     scored = zscores(**args)
+    oedema = (scored["coedema"] == "y").to_numpy(dtype=bool, na_value=False)
+    months = scored["age_months"].to_numpy()
     scored["stunting"] = classify(scored["zlen"], "stunting", language=language, rounding=rounding)
     scored["underweight"] = classify(
-        scored["zwei"], "underweight", language=language, rounding=rounding
+        scored["zwei"],
+        "underweight",
+        language=language,
+        rounding=rounding,
+        oedema=oedema & _oedema_counts(months, "zwei"),
     )
-    scored["wasting"] = classify(scored["zwfl"], "wasting", language=language, rounding=rounding)
-    scored["bmi_status"] = _bmi_status(scored, language, rounding)
-    scored["age_group"] = age_group(scored["age_months"].to_numpy())
+    scored["wasting"] = classify(
+        scored["zwfl"],
+        "wasting",
+        language=language,
+        rounding=rounding,
+        oedema=oedema & _oedema_counts(months, "zwfl"),
+    )
+    scored["bmi_status"] = _bmi_status(
+        scored, language, rounding, oedema & _oedema_counts(months, "zbmi")
+    )
+    scored["age_group"] = age_group(months)
     kept = frame.drop(columns=[c for c in scored.columns if c in frame.columns])
     return pd.concat([kept, scored], axis=1)

@@ -39,6 +39,7 @@ __all__ = [
     "DAYS_PER_MONTH",
     "MEASURE_CODES",
     "OEDEMA_CODES",
+    "PLAUSIBLE_LIMITS",
     "REASONS",
     "REASON_CODE",
     "SEX_CODES",
@@ -153,6 +154,27 @@ REASONS: tuple[str, ...] = (
 #: Reason name -> int8 code (``1 + index`` in :data:`REASONS`).
 REASON_CODE: Mapping[str, np.int8] = MappingProxyType(
     {name: np.int8(i + 1) for i, name in enumerate(REASONS)}
+)
+
+#: Physically possible range of each raw measurement in its unit, inclusive: length/
+#: height [cm], weight [kg], head and arm circumference [cm], skinfolds [mm]. A value
+#: outside gets ``implausible_measurement`` instead of an extreme flagged z-score. The
+#: windows are deliberately wide (they are not growth limits: WHO flags do that job):
+#: they lie beyond the smallest live-born preterm infants (about 22 weeks of gestation:
+#: length about 25-30 cm, weight about 0.3-0.6 kg, head about 20 cm, arm about 5 cm;
+#: Fenton and Kim 2013) and beyond the tallest person ever measured (272 cm), and they
+#: catch unit and decimal slips (grams typed as kilograms, metres or millimetres typed
+#: as centimetres). Skinfolds cannot exceed the 80 mm jaw opening of a Harpenden
+#: caliper, nor be thinner than the double skin layer (about 1 mm).
+PLAUSIBLE_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "lenhei": (20.0, 280.0),
+        "weight": (0.2, 350.0),
+        "headc": (10.0, 100.0),
+        "armc": (3.0, 80.0),
+        "triskin": (1.0, 80.0),
+        "subskin": (1.0, 80.0),
+    }
 )
 
 #: Age source codes of :attr:`AgeResolution.source`.
@@ -744,36 +766,48 @@ def resolve_age(
     return AgeResolution(days, months, source, reason.astype(np.int8, copy=False))
 
 
-def is_under_five(months: ArrayLike) -> BoolArray:
-    """True where a child is under five: age < 60 months, the WHO 2006 standards' range.
+def is_under_five(months: ArrayLike, *, unknown: bool = False) -> BoolArray:
+    """True where a child is under five: 0 <= age < 60 months, the WHO 2006 standards' range.
 
     The same rule chooses the WHO 2006 standards (under 60 months) or the WHO 2007
     reference (from 60 months), so a child of exactly 60.0 months is scored on WHO 2007
-    and is not under five. Use it with :attr:`AgeResolution.months`.
+    and is not under five. Use it with :attr:`AgeResolution.months` (or the
+    ``age_months`` column of :func:`stuntlib.growth.zscores`), so that whole months given
+    as ``age_months`` stay whole.
 
     Parameters
     ----------
     months : array_like, shape (n,)
-        Age [months] (NaN unknown).
+        Age [months] (float; NaN unknown).
+    unknown : bool, default False
+        The answer where the age is unknown. WHO ``anthro_prevalence`` keeps children of
+        unknown age in its population (their weight-for-length/height still counts): pass
+        True for the prevalence population.
 
     Returns
     -------
     numpy.ndarray of bool, shape (n,)
-        False where the age is unknown or negative.
+        False where the age is negative.
 
     References
     ----------
-    .. [1] WHO. Anthro R package 1.1 (0-59 months) and AnthroPlus R package 1.0 (from 60
-       months): ``anthro_zscores`` scores ages below 60 months.
+    .. [1] WHO. Anthro R package 1.1 (under 60 months) and AnthroPlus R package 1.0 (from
+       60 months): ``anthro_zscores`` scores ages below 60 months; ``anthro_prevalence``
+       keeps rows of unknown age.
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards.
+       Geneva: WHO; 2006 (birth to 60 months).
 
     Examples
     --------
     >>> is_under_five([0, 59.99, 60.0, np.nan, -1]).tolist()
     [True, True, False, False, False]
+    >>> is_under_five([np.nan], unknown=True).tolist()
+    [True]
     """
     m = np.asarray(months, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return (m >= 0) & (m < WHO2006_BELOW_MONTHS)
+        inside = (m >= 0) & (m < WHO2006_BELOW_MONTHS)
+    return inside | np.isnan(m) if unknown else inside
 
 
 def check_measurement(
