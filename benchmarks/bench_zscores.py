@@ -85,7 +85,7 @@ def _chunk(n: int, seed: int, k: int) -> dict[str, np.ndarray]:
     lenhei = np.round(table_len + shift, 1)
     wfa = load_table("who2006_wfa")
     idx = (sex.astype(np.intp) - 1, age_days.astype(np.intp))
-    weight = stuntlib.value_from_zscore(z_wei, wfa.l[idx], wfa.m[idx], wfa.s[idx], restricted=True)
+    weight = stuntlib.lms.value_from_zscore(z_wei, wfa.l[idx], wfa.m[idx], wfa.s[idx], restricted=True)
     weight = np.round(np.maximum(weight, 0.5), 1)
     measure = np.where(lying, "l", "h").astype("<U1")
     return {

@@ -10,22 +10,34 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
-#: WHO's own outputs (anthro, anthroplus, igrowup and WHO 2007 macros): see
-#: tests/data/PROVENANCE.md. CI lays shared/ beside the clone.
-VALIDATION = Path(os.environ.get("STUNTLIB_VALIDATION", ROOT.parent / "shared" / "validation"))
+#: WHO's own outputs (anthro, anthroplus, igrowup and WHO 2007 macros), kept in the
+#: repository so that a lone clone can prove parity: see tests/data/PROVENANCE.md.
+VALIDATION = ROOT / "tests" / "data" / "who"
 
-settings.register_profile("dev", max_examples=60, deadline=None)
+# Hypothesis profiles. "ci" (used when CI is set) is derandomised, so a CI failure replays
+# exactly, and sized to keep the suite within minutes; "thorough" explores more, on demand:
+# HYPOTHESIS_PROFILE=thorough make pytest.
+settings.register_profile("dev", max_examples=40, deadline=None)
 settings.register_profile(
-    "ci", max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci" if os.environ.get("CI") else "dev")
+settings.register_profile(
+    "thorough", max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+_DEFAULT_PROFILE = "ci" if os.environ.get("CI") else "dev"
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or _DEFAULT_PROFILE)
 
 
 def read_validation(name: str) -> pd.DataFrame:
     """Read one WHO reference file; fail loudly (never skip) when it is absent."""
     path = VALIDATION / name
     if not path.exists():
-        pytest.fail(f"WHO reference output {path} is missing; set STUNTLIB_VALIDATION")
+        pytest.fail(f"WHO reference output {path} is missing from the repository")
     return pd.read_csv(path)
 
 

@@ -224,7 +224,6 @@ def test_demo_with_a_missing_sample_path(tmp_path: Path) -> None:
     assert "no such file" in result.stderr
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not present")
 def test_demo_on_the_bundled_sample(tmp_path: Path) -> None:
     result = run("demo", "-o", tmp_path / "demo", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

@@ -314,7 +314,6 @@ def test_write_table_refuses_unknown_format(tmp_path: Path) -> None:
         write_table(pd.DataFrame({"a": [1]}), tmp_path / "t.json")
 
 
-@pytest.mark.skipif(not SAMPLE.exists(), reason="bundled sample not present")
 def test_bundled_sample_csv() -> None:
     df = read_measurements(SAMPLE, profile="eppgbm")
     assert len(df) == 20040

@@ -36,3 +36,64 @@ def test_all_is_sorted_into_existing_names() -> None:
     assert len(set(stuntlib.__all__)) == len(stuntlib.__all__)
     for name in stuntlib.__all__:
         assert hasattr(stuntlib, name), name
+
+
+def _modules() -> list[str]:
+    import pkgutil
+
+    found = []
+    for info in pkgutil.walk_packages(stuntlib.__path__, "stuntlib."):
+        if not info.name.rsplit(".", 1)[-1].startswith("_"):
+            found.append(info.name)
+    return found
+
+
+@pytest.mark.parametrize("name", _modules())
+def test_every_module_imports_as_a_module(name: str) -> None:
+    """No module is shadowed by a function of the same name (0.1's stuntlib.prevalence)."""
+    import importlib
+    import types
+
+    module = importlib.import_module(name)
+    assert isinstance(module, types.ModuleType)
+    parent, _, child = name.rpartition(".")
+    assert isinstance(getattr(importlib.import_module(parent), child), types.ModuleType), name
+
+
+def test_import_stuntlib_loads_nothing_heavy() -> None:
+    """The import itself loads no table, no pyarrow.dataset, scipy.stats or matplotlib."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stuntlib; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('scipy', 'matplotlib') or m.startswith(('pyarrow.dataset', 'stuntlib.'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['stuntlib._version', 'stuntlib.errors']", out.stdout
+
+
+def test_names_moved_off_the_root_still_resolve_with_a_warning() -> None:
+    from stuntlib.lms import r_round
+
+    with pytest.warns(FutureWarning, match="stuntlib.lms.r_round"):
+        assert stuntlib.r_round is r_round  # type: ignore[attr-defined]
+
+
+def test_version_is_written_once() -> None:
+    from importlib.metadata import version
+
+    from stuntlib._version import __version__
+
+    assert stuntlib.__version__ == __version__ == version("stuntlib")
+
+
+def test_api_reference_page_is_current() -> None:
+    """docs/reference/api.md is generated; regenerate it with tools/make_api_reference.py."""
+    import subprocess
+    import sys
+
+    tool = DOCS.parents[1] / "tools" / "make_api_reference.py"
+    result = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True)
+    assert result.returncode == 0, "run: python tools/make_api_reference.py"

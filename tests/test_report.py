@@ -1,7 +1,7 @@
 """The HTML report, checked as a person sees it: rendered in headless Chromium.
 
-The test is skipped only when no Chromium/Chrome executable can be found (CI installs
-Debian's ``chromium`` in ``.ci/run``).
+A browser is required, never optional: without a Chromium/Chrome executable these tests
+fail with a message saying what to install (``.ci/run`` installs Debian's ``chromium``).
 """
 
 from __future__ import annotations
@@ -39,11 +39,21 @@ def find_browser() -> str | None:
 
 
 BROWSER = find_browser()
-needs_browser = pytest.mark.skipif(
-    BROWSER is None,
-    reason="no Chromium/Chrome executable found (looked for $CHROMIUM, "
-    f"{', '.join(_BROWSERS)} on PATH and /usr/bin/chromium); install Debian's 'chromium'",
+_NO_BROWSER = (
+    "no Chromium/Chrome executable found (looked for $CHROMIUM, "
+    f"{', '.join(_BROWSERS)} on PATH and /usr/bin/chromium); install Debian's 'chromium'"
 )
+
+
+@pytest.fixture
+def browser() -> str:
+    """The browser executable; the test fails (never skips) when there is none."""
+    if BROWSER is None:
+        pytest.fail(_NO_BROWSER)
+    return BROWSER
+
+
+needs_browser = pytest.mark.usefixtures("browser")
 
 
 def chromium(page: Path, workdir: Path, *extra: str) -> subprocess.CompletedProcess[str]:

@@ -101,8 +101,8 @@ class TestWorkedExamplesFromWho:
         # length table's 80.0 cm row, at 731 days the height table's 80.0 cm row. (WHO's
         # height table is the length table shifted by 0.7 cm, so a correctly adjusted
         # lying child gets the same z on either side of the switch.)
-        wfl = stuntlib.load_table("who2006_wfl")
-        wfh = stuntlib.load_table("who2006_wfh")
+        wfl = stuntlib.reference.load_table("who2006_wfl")
+        wfh = stuntlib.reference.load_table("who2006_wfh")
         i_len = round((80.0 - wfl.start) * 10)
         i_hei = round((80.0 - wfh.start) * 10)
         expected_len = ((10 / wfl.m[1, i_len]) ** wfl.l[1, i_len] - 1) / (
@@ -277,7 +277,7 @@ class TestMeasurementRules:
 
     def test_flag_uses_the_two_decimal_value(self) -> None:
         # find a length whose z is just below -6 (-6.004): WHO rounds to -6.00, no flag
-        t = stuntlib.load_table("who2006_lhfa")
+        t = stuntlib.reference.load_table("who2006_lhfa")
         m, s = t.m[0, 1000], t.s[0, 1000]
         lenhei = m * (1 + s * -6.004)
         row = z1(sex=1, age_days=1000, lenhei=lenhei)

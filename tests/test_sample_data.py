@@ -19,7 +19,8 @@ XLSX_PATH = SAMPLES / "pekalongan_eppgbm.xlsx"
 DEFECTS_PATH = SAMPLES / "pekalongan_defects.csv"
 README_PATH = SAMPLES / "README.md"
 GENERATOR = ROOT / "tools" / "make_sample.py"
-SHARED_REGIONS = ROOT.parent / "shared" / "reference" / "kode_wilayah_kemendagri_2025.csv"
+#: Kemendagri 2025 codes of Jawa Tengah's 33.25, 33.26 and 33.75 (see tests/data/PROVENANCE.md).
+REGIONS = ROOT / "tests" / "data" / "kemendagri_extract.csv"
 
 EXPECTED_COLUMNS = [
     "No", "NIK", "Nama", "JK", "Tgl Lahir", "BB Lahir", "TB Lahir", "Nama Ortu", "Prov",
@@ -117,9 +118,8 @@ def test_kelurahan_and_codes(rows: list[dict[str, str]]) -> None:
         assert f"| {code} | {name} |" in readme, code
 
 
-@pytest.mark.skipif(not SHARED_REGIONS.is_file(), reason="shared Kemendagri reference not found")
 def test_codes_match_kemendagri_reference() -> None:
-    with SHARED_REGIONS.open(encoding="utf-8") as fh:
+    with REGIONS.open(encoding="utf-8") as fh:
         ref = {r["kode"]: r["nama"] for r in csv.DictReader(fh) if r["kode"].startswith("33.75")}
     assert ref.pop("33.75") == "Kota Pekalongan"
     expected = {code: name for code, name, _, _ in ms.KELURAHAN}
@@ -256,7 +256,8 @@ def test_stunting_prevalence_is_realistic() -> None:
 
 
 def test_xlsx_matches_csv(rows: list[dict[str, str]], defects: list[dict[str, str]]) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     wb = openpyxl.load_workbook(XLSX_PATH, read_only=True)
     assert len(wb.sheetnames) == 1
     data = list(wb.active.iter_rows(values_only=True))

@@ -99,8 +99,8 @@ def test_not_a_frame() -> None:
 def test_bmi_status_uses_the_reference_of_the_age() -> None:
     # a BMI at the median of each reference: boys day 913 (30 months) of the WHO 2006
     # BMI table and month 100 of the WHO 2007 table; then 1.6 x the 2007 median (obese).
-    m2006 = stuntlib.load_table("who2006_bmifa").m[0, 913]
-    m2007 = stuntlib.load_table("who2007_bfa").m[0, 40]
+    m2006 = stuntlib.reference.load_table("who2006_bmifa").m[0, 913]
+    m2007 = stuntlib.reference.load_table("who2007_bfa").m[0, 40]
     df = pd.DataFrame(
         {
             "sex": [1, 1, 1],

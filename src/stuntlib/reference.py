@@ -74,6 +74,16 @@ class LMSTable:
         Read-only arrays of shape ``(2, n)``: row 0 male, row 1 female.
     l_is_one : bool
         True when L = 1 everywhere (the LMS formula is then linear).
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. *WHO Child Growth Standards:
+       Methods and development.* Geneva: WHO; 2006 (the 2006 tables, by day).
+    .. [2] de Onis M, Onyango AW, Borghi E, Siyam A, Nishida C, Siekmann J. Development of
+       a WHO growth reference for school-aged children and adolescents. *Bull World Health
+       Organ* 2007;85:660-667 (the 2007 tables, by month).
+    .. [3] WHO ``anthro`` 1.1 and ``anthroplus`` 1.0 R packages: the same LMS values, used
+       to check the packaged tables to 1e-9 (``tools/build_reference_tables.py``).
     """
 
     name: str
@@ -191,6 +201,16 @@ def load_table(name: TableName | str, filepath: str | Path | None = None) -> LMS
     ------
     StuntlibError
         If ``name`` is unknown, or the packaged file does not match its manifest.
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. *WHO Child Growth Standards:
+       Methods and development.* Geneva: WHO; 2006 (the 2006 tables, by day).
+    .. [2] de Onis M, Onyango AW, Borghi E, Siyam A, Nishida C, Siekmann J. Development of
+       a WHO growth reference for school-aged children and adolescents. *Bull World Health
+       Organ* 2007;85:660-667 (the 2007 tables, by month).
+    .. [3] WHO ``anthro`` 1.1 and ``anthroplus`` 1.0 R packages: the same LMS values, used
+       to check the packaged tables to 1e-9 (``tools/build_reference_tables.py``).
 
     Examples
     --------

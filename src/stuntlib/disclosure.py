@@ -1,0 +1,487 @@
+"""Statistical disclosure control for published count tables: suppression and its audit.
+
+A published table of counts (children measured, stunted children) can identify a child
+when a count is small. Three pieces, used by every table that leaves the library:
+
+* :func:`primary_cells`: the cells that are sensitive themselves (1-2 cases, 1-2
+  non-cases, or fewer than ``min_n`` children).
+* :func:`audit`: what an attacker can compute about each suppressed cell from everything
+  that *is* published: the tightest interval ``[lower, upper]`` that the table's additive
+  relations (a parent is the sum of its children; a total is the sum of its parts), the
+  published values and ``0 <= cell <= bound`` allow. A cell is *recovered* when the
+  interval is narrower than a stated width.
+* :func:`protect`: primary suppression followed by complementary suppression: while an
+  audit recovers a sensitive cell, the cheapest published cell that shares a relation
+  with it is suppressed too, and the table is audited again.
+
+Tables are described generically, as a vector of cell values, each cell's upper bound and
+a list of additive relations ``(total, parts)``; :func:`prevalence_relations` builds that
+description for a :func:`stuntlib.estimation.prevalence` table with rollups.
+
+The audit solves two linear programmes per suppressed cell (minimum and maximum) with
+HiGHS through :func:`scipy.optimize.linprog`, on each connected group of suppressed cells
+separately. The linear relaxation gives bounds at least as wide as the integer ones, so
+integer bounds are its ceiling and floor. This is the attacker model of the cell
+suppression methods of tau-ARGUS and sdcTable.
+
+References
+----------
+.. [1] Hundepool A, Domingo-Ferrer J, Franconi L, et al. *Statistical Disclosure
+   Control*. Wiley, 2012. Chapter 4 (frequency tables), 4.2-4.3 (primary and secondary
+   cell suppression, interval protection, the linear-programming attacker).
+.. [2] de Wolf P-P, Hundepool A, et al. *tau-ARGUS user's manual*, version 4.2. Statistics
+   Netherlands, 2018 (secondary suppression: hypercube, modular and optimal methods).
+.. [3] Meindl B. *sdcTable: Methods for Statistical Disclosure Control in Tabular Data*,
+   R package (protectTable, attack).
+.. [4] Kementerian Kesehatan RI. Small-cell practice of the e-PPGBM publication: counts of
+   1-2 children are not published by desa/kelurahan.
+
+Examples
+--------
+>>> import numpy as np
+>>> from stuntlib.disclosure import audit, protect
+>>> # total 7 = a + b + c; a = 1 is sensitive
+>>> values = np.array([7, 1, 4, 2]); upper = np.array([10, 5, 5, 5])
+>>> relations = [(0, (1, 2, 3))]
+>>> only_a = np.array([False, True, False, False])
+>>> audit(values, only_a, relations, upper=upper)[["cell", "lower", "upper"]].to_numpy().tolist()
+[[1.0, 1.0, 1.0]]
+>>> protect(values, only_a, relations, upper=upper).tolist()
+[False, True, False, True]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike, NDArray
+
+from stuntlib.errors import StuntlibError
+
+__all__ = [
+    "DEFAULT_MIN_CASES",
+    "Relation",
+    "audit",
+    "primary_cells",
+    "prevalence_relations",
+    "protect",
+]
+
+#: Counts from 1 to ``DEFAULT_MIN_CASES - 1`` (cases or non-cases) are sensitive.
+DEFAULT_MIN_CASES = 3
+
+#: An additive relation between cells: ``values[total] == sum(values[parts])``.
+Relation = tuple[int, tuple[int, ...]]
+
+_BoolArray = NDArray[np.bool_]
+
+
+def primary_cells(
+    cases: ArrayLike, n: ArrayLike, *, min_cases: int = DEFAULT_MIN_CASES, min_n: int = 0
+) -> _BoolArray:
+    """Cells sensitive in themselves: few cases, few non-cases, or few children.
+
+    Parameters
+    ----------
+    cases, n : array_like of int, shape (k,)
+        Cases and children of each cell (NaN or NA where unknown: never sensitive).
+    min_cases : int, default 3
+        A cell with ``0 < cases < min_cases`` or ``0 < n - cases < min_cases`` is
+        sensitive.
+    min_n : int, default 0
+        A cell with ``0 < n < min_n`` is sensitive too.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (k,)
+
+    Raises
+    ------
+    StuntlibError
+        If ``min_cases`` or ``min_n`` is negative, or the arrays differ in length.
+
+    References
+    ----------
+    .. [1] Hundepool et al. (2012), section 4.2.1 (threshold rule for frequency tables).
+
+    Examples
+    --------
+    >>> primary_cells([0, 1, 2, 3, 9, 10], [10, 10, 10, 10, 10, 10]).tolist()
+    [False, True, True, False, True, False]
+    """
+    if min_cases < 0 or min_n < 0:
+        raise StuntlibError(
+            f"min_cases/min_n: expected non-negative integers; got {min_cases!r}, {min_n!r}"
+        )
+    c = np.asarray(pd.to_numeric(pd.Series(np.asarray(cases, dtype=object)), errors="coerce"))
+    m = np.asarray(pd.to_numeric(pd.Series(np.asarray(n, dtype=object)), errors="coerce"))
+    if c.shape != m.shape:
+        raise StuntlibError(f"cases, n: expected equal lengths; got {c.shape} and {m.shape}")
+    c = c.astype(np.float64)
+    m = m.astype(np.float64)
+    with np.errstate(invalid="ignore"):
+        few_cases = (c > 0) & (c < min_cases)
+        few_non = ((m - c) > 0) & ((m - c) < min_cases)
+        few_n = (m > 0) & (m < min_n)
+    return np.asarray(few_cases | few_non | few_n, dtype=bool)
+
+
+def _check_tabulation(
+    values: ArrayLike, suppressed: ArrayLike, relations: Sequence[Relation], upper: Any
+) -> tuple[NDArray[np.float64], _BoolArray, NDArray[np.float64]]:
+    v = np.asarray(values, dtype=np.float64)
+    s = np.asarray(suppressed, dtype=bool)
+    if v.ndim != 1 or s.shape != v.shape:
+        raise StuntlibError(
+            f"values, suppressed: expected 1-d arrays of one length; got {v.shape}, {s.shape}"
+        )
+    if np.isnan(v[~s]).any():
+        raise StuntlibError("values: every published (not suppressed) cell needs a value")
+    if upper is None:
+        # without a stated bound a cell is at most the largest total it is part of
+        u = np.full(v.shape, np.inf)
+    else:
+        u = np.asarray(upper, dtype=np.float64)
+        if u.shape != v.shape:
+            raise StuntlibError(f"upper: expected shape {v.shape}; got {u.shape}")
+    k = len(v)
+    for total, parts in relations:
+        if not (0 <= total < k) or any(not (0 <= p < k) for p in parts):
+            raise StuntlibError(
+                f"relations: cell indices must lie in 0..{k - 1}; got ({total}, {parts})"
+            )
+    return v, s, u
+
+
+def _components(
+    suppressed: _BoolArray, relations: Sequence[Relation]
+) -> list[tuple[NDArray[np.int64], list[Relation]]]:
+    """Groups of suppressed cells tied together by relations (solved independently)."""
+    index = np.flatnonzero(suppressed)
+    parent = {int(i): int(i) for i in index}
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    live: list[Relation] = []
+    for total, parts in relations:
+        cells = [c for c in (total, *parts) if suppressed[c]]
+        if not cells:
+            continue
+        live.append((total, tuple(parts)))
+        root = find(cells[0])
+        for c in cells[1:]:
+            other = find(c)
+            if other != root:
+                parent[other] = root
+    groups: dict[int, list[int]] = {}
+    for i in index:
+        groups.setdefault(find(int(i)), []).append(int(i))
+    by_root: dict[int, list[Relation]] = {r: [] for r in groups}
+    for total, parts in live:
+        first = next(c for c in (total, *parts) if suppressed[c])
+        by_root[find(first)].append((total, parts))
+    return [(np.array(cells, dtype=np.int64), by_root[root]) for root, cells in groups.items()]
+
+
+def _bounds_of_component(
+    cells: NDArray[np.int64],
+    relations: list[Relation],
+    values: NDArray[np.float64],
+    suppressed: _BoolArray,
+    upper: NDArray[np.float64],
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    from scipy.optimize import linprog  # lazily: scipy.optimize is not needed at import
+
+    position = {int(c): j for j, c in enumerate(cells)}
+    rows, rhs = [], []
+    for total, parts in relations:
+        row = np.zeros(len(cells))
+        constant = 0.0
+        for cell, sign in ((total, 1.0), *((p, -1.0) for p in parts)):
+            if suppressed[cell]:
+                row[position[cell]] += sign
+            else:
+                constant -= sign * values[cell]
+        if row.any():
+            rows.append(row)
+            rhs.append(constant)
+    a_eq = np.array(rows) if rows else None
+    b_eq = np.array(rhs) if rows else None
+    ub = upper[cells]
+    bounds = [(0.0, None if not np.isfinite(b) else float(b)) for b in ub]
+    lower = np.zeros(len(cells))
+    high = np.full(len(cells), np.inf)
+    for j in range(len(cells)):  # two small LPs per suppressed cell of this component
+        objective = np.zeros(len(cells))
+        objective[j] = 1.0
+        for sign in (1.0, -1.0):
+            res = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            if res.status == 3:  # unbounded: nothing limits the cell from above
+                continue
+            if res.status != 0:
+                raise StuntlibError(
+                    "values: the published table is inconsistent with its relations "
+                    f"(linear programme status {res.status}: {res.message})"
+                )
+            if sign > 0:
+                lower[j] = res.fun
+            else:
+                high[j] = -res.fun
+    return lower, high
+
+
+def audit(
+    values: ArrayLike,
+    suppressed: ArrayLike,
+    relations: Sequence[Relation],
+    *,
+    upper: ArrayLike | None = None,
+    width: float = DEFAULT_MIN_CASES,
+) -> pd.DataFrame:
+    """What an attacker can compute about each suppressed cell from the published ones.
+
+    Parameters
+    ----------
+    values : array_like of int, shape (k,)
+        The true value of every cell (the auditor knows them; the attacker knows only the
+        published ones).
+    suppressed : array_like of bool, shape (k,)
+        True for the cells not published.
+    relations : sequence of (int, tuple of int)
+        Additive relations ``values[total] == sum(values[parts])`` that the attacker
+        knows: hierarchies (kota = sum of kecamatan), margins (age x sex), and parts of a
+        total (stunted = severely stunted + moderately stunted).
+    upper : array_like of int, shape (k,), optional
+        Public upper bound of each cell (for a count of cases: the published number of
+        children in the cell). Every cell is at least 0.
+    width : float, default 3
+        A cell is ``recovered`` when its interval is narrower than ``width`` (or, for a
+        cell whose upper bound is below ``width``, narrower than ``[0, upper]``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per suppressed cell: ``cell`` (index), ``value``, ``lower``, ``upper``
+        (integer bounds the attacker can prove), ``exact`` (lower == upper) and
+        ``recovered`` (``upper - lower < width``).
+
+    Raises
+    ------
+    StuntlibError
+        If the arrays have different lengths, a published cell has no value, a relation
+        names a cell that does not exist, or the table contradicts its relations.
+
+    References
+    ----------
+    .. [1] Hundepool et al. (2012), section 4.3 (the linear-programming attacker and
+       interval protection).
+
+    Examples
+    --------
+    >>> audit([5, 2, 3], [False, True, True], [(0, (1, 2))], upper=[9, 4, 4])[
+    ...     ["lower", "upper", "exact"]].to_numpy().tolist()
+    [[1.0, 4.0, False], [1.0, 4.0, False]]
+    """
+    v, s, u = _check_tabulation(values, suppressed, relations, upper)
+    lower = np.zeros(len(v))
+    high = np.full(len(v), np.inf)
+    for cells, rels in _components(s, relations):
+        lo, hi = _bounds_of_component(cells, rels, v, s, u)
+        lower[cells] = lo
+        high[cells] = hi
+    idx = np.flatnonzero(s)
+    lo_int = np.ceil(lower[idx] - 1e-7)
+    hi_int = np.floor(high[idx] + 1e-7)
+    return pd.DataFrame(
+        {
+            "cell": idx,
+            "value": v[idx],
+            "lower": lo_int,
+            "upper": hi_int,
+            "exact": lo_int == hi_int,
+            # a cell of n < width children is protected when nothing narrows [0, n]
+            "recovered": (hi_int - lo_int) < np.minimum(width, u[idx]),
+        }
+    ).astype({"lower": "float64", "upper": "float64"})
+
+
+def _candidates(
+    cell: int, relations: Sequence[Relation], suppressed: _BoolArray, room: NDArray[np.float64]
+) -> list[int]:
+    found: list[int] = []
+    for total, parts in relations:
+        members = (total, *parts)
+        if cell in members:
+            found += [m for m in members if not suppressed[m] and room[m] > 0]
+    return found
+
+
+def protect(
+    values: ArrayLike,
+    primary: ArrayLike,
+    relations: Sequence[Relation],
+    *,
+    upper: ArrayLike | None = None,
+    cost: ArrayLike | None = None,
+    width: float = DEFAULT_MIN_CASES,
+    max_rounds: int = 200,
+) -> _BoolArray:
+    """Primary and complementary suppression: no sensitive cell can be narrowed down.
+
+    Starting from ``primary``, the table is audited (:func:`audit`); while a primary cell
+    is recovered (its provable interval is narrower than ``width``), the cheapest
+    published cell that shares a relation with it and can still vary is suppressed too,
+    and the table is audited again.
+
+    Parameters
+    ----------
+    values, relations, upper, width
+        As in :func:`audit`.
+    primary : array_like of bool, shape (k,)
+        The sensitive cells (:func:`primary_cells`).
+    cost : array_like of float, shape (k,), optional
+        Information lost by suppressing each cell; the cheapest candidate is chosen first
+        (default: the cell's value plus one, so small cells go first).
+    max_rounds : int, default 200
+        Safety limit on audit rounds.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (k,)
+        The cells to suppress (a superset of ``primary``).
+
+    Raises
+    ------
+    StuntlibError
+        As :func:`audit`; also if a sensitive cell cannot be protected within
+        ``max_rounds``.
+
+    References
+    ----------
+    .. [1] Hundepool et al. (2012), section 4.3 (secondary suppression).
+    .. [2] tau-ARGUS user's manual (2018), "secondary cell suppression".
+
+    Examples
+    --------
+    >>> protect([3, 1, 2], [False, True, False], [(0, (1, 2))], upper=[9, 5, 5]).tolist()
+    [False, True, True]
+    """
+    v, s, u = _check_tabulation(values, primary, relations, upper)
+    sensitive = s.copy()
+    suppressed = s.copy()
+    c = v + 1.0 if cost is None else np.asarray(cost, dtype=np.float64)
+    # a cell whose public bound is 0 cannot vary, so suppressing it hides nothing
+    room = u
+    for _ in range(max_rounds):
+        report = audit(v, suppressed, relations, upper=u, width=width)
+        failing = report.loc[report["recovered"] & sensitive[report["cell"]], "cell"]
+        if failing.empty:
+            return suppressed
+        options: list[int] = []
+        for cell in failing.to_numpy():
+            options = _candidates(int(cell), relations, suppressed, room)
+            if options:
+                break
+        if not options:  # every neighbour is hidden: widen through the hidden cells' relations
+            for cell in np.flatnonzero(suppressed):
+                options += _candidates(int(cell), relations, suppressed, room)
+        if options:
+            # re-audit after each addition: one cell often protects several
+            suppressed[min(options, key=lambda i: (c[i], i))] = True
+        else:
+            raise StuntlibError(
+                "relations: a sensitive cell cannot be protected by suppressing more cells "
+                f"(cells {failing.tolist()}); publish a coarser table"
+            )
+    raise StuntlibError(f"max_rounds: protection did not converge in {max_rounds} rounds")
+
+
+def prevalence_relations(
+    table: pd.DataFrame, group_columns: Sequence[str]
+) -> tuple[list[Relation], NDArray[np.float64], NDArray[np.float64]]:
+    """The additive relations of a prevalence table with rollups, with hidden remainders.
+
+    For each indicator, a row of grouping set ``G`` is the sum of the rows of every
+    grouping set ``G + (column,)`` that share its keys. Children whose ``column`` is
+    missing are in the parent row and in no child row: they become a *remainder* cell,
+    appended after the table's rows, never published, whose count of children is public
+    by difference. Remainders are sensitive in the same way as published cells.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        A :func:`stuntlib.estimation.prevalence` table (``grouping``, the group columns,
+        ``indicator``, ``kind``, ``n``, ``cases``). Mean rows are ignored.
+    group_columns : sequence of str
+        The group columns of the table.
+
+    Returns
+    -------
+    relations : list of (int, tuple of int)
+        Over cells ``0..len(table)-1`` (the table's rows) and remainder cells after them.
+    cases, n : numpy.ndarray of float64
+        Cases and children of every cell (rows, then remainders).
+
+    Raises
+    ------
+    StuntlibError
+        If ``table`` lacks ``indicator``, ``n``, ``cases`` or a group column.
+
+    References
+    ----------
+    .. [1] Hundepool et al. (2012), section 4.4 (linked and hierarchical tables).
+    """
+    need = ["indicator", "n", "cases", *group_columns]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise StuntlibError(f"table: expected a prevalence table with {need}; missing {missing}")
+    frame = table.reset_index(drop=True)
+    cases = pd.to_numeric(frame["cases"], errors="coerce").to_numpy(dtype=np.float64)
+    n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=np.float64)
+    present = frame[list(group_columns)].notna().to_numpy()
+    is_mean = frame["kind"].eq("mean").to_numpy() if "kind" in frame else np.zeros(len(frame), bool)
+    keysets = [tuple(np.array(group_columns)[row]) for row in present]
+    extra_cases: list[float] = []
+    extra_n: list[float] = []
+    relations: list[Relation] = []
+    text = frame[list(group_columns)].astype("string").fillna("\x00").to_numpy(dtype=object)
+    position = {c: i for i, c in enumerate(group_columns)}
+
+    def key(rows: Sequence[int], columns: Sequence[str]) -> NDArray[np.object_]:
+        cols = [position[c] for c in columns]
+        return np.array(["\x01".join(r) for r in text[np.asarray(rows)][:, cols]], dtype=object)
+
+    for indicator in frame.loc[~is_mean, "indicator"].unique():
+        rows = np.flatnonzero((frame["indicator"] == indicator).to_numpy() & ~is_mean)
+        by_set: dict[tuple[str, ...], list[int]] = {}
+        for r in rows:
+            by_set.setdefault(keysets[r], []).append(int(r))
+        for parent_set, parent_rows in by_set.items():
+            for column in group_columns:
+                if column in parent_set:
+                    continue
+                child_set = tuple(c for c in group_columns if c in parent_set or c == column)
+                child_rows = by_set.get(child_set)
+                if not child_rows:
+                    continue
+                child_key = key(child_rows, parent_set)
+                parent_key = key(parent_rows, parent_set)
+                for p, pk in zip(parent_rows, parent_key, strict=True):
+                    parts = [child_rows[i] for i in np.flatnonzero(child_key == pk)]
+                    rest_n = n[p] - np.nansum(n[parts])
+                    rest_cases = cases[p] - np.nansum(cases[parts])
+                    if rest_n > 0:
+                        parts.append(len(frame) + len(extra_n))
+                        extra_n.append(rest_n)
+                        extra_cases.append(rest_cases)
+                    relations.append((int(p), tuple(parts)))
+    all_cases = np.concatenate([cases, np.asarray(extra_cases, dtype=np.float64)])
+    all_n = np.concatenate([n, np.asarray(extra_n, dtype=np.float64)])
+    return relations, all_cases, all_n
