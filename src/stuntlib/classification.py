@@ -14,13 +14,13 @@ z-score of -2.004 is "stunted" on the exact value but "normal" in WHO's tables.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike, NDArray
+from numpy.typing import ArrayLike
 
 from stuntlib._arrays import as_column
 from stuntlib._blocks import run_in_blocks
@@ -129,18 +129,6 @@ CLASSIFICATIONS["bmi_0_5"] = replace(CLASSIFICATIONS["wasting"], indicator="zbmi
 
 @overload
 def classify(
-    z: NDArray[Any] | Sequence[float] | float,
-    table: str | Classification = ...,
-    *,
-    language: Language = ...,
-    rounding: Rounding = ...,
-    oedema: ArrayLike | None = ...,
-    exclude_flagged: bool = ...,
-) -> pd.Categorical: ...
-
-
-@overload
-def classify(
     z: pd.Series,
     table: str | Classification = ...,
     *,
@@ -149,6 +137,18 @@ def classify(
     oedema: ArrayLike | None = ...,
     exclude_flagged: bool = ...,
 ) -> pd.Series: ...
+
+
+@overload
+def classify(
+    z: ArrayLike,
+    table: str | Classification = ...,
+    *,
+    language: Language = ...,
+    rounding: Rounding = ...,
+    oedema: ArrayLike | None = ...,
+    exclude_flagged: bool = ...,
+) -> pd.Categorical: ...
 
 
 def classify(

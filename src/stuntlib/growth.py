@@ -42,10 +42,12 @@ __all__ = [
     "REASONS",
     "REASON_DTYPE",
     "REFERENCE_DTYPE",
+    "MEASUREMENTS_OF",
     "ZSCORE_INPUTS",
     "IndicatorSpec",
     "arm_circumference_for_age_zscore",
     "bmi_for_age_zscore",
+    "given_indicators",
     "head_circumference_for_age_zscore",
     "height_for_age_zscore",
     "lenhei_from_zscore",
@@ -259,9 +261,8 @@ def _base_reason(prep: _Prepared, age_reason: np.ndarray | None = None) -> np.nd
     return np.where(reason > 0, reason, age).astype(np.int8, copy=False)
 
 
-def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Z-score and reason code of one age-based indicator for one block."""
-    y, y_reason = prep.measurements[spec.measurement]
+def _age_range_reason(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Reasons from sex, age and the indicator's age range; rows with a WHO 2007 table."""
     reason = _base_reason(prep)
     with np.errstate(invalid="ignore"):
         too_young = prep.who2006 & (prep.days < spec.min_days)
@@ -270,7 +271,13 @@ def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.nda
             has_2007 = np.zeros_like(has_2007)
         too_old = (prep.months >= WHO2006_BELOW_MONTHS) & ~has_2007
     reason = _assign_reason(reason, too_young, "age_below_range")
-    reason = _assign_reason(reason, too_old, "age_above_range")
+    return _assign_reason(reason, too_old, "age_above_range"), has_2007
+
+
+def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Z-score and reason code of one age-based indicator for one block."""
+    y, y_reason = prep.measurements[spec.measurement]
+    reason, has_2007 = _age_range_reason(spec, prep)
     reason = np.where(reason > 0, reason, y_reason).astype(np.int8, copy=False)
     if spec.measurement in ("clenhei", "cbmi"):
         reason = _assign_reason(reason, prep.who2006 & (prep.measure < 0), "invalid_measure")
@@ -295,17 +302,42 @@ def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.nda
     return z, reason
 
 
+def _wfl_age_reason(prep: _Prepared) -> np.ndarray:
+    """Weight-for-length/height reasons from sex and age (age itself is optional)."""
+    # Age is optional here; a negative age or an unreadable date is still a bad row.
+    age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
+    reason = _base_reason(prep, age_problem)
+    with np.errstate(invalid="ignore"):
+        too_old = ~np.isnan(prep.days) & ~(prep.months < WHO2006_BELOW_MONTHS)
+    return _assign_reason(reason, too_old, "age_above_range")
+
+
+def _placeholder_reason(name: str, prep: _Prepared) -> np.ndarray:
+    """Reason codes of an indicator whose measurement was not given, without computing it.
+
+    The same codes the full computation gives: sex, age and age-range reasons first, then
+    the measurement's reason (``missing_measurement``, or the reason of the one input of
+    a two-input indicator that was given but is unusable).
+    """
+    if name == "zwfl":
+        weight_reason = prep.measurements["weight"][1]
+        y_reason = np.where(weight_reason > 0, weight_reason, prep.lenhei_reason)
+        reason = _wfl_age_reason(prep)
+    else:
+        spec = _BY_Z[name]
+        reason, _ = _age_range_reason(spec, prep)
+        prepared = prep.measurements.get(spec.measurement)
+        missing = np.full(prep.n, _R["missing_measurement"], dtype=np.int8)
+        y_reason = missing if prepared is None else prepared[1]
+    return np.where(reason > 0, reason, y_reason).astype(np.int8, copy=False)
+
+
 def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Weight-for-length/height z-score and reason code of one block (WHO's table choice)."""
     weight, weight_reason = prep.measurements["weight"]
     clenhei, lenhei_reason = prep.clenhei, prep.lenhei_reason
     age_known = ~np.isnan(prep.days)
-    # Age is optional here; a negative age or an unreadable date is still a bad row.
-    age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
-    reason = _base_reason(prep, age_problem)
-    with np.errstate(invalid="ignore"):
-        too_old = age_known & ~(prep.months < WHO2006_BELOW_MONTHS)
-    reason = _assign_reason(reason, too_old, "age_above_range")
+    reason = _wfl_age_reason(prep)
     reason = np.where(reason > 0, reason, weight_reason).astype(np.int8)
     reason = np.where(reason > 0, reason, lenhei_reason).astype(np.int8)
     reason = _assign_reason(reason, prep.measure < 0, "invalid_measure")
@@ -337,21 +369,35 @@ def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _flag(z: np.ndarray, low: float, high: float) -> np.ndarray:
-    """WHO flag (0/1, as int8) on the 2-decimal z-score; callers mask NaN rows."""
-    rounded = r_round(z, 2)
+    """WHO flag (0/1, as int8) on the 2-decimal z-score; callers mask NaN rows.
+
+    ``low`` and ``high`` are 2-decimal values and R's rounding is monotone, so a z-score
+    within them rounds within them: only the few rows beyond need rounding.
+    """
     with np.errstate(invalid="ignore"):
-        return ((rounded < low) | (rounded > high)).astype(np.int8)
+        beyond = np.flatnonzero((z < low) | (z > high))
+    flag = np.zeros(z.shape, dtype=np.int8)
+    if beyond.size:
+        rounded = r_round(z[beyond], 2)
+        flag[beyond] = (rounded < low) | (rounded > high)
+    return flag
 
 
 # --------------------------------------------------------------------------- block runner
 
 
 def _block_outputs(
-    block: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+    block: Mapping[str, np.ndarray | None],
+    n: int,
+    wanted: tuple[str, ...],
+    details: bool,
+    placeholders: tuple[str, ...] = (),
 ) -> dict[str, np.ndarray]:
     needed = frozenset(wanted) | ({"cbmi"} if details else frozenset())
     prep = _prepare(block, n, needed)
     out: dict[str, np.ndarray] = {}
+    for name in placeholders:
+        out[name + "_reason"] = (_placeholder_reason(name, prep) - 1).astype(np.int8)
     for name in wanted:
         if name == "zwfl":
             z, reason = _weight_for_lenhei(prep)
@@ -381,12 +427,16 @@ def _block_outputs(
 
 
 def _run_blocks(
-    columns: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+    columns: Mapping[str, np.ndarray | None],
+    n: int,
+    wanted: tuple[str, ...],
+    details: bool,
+    placeholders: tuple[str, ...] = (),
 ) -> dict[str, np.ndarray]:
     """Run :func:`_block_outputs` over blocks of rows and gather the results in order."""
 
     def block_outputs(block: Mapping[str, np.ndarray | None], rows: int) -> dict[str, np.ndarray]:
-        return _block_outputs(block, rows, wanted, details)
+        return _block_outputs(block, rows, wanted, details, placeholders)
 
     return run_in_blocks(block_outputs, columns, n)
 
@@ -420,6 +470,41 @@ def _int8_or_na(codes: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArra
 
 
 # --------------------------------------------------------------------------- public API
+
+#: The measurement inputs each z-score needs (weight-for-length/height and BMI need both).
+MEASUREMENTS_OF: Mapping[str, tuple[str, ...]] = {
+    spec.z: ("weight", "lenhei")
+    if spec.measurement == "cbmi" or not spec.age_based
+    else ("lenhei",)
+    if spec.measurement == "clenhei"
+    else (spec.measurement,)
+    for spec in ZSCORES.values()
+}
+
+
+def given_indicators(values: Mapping[str, object]) -> tuple[str, ...]:
+    """The z-scores whose measurements are all given (not None), in catalogue order.
+
+    Parameters
+    ----------
+    values : mapping
+        Input arguments of :func:`zscores` by name (``lenhei``, ``weight``, ``headc``, ...).
+
+    Returns
+    -------
+    tuple of str
+        Z-score columns, e.g. ``("zlen",)`` when only ``lenhei`` is given.
+
+    Examples
+    --------
+    >>> given_indicators({"lenhei": [80.0], "weight": None})
+    ('zlen',)
+    >>> given_indicators({"lenhei": [80.0], "weight": [10.0], "armc": [14.0]})
+    ('zlen', 'zwei', 'zwfl', 'zbmi', 'zac')
+    """
+    return tuple(
+        z for z, needs in MEASUREMENTS_OF.items() if all(values.get(m) is not None for m in needs)
+    )
 
 
 def zscores(
@@ -470,8 +555,13 @@ def zscores(
     triskin, subskin : array_like, optional
         Triceps and subscapular skinfold [mm].
     indicators : sequence of str, optional
-        Compute only these z-scores (e.g. ``("zlen",)``); default all of ``zlen``,
-        ``zwei``, ``zwfl``, ``zbmi``, ``zhc``, ``zac``, ``zts``, ``zss``.
+        The z-score columns to return (a subset of ``zlen``, ``zwei``, ``zwfl``,
+        ``zbmi``, ``zhc``, ``zac``, ``zts``, ``zss``); default all. Only the indicators
+        whose measurements are given are computed (:func:`given_indicators`: ``zlen``
+        needs ``lenhei``, ``zwei`` ``weight``, ``zwfl`` and ``zbmi`` both, ``zhc``
+        ``headc`` and so on); the others come back NaN with their reasons (sex, age and
+        age-range reasons first, then ``missing_measurement``) at the cost of a few
+        integer passes.
 
     Returns
     -------
@@ -513,6 +603,9 @@ def zscores(
     [-2.39, 4.13, -5.19, -0.29]
     >>> zscores(sex="P", age_months=30, lenhei=None)["zlen_reason"].tolist()
     ['missing_measurement']
+    >>> [c for c in zscores(sex=1, age_days=400, lenhei=75.0, indicators=["zlen"]).columns
+    ...  if c.startswith("z")]
+    ['zlen', 'zlen_reason']
     """
     values = {
         "sex": sex,
@@ -534,9 +627,12 @@ def zscores(
     if unknown:
         raise StuntlibError(f"indicators: unknown {unknown}; expected a subset of {list(_ALL_Z)}")
     wanted = tuple(w for w in _ALL_Z if w in wanted)
+    given = given_indicators(values)
+    computed = tuple(w for w in wanted if w in given)
+    placeholders = tuple(w for w in wanted if w not in given)
     columns, n = _collect(values)
     index = common_index(values, n)
-    raw = _run_blocks(columns, n, wanted, details=True)
+    raw = _run_blocks(columns, n, computed, details=True, placeholders=placeholders)
     return _frame(raw, wanted, n, index)
 
 
@@ -560,10 +656,14 @@ def _frame(
         ),
     }
     for name in wanted:
-        z = raw[name]
-        missing = np.isnan(z)
+        if name in raw:
+            z = raw[name]
+            missing = np.isnan(z)
+            data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
+        else:  # measurement not given: no z-score anywhere, only the reasons
+            z = np.full(n, np.nan)
+            data[_FLAG_OF[name]] = _int8_or_na(np.zeros(n, dtype=np.int8), np.ones(n, bool))
         data[name] = z
-        data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
         data[name + "_reason"] = pd.Categorical.from_codes(
             raw[name + "_reason"], dtype=REASON_DTYPE, validate=False
         )

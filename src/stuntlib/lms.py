@@ -185,8 +185,9 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
     # scaled fraction is within 1e-6 of one half need R's exact comparison.
     out = np.round(x, decimals)
     with np.errstate(invalid="ignore"):
-        scaled = np.abs(x) * scale
-        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+        # |x - round(x)| is half a unit of the last decimal exactly at a tie; a margin of
+        # 1e-6 units keeps every value that could round differently in R.
+        near_tie = np.abs(out - x) > (0.5 - 1e-6) / scale
     rows = np.flatnonzero(near_tie)
     if rows.size:
         out[rows] = _r_round_exact(x[rows], scale)

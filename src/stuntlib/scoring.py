@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -62,11 +62,13 @@ def age_group(age_months: Any) -> pd.Categorical:
     ['00-05 mo', '00-05 mo', '06-11 mo', '12-23 mo', '24-35 mo', '48-59 mo', nan]
     """
     months = np.asarray(age_months, dtype=np.float64)
-    edges = np.asarray(AGE_GROUP_EDGES)
-    codes = np.searchsorted(edges, months, side="right") - 1
+    # one comparison per inner edge (cheaper than a binary search per row)
+    codes = np.zeros(months.shape, dtype=np.int8)
     with np.errstate(invalid="ignore"):
-        outside = np.isnan(months) | (months < edges[0]) | (months >= edges[-1])
-    codes = np.where(outside, -1, codes)
+        for edge in AGE_GROUP_EDGES[1:-1]:
+            codes += months >= edge
+        outside = ~((months >= AGE_GROUP_EDGES[0]) & (months < AGE_GROUP_EDGES[-1]))
+    codes = np.where(outside, np.int8(-1), codes)
     dtype = pd.CategoricalDtype(list(AGE_GROUP_LABELS), ordered=True)
     return pd.Categorical.from_codes(codes, dtype=dtype)
 
@@ -116,6 +118,7 @@ def score(
     *,
     language: Language = "en",
     rounding: Rounding = "who",
+    indicators: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score a frame of measurements: the input plus WHO z-scores, flags, reasons, classes.
 
@@ -137,19 +140,35 @@ def score(
         Language of the class labels.
     rounding : {"who", "exact"}, default "who"
         Classify the 2-decimal z-score as WHO does, or the exact one.
+    indicators : sequence of str, optional
+        Z-scores to compute (see :func:`stuntlib.growth.zscores`); default those whose
+        measurement columns the frame has.
 
     Returns
     -------
     pandas.DataFrame
         The input (same index, same order, every row) followed by the columns of
-        :func:`stuntlib.zscores` and ``stunting``, ``underweight``, ``wasting``,
-        ``bmi_status`` (ordered categories) and ``age_group``. An input column with the
-        name of an output column is replaced.
+        :func:`stuntlib.growth.zscores` and, for each computed z-score, its class:
+        ``stunting`` (``zlen``), ``underweight`` (``zwei``), ``wasting`` (``zwfl``),
+        ``bmi_status`` (``zbmi``; ordered categories), then ``age_group``. An input column
+        with the name of an output column is replaced. A flagged z-score has no class; a
+        child with oedema is in the lowest weight-based classes (see
+        :func:`stuntlib.classification.classify`), so counting the classes of the
+        children under five gives :func:`stuntlib.estimation.prevalence`'s counts.
 
     Raises
     ------
     ColumnError
-        If no sex column is found, or ``columns`` is inconsistent with the frame.
+        If no sex column is found, ``columns`` is inconsistent with the frame, or an
+        input column label appears more than once.
+    StuntlibError
+        If ``indicators`` names an unknown z-score, or ``language``/``rounding`` is unknown.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``, ``anthro_prevalence``) and
+       AnthroPlus R package 1.0.
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak (classes).
 
     Examples
     --------
@@ -181,27 +200,22 @@ def score(
             "drop the duplicates (e.g. after pandas.concat) so each input has one column"
         )
     args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
-    scored = zscores(**args)
+    scored = zscores(**args, indicators=None if indicators is None else tuple(indicators))
     oedema = (scored["coedema"] == "y").to_numpy(dtype=bool, na_value=False)
     months = scored["age_months"].to_numpy()
-    scored["stunting"] = classify(scored["zlen"], "stunting", language=language, rounding=rounding)
-    scored["underweight"] = classify(
-        scored["zwei"],
-        "underweight",
-        language=language,
-        rounding=rounding,
-        oedema=oedema & _oedema_counts(months, "zwei"),
-    )
-    scored["wasting"] = classify(
-        scored["zwfl"],
-        "wasting",
-        language=language,
-        rounding=rounding,
-        oedema=oedema & _oedema_counts(months, "zwfl"),
-    )
-    scored["bmi_status"] = _bmi_status(
-        scored, language, rounding, oedema & _oedema_counts(months, "zbmi")
-    )
+    for z, column in (("zlen", "stunting"), ("zwei", "underweight"), ("zwfl", "wasting")):
+        if z in scored.columns:
+            scored[column] = classify(
+                scored[z],
+                column,
+                language=language,
+                rounding=rounding,
+                oedema=None if z == "zlen" else oedema & _oedema_counts(months, z),
+            )
+    if "zbmi" in scored.columns:
+        scored["bmi_status"] = _bmi_status(
+            scored, language, rounding, oedema & _oedema_counts(months, "zbmi")
+        )
     scored["age_group"] = age_group(months)
     kept = frame.drop(columns=[c for c in scored.columns if c in frame.columns])
     return pd.concat([kept, scored], axis=1)

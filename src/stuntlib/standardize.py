@@ -226,10 +226,10 @@ def _factorize(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(values)
     if arr.dtype.kind in "US" and arr.dtype.itemsize in (1, 2, 4, 8):
         as_int = np.ascontiguousarray(arr).view(f"u{arr.dtype.itemsize}")
-        codes, uniques = pd.factorize(as_int)
-        return np.asarray(codes), np.asarray(uniques).view(arr.dtype).astype(object)
-    codes, uniques = pd.factorize(arr.astype(object, copy=False))
-    return np.asarray(codes), np.asarray(uniques, dtype=object)
+        int_codes, int_uniques = pd.factorize(as_int)
+        return np.asarray(int_codes), np.asarray(int_uniques).view(arr.dtype).astype(object)
+    obj_codes, obj_uniques = pd.factorize(arr.astype(object, copy=False))
+    return np.asarray(obj_codes), np.asarray(obj_uniques, dtype=object)
 
 
 def _codes_from_mapping(
@@ -243,15 +243,13 @@ def _codes_from_mapping(
     else:
         arr = np.asarray(values)
     if isinstance(arr, np.ndarray) and arr.dtype.kind in "iufb":
-        numeric_values = np.asarray(arr, dtype=np.float64)
-        out = np.full(numeric_values.shape, -1, dtype=np.int8)
+        # np.where chains, not masked assignment: a few passes over the column
+        out = np.full(arr.shape, -1, dtype=np.int8)
         for key, code in mapping.items():
-            try:
-                number = float(key)
-            except ValueError:
-                continue
-            out[numeric_values == number] = code
-        out[np.isnan(numeric_values)] = missing_code
+            if key.isdigit():
+                out = np.where(arr == int(key), np.int8(code), out)
+        if arr.dtype.kind == "f":
+            out = np.where(np.isnan(arr), np.int8(missing_code), out)
         return out
     codes, uniques = _factorize(arr)
     lookup = np.empty(len(uniques) + 1, dtype=np.int8)
@@ -434,7 +432,10 @@ def round_half_up(x: ArrayLike) -> FloatArray:
     >>> round_half_up([730.49, 730.5, 73.5, np.nan]).tolist()
     [730.0, 731.0, 74.0, nan]
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    if x.dtype.kind in "iub":  # whole numbers are already rounded
+        return x.astype(np.float64)
+    x = x.astype(np.float64, copy=False)
     f = np.floor(x)
     with np.errstate(invalid="ignore"):
         return np.where(x >= 0, f + (x - f >= 0.5), x)
@@ -739,14 +740,19 @@ def resolve_age(
     months = np.full(rows, np.nan)
     source = np.zeros(rows, dtype=np.int8)
     bad_date = np.zeros(rows, dtype=bool)
+    first = True
 
     def take(code: int, d: FloatArray, m: FloatArray) -> None:
-        fill = np.isnan(days) & ~np.isnan(d)
-        if fill.all():
-            days[:], months[:] = d, m
-        else:
-            days[fill], months[fill] = d[fill], m[fill]
-        source[fill] = code
+        nonlocal days, months, source, first
+        known = ~np.isnan(d)
+        if first:  # the first source fills every row it knows
+            days, months, first = d, m, False
+            source = np.where(known, np.int8(code), source)
+            return
+        fill = np.isnan(days) & known
+        days = np.where(fill, d, days)
+        months = np.where(fill, m, months)
+        source = np.where(fill, np.int8(code), source)
 
     if "age_days" in cols:
         raw, _ = to_float(cols["age_days"])
@@ -757,7 +763,7 @@ def resolve_age(
         take(2, raw, raw / DAYS_PER_MONTH)
     if "age_months" in cols:
         raw, _ = to_float(cols["age_months"])
-        take(3, round_half_up(raw * DAYS_PER_MONTH), raw)
+        take(3, round_half_up(raw * DAYS_PER_MONTH), raw.copy())
     with np.errstate(invalid="ignore"):
         reason = np.where(days < 0, REASON_CODE["negative_age"], np.int8(0))
     reason = np.where(np.isnan(days), REASON_CODE["missing_age"], reason)
