@@ -68,6 +68,7 @@ __all__ = [
     "primary_cells",
     "prevalence_relations",
     "protect",
+    "protect_prevalence",
 ]
 
 #: Counts from 1 to ``DEFAULT_MIN_CASES - 1`` (cases or non-cases) are sensitive.
@@ -485,3 +486,61 @@ def prevalence_relations(
     all_cases = np.concatenate([cases, np.asarray(extra_cases, dtype=np.float64)])
     all_n = np.concatenate([n, np.asarray(extra_n, dtype=np.float64)])
     return relations, all_cases, all_n
+
+
+def protect_prevalence(
+    table: pd.DataFrame,
+    group_columns: Sequence[str],
+    *,
+    min_cases: int = DEFAULT_MIN_CASES,
+    min_n: int = 0,
+) -> _BoolArray:
+    """Rows of a prevalence table to suppress so that no small count can be recovered.
+
+    Primary suppression (:func:`primary_cells`) of every prevalence row, and of the
+    hidden remainders of its rollups (children without a lower-level group), followed by
+    complementary suppression (:func:`protect`) within every rollup relation of the table
+    (:func:`prevalence_relations`). Mean rows are never sensitive.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        An unsuppressed :func:`stuntlib.estimation.prevalence` table.
+    group_columns : sequence of str
+        Its group columns.
+    min_cases, min_n : int
+        As in :func:`primary_cells`.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (len(table),)
+        True for the rows to suppress.
+
+    Raises
+    ------
+    StuntlibError
+        As :func:`prevalence_relations` and :func:`protect`.
+
+    References
+    ----------
+    .. [1] Hundepool et al. (2012), sections 4.2-4.4.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"grouping": ["All", "kel", "kel", "kel"],
+    ...                   "kel": [None, "A", "B", "C"], "indicator": "stunting",
+    ...                   "kind": "prevalence", "n": [90, 30, 30, 30], "cases": [16, 1, 6, 9]})
+    >>> protect_prevalence(t, ["kel"]).tolist()
+    [False, True, True, False]
+    """
+    relations, cases, n = prevalence_relations(table, group_columns)
+    is_mean = (
+        table["kind"].eq("mean").to_numpy() if "kind" in table else np.zeros(len(table), dtype=bool)
+    )
+    primary = primary_cells(cases, n, min_cases=min_cases, min_n=min_n)
+    primary[: len(table)] &= ~is_mean
+    values = np.nan_to_num(cases, nan=0.0)
+    upper = np.nan_to_num(n, nan=0.0)
+    suppressed = protect(values, primary, relations, upper=upper)
+    return np.asarray(suppressed[: len(table)], dtype=bool)
