@@ -295,6 +295,17 @@ def classify_stunting(
     pandas.Categorical or pandas.Series
         Ordered categorical.
 
+    Raises
+    ------
+    StuntlibError
+        For an unknown language or rounding.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
+
     Examples
     --------
     >>> classify_stunting([-3.5, -2.5, 0.0], language="id").tolist()

@@ -91,6 +91,10 @@ WFL_FLAG = FLAG_LIMITS["zwfl"]
 
 _ALL_Z = ZSCORE_COLUMNS
 _FLAG_OF = FLAG_OF
+#: What a single-indicator function returns: a float for scalar inputs, a float64 array
+#: for array inputs, a Series (with the input's index) when an input is a Series.
+ZScoreResult = float | NDArray[np.float64] | pd.Series
+
 #: Input arguments of :func:`zscores`, named as in WHO ``anthro``.
 ZSCORE_INPUTS = (
     "sex",
@@ -495,6 +499,11 @@ def given_indicators(values: Mapping[str, object]) -> tuple[str, ...]:
     tuple of str
         Z-score columns, e.g. ``("zlen",)`` when only ``lenhei`` is given.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> given_indicators({"lenhei": [80.0], "weight": None})
@@ -591,6 +600,15 @@ def zscores(
     read by :mod:`stuntlib.standardize` (:func:`~stuntlib.standardize.resolve_age`,
     the strict number rule of :func:`~stuntlib.standardize.to_float`).
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     The README example of WHO ``anthro`` (expected z-scores 7.31, -3.50, 1.62, 1.70):
@@ -671,7 +689,7 @@ def _frame(
     return frame
 
 
-def _single(name: str, template: Any, values: Mapping[str, Any]) -> Any:
+def _single(name: str, template: Any, values: Mapping[str, Any]) -> ZScoreResult:
     """Compute one z-score through the block runner and return it like ``template``."""
     columns, n = _collect(values)
     index = common_index(values, n)
@@ -687,7 +705,7 @@ def height_for_age_zscore(
     sex: ArrayLike,
     age_days: ArrayLike,
     measure: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """Length/height-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 228 months).
 
     Applies WHO's rules: age rounded half up to days; ±0.7 cm when the position does not
@@ -712,6 +730,21 @@ def height_for_age_zscore(
         The z-score at full precision, in the type of ``lenhei`` (a Series keeps its
         index). NaN where it cannot be computed: use :func:`zscores` for the reason.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(height_for_age_zscore(50.0, sex=1, age_days=44), 2)  # WHO anthro unit test
@@ -725,7 +758,7 @@ def height_for_age_zscore(
 
 def weight_for_age_zscore(
     weight: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike, oedema: ArrayLike | None = None
-) -> Any:
+) -> ZScoreResult:
     """Weight-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 120 months).
 
     Restricted z-score beyond ±3 SD; NaN with oedema, for a missing or non-positive
@@ -747,6 +780,21 @@ def weight_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(weight_for_age_zscore(17, sex=2, age_days=1522), 2)  # WHO anthro test: 0.24
@@ -766,7 +814,7 @@ def weight_for_lenhei_zscore(
     age_days: ArrayLike | None = None,
     measure: ArrayLike | None = None,
     oedema: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """Weight-for-length/height z-score (WHO 2006), with WHO's table choice.
 
     The length table (45–110 cm) is used under 731 days, the height table (65–120 cm)
@@ -793,6 +841,19 @@ def weight_for_lenhei_zscore(
     -------
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -822,7 +883,7 @@ def bmi_for_age_zscore(
     age_days: ArrayLike,
     measure: ArrayLike | None = None,
     oedema: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """BMI-for-age z-score from weight and the ±0.7 cm adjusted length/height.
 
     Parameters
@@ -845,6 +906,21 @@ def bmi_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(bmi_for_age_zscore(15, 80, sex=2, age_days=1000), 2)  # anthro README: 4.66
@@ -863,7 +939,7 @@ def bmi_for_age_zscore(
 
 def head_circumference_for_age_zscore(
     headc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Head circumference-for-age z-score (WHO 2006 standards, under 60 months).
 
     Plain LMS formula (no restriction), days 0-1826.
@@ -883,6 +959,19 @@ def head_circumference_for_age_zscore(
         The z-score in the type of ``headc``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> round(head_circumference_for_age_zscore(34.4618, sex=1, age_days=0), 6)  # the median
@@ -893,7 +982,7 @@ def head_circumference_for_age_zscore(
 
 def arm_circumference_for_age_zscore(
     armc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Mid-upper arm circumference-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -913,6 +1002,19 @@ def arm_circumference_for_age_zscore(
         The z-score in the type of ``armc``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> arm_circumference_for_age_zscore([13.4779, 13.4779], sex=1, age_days=[91, 90]).tolist()
@@ -923,7 +1025,7 @@ def arm_circumference_for_age_zscore(
 
 def triceps_skinfold_for_age_zscore(
     triskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Triceps skinfold-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -943,6 +1045,19 @@ def triceps_skinfold_for_age_zscore(
         The z-score in the type of ``triskin``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> round(triceps_skinfold_for_age_zscore(9.7658, sex=1, age_days=91), 6)  # the median
@@ -953,7 +1068,7 @@ def triceps_skinfold_for_age_zscore(
 
 def subscapular_skinfold_for_age_zscore(
     subskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Subscapular skinfold-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -972,6 +1087,19 @@ def subscapular_skinfold_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``subskin``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -1000,6 +1128,21 @@ def lenhei_from_zscore(z: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike) -> 
     -------
     numpy.ndarray
         Length/height [cm]; NaN where the age or sex is outside the tables.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
 
     Examples
     --------

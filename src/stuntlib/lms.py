@@ -48,6 +48,13 @@ def zscore_from_lms(y: ArrayLike, l: ArrayLike, m: ArrayLike, s: ArrayLike) -> F
     numpy.ndarray
         The z-score; NaN where any input is NaN.
 
+    References
+    ----------
+    .. [1] Cole TJ, Green PJ. Smoothing reference centile curves: the LMS method and
+       penalized likelihood. Stat Med 1992;11:1305-1319.
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> float(zscore_from_lms(50.0, 1.0, 56.4833, 0.03492))  # WHO anthro unit test
@@ -79,6 +86,11 @@ def value_from_zscore(
     -------
     numpy.ndarray
         The measurement [unit of the table].
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -125,6 +137,12 @@ def restricted_zscore(y: ArrayLike, l: ArrayLike, m: ArrayLike, s: ArrayLike) ->
     -------
     numpy.ndarray
         The restricted z-score.
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006. Chapter 7 (the restricted
+       z-score beyond ±3 SD).
 
     Examples
     --------
@@ -173,6 +191,11 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
     -------
     numpy.ndarray
         Rounded values; NaN and infinities unchanged.
+
+    References
+    ----------
+    .. [1] R Core Team. R 4.0.0 NEWS: ``round()`` chooses the representable number
+       closest to x (R >= 4.0.0).
 
     Examples
     --------

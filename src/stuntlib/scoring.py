@@ -56,6 +56,11 @@ def age_group(age_months: Any) -> pd.Categorical:
     pandas.Categorical
         Ordered categories.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_prevalence`` age groups) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> age_group([0, 5.99, 6, 23.99, 24, 59.99, 60]).tolist()

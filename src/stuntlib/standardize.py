@@ -276,6 +276,12 @@ def standardize_sex(sex: ArrayLike) -> IntArray:
     numpy.ndarray of int8
         Codes.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
+
     Examples
     --------
     >>> standardize_sex(["L", "p", " Perempuan", "laki-laki", "F", "x", None, 2]).tolist()
@@ -297,6 +303,12 @@ def standardize_measure(measure: ArrayLike) -> IntArray:
     -------
     numpy.ndarray of int8
         Codes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
 
     Examples
     --------
@@ -321,6 +333,12 @@ def standardize_oedema(oedema: ArrayLike | None, n: int | None = None) -> IntArr
     -------
     numpy.ndarray of int8
         Codes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
 
     Examples
     --------
@@ -369,6 +387,11 @@ def to_float(values: ArrayLike) -> tuple[FloatArray, BoolArray]:
         NaN where missing, not a number or infinite.
     invalid : numpy.ndarray of bool, shape (n,)
         True where a value was given but is not a finite number.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
 
     Examples
     --------
@@ -426,6 +449,11 @@ def round_half_up(x: ArrayLike) -> FloatArray:
     -------
     numpy.ndarray of float64
         Rounded values (NaN stays NaN).
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
 
     Examples
     --------
@@ -532,6 +560,11 @@ def parse_dates(values: ArrayLike) -> tuple[NDArray[np.datetime64], NDArray[np.b
     invalid : numpy.ndarray of bool
         True where a value was given but could not be read as a date.
 
+    References
+    ----------
+    .. [1] Kementerian Kesehatan RI. e-PPGBM export formats (dd/mm/yyyy dates, Indonesian
+       month names).
+
     Examples
     --------
     >>> d, bad = parse_dates(["2024-01-31", "31/01/2024", "17 Agustus 2025", "", "32/01/2024"])
@@ -582,6 +615,11 @@ def age_from_dates(
     invalid : numpy.ndarray of bool
         True where a date was given but unreadable.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> days, bad = age_from_dates(["01/01/2024"], ["2024-03-01"])
@@ -619,6 +657,16 @@ def age_in_days(
         callers can report them).
     months : numpy.ndarray of float64
         Unrounded age in months.
+
+    Raises
+    ------
+    StuntlibError
+        Unless exactly one of ``age_days`` and ``age_months`` is given.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
 
     Examples
     --------
@@ -845,6 +893,13 @@ def check_measurement(
     reason : numpy.ndarray of int8, shape (n,)
         0, or a code of :data:`REASON_CODE`.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Fenton TR, Kim JH. A systematic review and meta-analysis to revise the
+       Fenton growth chart for preterm infants. BMC Pediatr 2013;13:59 (the lower limits).
+
     Examples
     --------
     >>> v, r = check_measurement(["80", None, "x", 0, float("inf"), 900], limits=(25, 250))
@@ -1000,6 +1055,13 @@ def adjust_lenhei(
     -------
     numpy.ndarray of float64
         Adjusted length/height [cm].
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
