@@ -258,3 +258,17 @@ def test_physically_impossible_measurements(name: str, value: float, reason: str
     out = zscores(sex=1, age_days=400, indicators=[z], **{name: value})
     got = out[z + "_reason"].iloc[0]
     assert (None if pd.isna(got) else got) == reason
+
+
+def test_oedema_class_without_any_weight_column() -> None:
+    # no weight column: zwei/zwfl are not computed, yet oedema still gives the class,
+    # as prevalence counts oedema at z = -3.1 whenever the z-score column exists
+    out = score(
+        pd.DataFrame(
+            {"sex": [1, 2], "age_days": [400, 500], "lenhei": [75.0, 76.0], "oedema": ["y", "n"]}
+        )
+    )
+    assert out["wasting"].tolist()[0] == "severely wasted"
+    assert pd.isna(out["wasting"].iloc[1])
+    assert out["underweight"].tolist()[0] == "severely underweight"
+    assert out["stunting"].notna().all()

@@ -400,8 +400,18 @@ def _block_outputs(
     needed = frozenset(wanted) | ({"cbmi"} if details else frozenset())
     prep = _prepare(block, n, needed)
     out: dict[str, np.ndarray] = {}
+    shared: dict[tuple[object, ...], np.ndarray] = {}
     for name in placeholders:
-        out[name + "_reason"] = (_placeholder_reason(name, prep) - 1).astype(np.int8)
+        # indicators with the same age range and no measurement share their reasons
+        if name == "zwfl":
+            key: tuple[object, ...] = ("zwfl",)
+        else:
+            spec = _BY_Z[name]
+            measured = spec.measurement if spec.measurement in prep.measurements else None
+            key = (spec.min_days, spec.table_2007 is None, spec.max_months_2007, measured)
+        if key not in shared:
+            shared[key] = (_placeholder_reason(name, prep) - 1).astype(np.int8)
+        out[name + "_reason"] = shared[key]
     for name in wanted:
         if name == "zwfl":
             z, reason = _weight_for_lenhei(prep)

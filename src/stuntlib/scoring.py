@@ -11,7 +11,7 @@ import pandas as pd
 from stuntlib.classification import CLASSIFICATIONS, Language, Rounding, classify
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
-from stuntlib.growth import ZSCORE_INPUTS, zscores
+from stuntlib.growth import ZSCORE_INPUTS, given_indicators, zscores
 from stuntlib.indicators import ZSCORES
 from stuntlib.standardize import is_under_five
 
@@ -208,15 +208,21 @@ def score(
     scored = zscores(**args, indicators=None if indicators is None else tuple(indicators))
     oedema = (scored["coedema"] == "y").to_numpy(dtype=bool, na_value=False)
     months = scored["age_months"].to_numpy()
+    given = given_indicators(args)
     for z, column in (("zlen", "stunting"), ("zwei", "underweight"), ("zwfl", "wasting")):
-        if z in scored.columns:
+        if z not in scored.columns:
+            continue
+        counts = None if z == "zlen" else oedema & _oedema_counts(months, z)
+        if z in given:
             scored[column] = classify(
-                scored[z],
-                column,
-                language=language,
-                rounding=rounding,
-                oedema=None if z == "zlen" else oedema & _oedema_counts(months, z),
+                scored[z], column, language=language, rounding=rounding, oedema=counts
             )
+        else:  # no z-score anywhere: only oedema gives a class
+            labels = CLASSIFICATIONS[column].labels(language)
+            codes = np.full(len(scored), -1, np.int8) if counts is None else counts - 1
+            dtype = pd.CategoricalDtype(list(labels), ordered=True)
+            cat = pd.Categorical.from_codes(codes.astype(np.int8), dtype=dtype)
+            scored[column] = pd.Series(cat, index=scored.index)
     if "zbmi" in scored.columns:
         scored["bmi_status"] = _bmi_status(
             scored, language, rounding, oedema & _oedema_counts(months, "zbmi")
