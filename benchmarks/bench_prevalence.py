@@ -5,6 +5,8 @@
    logit intervals), grouped by 34 provinces and overall.
 
 All 30 indicators (26 cut-off prevalences and 4 mean z-scores) are computed each time.
+3. Two bulan timbang rounds (February and August) with 10 % of the children entered twice:
+   ``one_per_child`` by NIK and period, then the stunting prevalence of each period.
 Run: ``.venv/bin/python benchmarks/bench_prevalence.py [rows]``.
 """
 
@@ -17,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from stuntlib.estimation import prevalence
+from stuntlib.rounds import one_per_child
 
 
 def make_frame(n: int, seed: int = 1) -> pd.DataFrame:
@@ -62,6 +65,28 @@ def main() -> None:
     print(
         f"survey (30,000 clusters in 500 strata, Taylor + logit), All + 34 provinces "
         f"-> {len(survey):,} rows: {t_survey:.2f} s"
+    )
+
+    rng = np.random.default_rng(2)
+    children = n // 2
+    nik = np.concatenate([np.arange(children), np.arange(children)])
+    month = np.repeat(["2025-02-11", "2025-08-11"], children)
+    again = rng.random(n) < 0.10
+    rounds = (
+        frame[["zlen", "flen", "age_days"]]
+        .iloc[: 2 * children]
+        .assign(nik=nik.astype(str), measure_date=month, weight=rng.uniform(6, 20, 2 * children))
+    )
+    rounds = pd.concat([rounds, rounds.iloc[np.flatnonzero(again[: 2 * children])]])
+    t0 = time.perf_counter()
+    dedup = one_per_child(rounds)
+    t_dedup = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    per_period = prevalence(dedup.kept, "period", indicators="stunting")
+    t_period = time.perf_counter() - t0
+    print(
+        f"one_per_child on {len(rounds):,} rows (2 rounds, {len(dedup.dropped):,} duplicates): "
+        f"{t_dedup:.2f} s; stunting by period -> {len(per_period)} rows: {t_period:.2f} s"
     )
 
 

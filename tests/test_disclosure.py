@@ -156,3 +156,33 @@ def test_errors_name_the_argument() -> None:
         audit([1, 2], [True, False], [(0, (5,))])
     with pytest.raises(StuntlibError, match="min_cases"):
         primary_cells([1], [2], min_cases=-1)
+
+
+def _kel(kec: str, name: str, n: int, stunted: int) -> list[dict[str, object]]:
+    return [
+        {"kecamatan": kec, "kelurahan": name, "zlen": -2.5 if i < stunted else 0.0,
+         "flen": 0, "age_days": 700}
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def test_prevalence_suppress_closes_the_rollup_subtraction() -> None:
+    """Reliability case 01: Kel A (1 of 30) must not be Kec Satu minus Kel B minus Kel C."""
+    from stuntlib.estimation import prevalence, rollup
+
+    rows = (
+        _kel("Kec Satu", "Kel A", 30, 1) + _kel("Kec Satu", "Kel B", 30, 6)
+        + _kel("Kec Satu", "Kel C", 30, 9) + _kel("Kec Dua", "Kel D", 30, 5)
+        + _kel("Kec Dua", "Kel E", 30, 7) + _kel("Kec Dua", "Kel F", 30, 8)
+    )  # fmt: skip
+    by = rollup(["kecamatan", "kelurahan"])
+    published = prevalence(pd.DataFrame(rows), by, indicators="stunting", suppress=True)
+    truth = prevalence(pd.DataFrame(rows), by, indicators="stunting")
+    hidden = published["suppressed"].to_numpy()
+    assert hidden.sum() >= 2 and published["reliability"].eq("complementary").any()
+    relations, cases, n = prevalence_relations(truth, ["kecamatan", "kelurahan"])
+    bounds = attacker_bounds(cases, np.r_[hidden, np.zeros(len(cases) - len(hidden), bool)],
+                             relations, n)  # fmt: skip
+    kel_a = int(np.flatnonzero(truth["kelurahan"].eq("Kel A").to_numpy())[0])
+    lo, hi = bounds[kel_a]
+    assert hi - lo >= 3, (lo, hi)

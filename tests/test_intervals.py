@@ -150,3 +150,21 @@ def test_korn_graubard_one_child_is_clopper_pearson() -> None:
     low, high = korn_graubard_interval(1.0, 0.0, 1, df=0)
     assert float(low) == pytest.approx(0.025, abs=1e-12)
     assert float(high) == 1.0
+
+
+def test_import_and_prevalence_do_not_load_scipy_stats():
+    # quantiles come from scipy.special (ndtri, stdtrit, betaincinv): scipy.stats costs
+    # most of a second of import time
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, pandas as pd, stuntlib\n"
+        "from stuntlib.estimation import prevalence\n"
+        "df = pd.DataFrame({'zlen': [-2.5, -1.0, 0.3], 'flen': 0})\n"
+        "for ci in ('wilson', 'clopper-pearson', 'jeffreys', 'logit', 'korn-graubard'):\n"
+        "    prevalence(df, indicators='stunting', ci=ci)\n"
+        "print('scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -175,14 +175,41 @@ def test_oedema_codes_accepted():
     assert out["cases"].iloc[0] == 3
 
 
-def test_age_filter_drops_over_1826_days_keeps_missing_age():
-    df = _frame(zlen=[-2.5, -2.5, -2.5, 0.0], age_days=[1826.4, 1826.5, np.nan, 100])
+def test_age_filter_keeps_under_60_months_and_missing_age():
+    # 1826.0 d = 59.992 mo (under five); 1826.4 d = 60.005 mo and 1826.5 d: WHO 2007 ages,
+    # not under five (WHO's "rounded days <= 1826" would keep 1826.4); NaN age kept as WHO.
+    df = _frame(zlen=[-2.5, -2.5, -2.5, -2.5, 0.0], age_days=[1826.0, 1826.4, 1826.5, np.nan, 100])
     out = prevalence(df, ["age_group", None], indicators="stunting", ci="logit")
     allrow = out[out["grouping"] == "All"].iloc[0]
-    assert allrow["n"] == 3  # 1826.5 rounds to 1827 -> dropped; NaN age kept
+    assert allrow["n"] == 3
+    assert allrow["cases"] == 2
     ages = out[out["grouping"] == "age_group"]
-    # 1826.4 d is 60.005 unrounded months: no WHO age group (as in anthro); NaN age neither
-    assert ages["n"].sum() == 1
+    # 1826.0 d is in 48-59 mo, 100 d in 00-05 mo; NaN age has no age group
+    assert ages["n"].sum() == 2
+
+
+def test_age_limit_exactly_60_months_is_not_under_five():
+    df = _frame(zlen=[-2.5, -2.5, 0.0], age_months=[59.999, 60.0, 12.0])
+    out = prevalence(df, indicators="stunting", min_n=1, min_cases=0)
+    assert out["n"].iloc[0] == 2
+    assert out["cases"].iloc[0] == 1
+    # the legacy day limit: rounded days <= 100 keeps 100.4 d and drops 100.5 d
+    df = _frame(zlen=[-2.5, -2.5, 0.0], age_days=[100.4, 100.5, 50.0])
+    out = prevalence(df, indicators="stunting", max_age_days=100)
+    assert out["n"].iloc[0] == 2
+    assert prevalence(df, indicators="stunting", max_age_months=None)["n"].iloc[0] == 3
+
+
+def test_age_from_dates_when_no_age_column():
+    # born 2020-01-15 and measured 2025-01-14 (1826 d, 59.99 mo) or 2025-01-15 (1827 d,
+    # 60.03 mo: not under five); born 2021-01-15 and measured 2025-01-20 (1466 d)
+    df = _frame(
+        zlen=[-2.5, -2.5, 0.0],
+        birth_date=["2020-01-15", "2020-01-15", "2021-01-15"],
+        measure_date=["2025-01-14", "2025-01-15", "2025-01-20"],
+    )
+    out = prevalence(df, indicators="stunting", min_n=1, min_cases=0)
+    assert out["n"].iloc[0] == 2
     assert len(prevalence(df, indicators="stunting", max_age_days=None)) == 1
 
 
@@ -336,16 +363,26 @@ def test_derived_cohort_and_round_groups():
         birth_date=["2021-02-01", "2021-11-30", "2022-01-15"],
         measure_date=pd.to_datetime(["2024-02-10", "2024-02-11", "2024-05-01"]),
     )
-    out = prevalence(
-        df, [["birth_year"], ["birth_quarter"], ["measure_quarter"]], indicators="stunting"
-    )
-    assert out[out["grouping"] == "birth_year"]["n"].tolist() == [2, 1]
-    assert out[out["grouping"] == "birth_quarter"]["birth_quarter"].tolist() == [
+    cohorts = [["birth_year"], ["birth_quarter"]]
+    # two measurement months: the latest (May, one child) unless period= chooses
+    latest = prevalence(df, cohorts, indicators="stunting")
+    assert latest.attrs["period"] == "2024-05"
+    assert latest[latest["grouping"] == "birth_year"][["birth_year", "n"]].values.tolist() == [
+        [2022, 1]
+    ]
+    feb = prevalence(df, cohorts, indicators="stunting", period="2024-02")
+    assert feb[feb["grouping"] == "birth_year"]["n"].tolist() == [2]
+    assert feb[feb["grouping"] == "birth_quarter"]["birth_quarter"].tolist() == [
         "2021Q1",
         "2021Q4",
-        "2022Q1",
     ]
-    assert out[out["grouping"] == "measure_quarter"]["n"].tolist() == [2, 1]
+    # tabulating the rounds themselves keeps every period
+    rounds = prevalence(df, [["measure_quarter"], ["measure_month"]], indicators="stunting")
+    assert rounds[rounds["grouping"] == "measure_quarter"]["n"].tolist() == [2, 1]
+    assert rounds[rounds["grouping"] == "measure_month"]["measure_month"].tolist() == [
+        "2024-02",
+        "2024-05",
+    ]
 
 
 def test_rollup_levels_in_one_call():

@@ -77,7 +77,9 @@ def test_area_codes_levels_and_any_mapping() -> None:
 
 def test_counts_rollup_and_codes() -> None:
     t = aksi7_table(_frame(), language="en", protect=False)
-    assert list(t.columns) == [EN[k] for k in AKSI7_COLUMNS if k not in ("target", "coverage")]
+    optional = ("target", "coverage", "puskesmas")
+    assert list(t.columns) == [EN[k] for k in AKSI7_COLUMNS if k not in optional]
+    assert t[EN["name"]].iloc[0] == "Kota Pekalongan"  # every level has its name
     assert len(t) == 33  # 1 kota + 4 kecamatan + 27 kelurahan + 1 kelurahan not in the list
     tirto = _row(t, "33.75.01.1009")
     assert tirto[EN["kelurahan"]] == "Tirto"
@@ -156,9 +158,10 @@ def test_targets_and_coverage() -> None:
 
 def test_indonesian_headers_by_default() -> None:
     t = aksi7_table(_frame())
-    assert t.columns[:4].tolist() == [
+    assert t.columns[:5].tolist() == [
         "Tingkat",
         "Kode wilayah (Kemendagri)",
+        "Nama wilayah",
         "Kecamatan",
         "Desa/Kelurahan",
     ]
@@ -179,16 +182,39 @@ def test_workbook(tmp_path: Path) -> None:
     table = aksi7_table(_frame())
     path = write_aksi7_workbook(table, tmp_path / "out" / "aksi7.xlsx", period="Agustus 2025")
     book = load_workbook(path)
-    assert book.sheetnames == ["Aksi 7", "Keterangan"]
-    sheet = book["Aksi 7"]
-    assert sheet["A1"].value == "Tingkat" and sheet["A1"].font.bold
-    assert sheet["B2"].value == "33.75" and sheet["B2"].number_format == "@"
-    assert sheet["A2"].font.bold  # kota row
-    assert sheet.max_row == len(table) + 1
+    assert book.sheetnames == ["Desa-Kelurahan", "Rekap kecamatan", "Keterangan"]
+    desa, totals = book["Desa-Kelurahan"], book["Rekap kecamatan"]
+    # title with the kota and the period on top; the header on row 4
+    assert "Kota Pekalongan" in desa["A1"].value and "Agustus 2025" in desa["A1"].value
+    assert "Agustus 2025" in totals["A1"].value
+    assert desa["A4"].value == "Kode wilayah (Kemendagri)" and desa["A4"].font.bold
+    # desa rows only: 27 of the list + 1 not in it, no kecamatan subtotal between them
+    assert desa.max_row == 4 + 28
+    codes = [desa.cell(row=r, column=1).value for r in range(5, desa.max_row + 1)]
+    assert all(c is None or len(c) == 13 for c in codes)
+    assert desa["A5"].value == "33.75.01.1002" and desa["A5"].data_type == "s"
+    # totals: the kota row (with its name) and 4 kecamatan rows
+    assert [totals.cell(row=r, column=3).value for r in (5, 6)] == [
+        "Kota Pekalongan",
+        "Pekalongan Barat",
+    ]
+    assert totals["A5"].font.bold and totals.max_row == 4 + 5
+    # numbers stay numbers; percentages are proportions shown with one decimal
+    header = [c.value for c in desa[4]]
+    prev = header.index("Prevalensi stunting (%)") + 1
+    tirto = next(r for r in range(5, desa.max_row + 1) if desa.cell(r, 1).value == "33.75.01.1009")
+    cell = desa.cell(row=tirto, column=prev)
+    assert cell.value == pytest.approx(0.40) and cell.number_format == "0.0%"
+    # autofilter, print titles, landscape, fit to width, widths that hold the longest name
+    assert desa.auto_filter.ref == f"A4:{desa.cell(4, desa.max_column).column_letter}32"
+    assert desa.print_title_rows == "$4:$4"
+    assert desa.page_setup.orientation == "landscape"
+    assert desa.page_setup.fitToWidth == 1 and desa.sheet_properties.pageSetUpPr.fitToPage
+    kel_col = header.index("Desa/Kelurahan") + 1
+    longest = max(len(str(desa.cell(r, kel_col).value or "")) for r in range(5, 33))
+    assert desa.column_dimensions[desa.cell(4, kel_col).column_letter].width >= longest
     notes = {row[0].value: row[1].value for row in book["Keterangan"].iter_rows()}
     assert notes["Periode pengukuran"] == "Agustus 2025"
-    back = pd.read_excel(path, dtype={"Kode wilayah (Kemendagri)": str})
-    assert back["Kode wilayah (Kemendagri)"].iloc[2] == "33.75.01.1002"
 
 
 def test_workbook_refuses_identifying_columns(tmp_path: Path) -> None:

@@ -383,10 +383,19 @@ def test_failure_table_points_to_rows() -> None:
         {"JK": ["L", None, "P"], "Tinggi": [80.1, 75.0, None]}, index=["a", "b", "c"]
     )
     failures = check_quality(frame).failures
-    assert failures.columns.tolist() == ["check", "column", "row", "value", "severity"]
-    assert failures[["check", "column", "row", "severity"]].values.tolist() == [
-        ["missing_sex", "JK", "b", "error"],
-        ["missing_lenhei", "Tinggi", "c", "error"],
+    assert failures.columns.tolist() == [
+        "check",
+        "column",
+        "index",
+        "row",
+        "value",
+        "severity",
+        "description",
+    ]
+    # row: as a spreadsheet shows it (header on row 1, so frame row 2 is sheet row 3)
+    assert failures[["check", "column", "index", "row", "severity"]].values.tolist() == [
+        ["missing_sex", "JK", "b", 3, "error"],
+        ["missing_lenhei", "Tinggi", "c", 4, "error"],
     ]
 
 
@@ -395,8 +404,11 @@ def test_summary_by_group_and_coverage(clean: pd.DataFrame) -> None:
     frame.loc[frame.index[:10], "JK"] = None
     frame.loc[frame.index[:10], "csex"] = pd.NA
     frame.loc[frame.index[:10], "Posyandu"] = "Posyandu X"
-    target = {"Posyandu 0": 1000, "Posyandu 1": 5000, "Posyandu X": 10}
+    # a posyandu is named within its kelurahan: by="posyandu" groups by both
+    target = {("KEL A", "Posyandu 0"): 1000, ("KEL A", "Posyandu 1"): 5000}
+    target[("KEL A", "Posyandu X")] = 10
     report = check_quality(frame, by="posyandu", target_population=target)
+    assert report.by == ("Desa/Kel", "Posyandu")
     summary = report.summary.set_index("Posyandu")
     assert summary.loc["Posyandu X", "n"] == 10
     assert summary.loc["Posyandu X", "n_missing_sex"] == 10
@@ -527,8 +539,7 @@ def test_every_planted_defect_kind_is_found(
     kinds = set(defects["kind"])
     unmapped = kinds - set(DEFECT_CHECKS) - set(GROUP_DEFECTS) - QUIRKS
     assert not unmapped, f"planted defect kinds with no check: {sorted(unmapped)}"
-    number = scored["No"].astype(str)
-    failures = report.failures.assign(No=number.loc[report.failures["row"]].to_numpy())
+    failures = report.failures.assign(No=report.failures["no"].astype(str))
     failed_by_no = failures.groupby("No")["check"].agg(set)
     for kind, expected in DEFECT_CHECKS.items():
         rows = defects.loc[defects["kind"] == kind, "No"]
@@ -548,12 +559,12 @@ def test_sample_quirks_are_not_failures(sample_report: tuple[pd.DataFrame, Quali
     scored, report = sample_report
     telentang = scored.index[scored["Cara Ukur"] == "Telentang"]
     bad_measure = report.failures[report.failures["check"] == "invalid_measure"]
-    assert not set(bad_measure["row"]) & set(telentang)
+    assert not set(bad_measure["index"]) & set(telentang)
     # rows of the sample without a planted defect pass the row-level errors
     defects = pd.read_csv(DEFECTS, dtype=str)
     planted = set(defects["No"])
     errors = report.failures[report.failures["severity"] == "error"]
-    error_nos = set(scored.loc[errors["row"], "No"].astype(str))
+    error_nos = set(errors["no"].astype(str))
     assert error_nos <= planted
 
 

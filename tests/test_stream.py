@@ -18,10 +18,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import stuntlib
-from stuntlib import stream
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.estimation import prevalence
-from stuntlib.stream import MANIFEST_NAME, SUCCESS_NAME, StreamFileError, score_dataset
+from stuntlib.stream import MANIFEST_NAME, SUCCESS_NAME, StreamFileError, _part, score_dataset
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -314,13 +313,13 @@ def test_memory_is_bounded_by_the_batch_not_the_dataset(tmp_path, monkeypatch):
     """Sanity, no timing: frames scored never exceed batch_rows, and peak traced memory of
     a dataset 8x larger stays about the same."""
     sizes: list[int] = []
-    real_score = stream.score
+    real_score = _part.score
 
     def spy(frame, *args, **kwargs):
         sizes.append(len(frame))
         return real_score(frame, *args, **kwargs)
 
-    monkeypatch.setattr(stream, "score", spy)
+    monkeypatch.setattr(_part, "score", spy)
     peaks = []
     for n_files in (1, 8):
         src = tmp_path / f"src{n_files}"
@@ -344,3 +343,21 @@ def test_destination_inside_the_source_is_not_read_back(tmp_path):
     first = score_dataset(src, src / "scored", indicators="stunting")
     again = score_dataset(src, src / "scored", indicators="stunting")
     assert first.rows == again.rows == 500 and again.rows_resumed == 500
+
+
+def test_stream_finalises_with_the_shared_finaliser(data, monkeypatch):
+    """The stream ends in stuntlib.estimation.finalize_prevalence, once, over all rows."""
+    import stuntlib.stream as stream_module
+    from stuntlib.estimation import finalize_prevalence, prevalence_partial_sums
+
+    folder, whole = data
+    calls = []
+
+    def spy(sums, **kwargs):
+        calls.append(sums.rows)
+        return finalize_prevalence(sums, **kwargs)
+
+    monkeypatch.setattr(stream_module, "finalize_prevalence", spy)
+    score_dataset(folder, by="desa", batch_rows=BATCH)
+    analysed = prevalence_partial_sums(stuntlib.score(whole), by="desa").rows
+    assert calls == [analysed]

@@ -21,10 +21,23 @@ rows (the last one shorter), row groups of ``--row-group`` rows. Files are gener
 independently from ``SeedSequence(seed).spawn``, so the output is the same for any
 ``--jobs``.
 
+A second mode, ``--eppgbm KODE``, writes a synthetic e-PPGBM export (CSV or xlsx, the
+verbatim export headers) for ANY kabupaten/kota of the packaged registry
+(:mod:`stuntlib.areas`): real kecamatan and desa/kelurahan names of that kabupaten/kota
+(so names repeated across its kecamatan are repeated in the file), spelled the way
+operators type them (``KEL. X``, ``DESA X``, ``Kec. Y``, lower case, double spaces), a few
+rows without a kecamatan and a few with a misspelled desa; two weighing rounds
+(Februari and Agustus 2025) with most children measured in both; exact duplicate rows and
+conflicting duplicates (same child and date, another weight or height); invented names,
+parents, addresses and NIKs. ``--check`` reads the file back and prints the area match
+rates (:func:`stuntlib.areas.match_areas`).
+
 Usage::
 
     python tools/make_national.py --rows 100_000_000 --out /tmp/national --jobs 2
     python tools/make_national.py --rows 200_000 --rows-per-file 50_000 --out /tmp/small
+    python tools/make_national.py --eppgbm 33.25 --children 5000 --out /tmp/batang.csv --check
+    python tools/make_national.py --eppgbm 94.01 --out /tmp/nabire.xlsx --check
 """
 
 from __future__ import annotations
@@ -41,7 +54,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 ROOT = Path(__file__).resolve().parents[1]
-REGIONS = ROOT.parent / "shared" / "reference" / "kode_wilayah_kemendagri_2025.csv"
+#: Region list: the packaged registry (stuntlib.areas) unless --regions names a CSV.
+REGIONS: Path | None = None
 
 DEFAULT_SEED = 20250817
 #: Mean height-for-age z of the synthetic population (about 20 % stunting with SD 1.15).
@@ -82,11 +96,16 @@ SCHEMA = pa.schema(
 class Frame:
     """The desa table: codes, relative sizes and HAZ shifts (arrays indexed by desa)."""
 
-    def __init__(self, regions: Path, seed: int) -> None:
-        if not regions.exists():
+    def __init__(self, regions: Path | None, seed: int) -> None:
+        if regions is None:
+            from stuntlib.areas import load_areas
+
+            table = load_areas()
+        elif not regions.exists():
             sys.exit(f"make_national: {regions} not found; pass --regions PATH")
-        table = pd.read_csv(regions, dtype=str)
-        desa = table.loc[table["tingkat"] == "desa_kelurahan", "kode"].to_numpy(dtype=str)
+        else:
+            table = pd.read_csv(regions, dtype=str)
+        desa = table.loc[table["kode"].str.len() == 13, "kode"].to_numpy(dtype=str)
         desa = np.sort(desa)
         self.desa = desa
         self.kecamatan = np.array([c[:8] for c in desa])
@@ -151,7 +170,7 @@ def make_table(
 _FRAME: Frame | None = None
 
 
-def _init(regions: Path, seed: int) -> None:
+def _init(regions: Path | None, seed: int) -> None:
     global _FRAME
     _FRAME = Frame(regions, seed)
 
@@ -169,8 +188,11 @@ def _write(job: tuple[int, int, str, np.ndarray, np.random.SeedSequence, int]) -
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--rows", type=lambda s: int(s.replace("_", "")), required=True)
+    ap.add_argument("--rows", type=lambda s: int(s.replace("_", "")))
     ap.add_argument("--out", type=Path, required=True)
+    ap.add_argument("--eppgbm", metavar="KODE", help="write an e-PPGBM export of this kab/kota")
+    ap.add_argument("--children", type=lambda s: int(s.replace("_", "")), default=5_000)
+    ap.add_argument("--check", action="store_true", help="print area match rates (--eppgbm)")
     ap.add_argument("--seed", type=int, default=DEFAULT_SEED)
     ap.add_argument("--rows-per-file", type=lambda s: int(s.replace("_", "")), default=5_000_000)
     ap.add_argument("--row-group", type=lambda s: int(s.replace("_", "")), default=1_000_000)
@@ -179,6 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--regions", type=Path, default=REGIONS)
     ap.add_argument("--jobs", type=int, default=1)
     args = ap.parse_args(argv)
+    if args.eppgbm is not None:
+        return write_export(args.eppgbm, args.children, args.out, args.seed, args.check)
+    if args.rows is None:
+        ap.error("--rows is required (or --eppgbm KODE)")
     if args.rows < 0 or args.rows_per_file < 1:
         ap.error("--rows must be >= 0 and --rows-per-file >= 1")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -206,6 +232,169 @@ def main(argv: list[str] | None = None) -> int:
         f"make_national: {written:,} rows in {nfiles} files to {args.out} "
         f"in {dt:.1f} s ({written / max(dt, 1e-9):,.0f} rows/s)"
     )
+    return 0
+
+
+# --------------------------------------------------------------------------------------
+# --eppgbm: a synthetic e-PPGBM export of one kabupaten/kota
+# --------------------------------------------------------------------------------------
+
+EPPGBM_HEADERS = (
+    "No", "NIK", "Nama", "JK", "Tgl Lahir", "Nama Ortu", "Prov", "Kab/Kota", "Kec",
+    "Pukesmas", "Desa/Kel", "Posyandu", "RT", "RW", "Alamat", "Tanggal Pengukuran",
+    "Berat", "Tinggi", "Cara Ukur", "LiLA",
+)  # fmt: skip
+#: The two weighing rounds (bulan timbang) and the share of children measured in each.
+ROUNDS = (("2025-02-03", 0.80), ("2025-08-04", 0.85))
+ROUND_DAYS = 25
+BIRTH_FIRST, BIRTH_LAST = np.datetime64("2020-09-01"), np.datetime64("2025-01-31")
+#: Shares of rows planted with each defect.
+EXACT_DUPLICATES = 0.01
+CONFLICTING_DUPLICATES = 0.005
+NO_KECAMATAN = 0.01
+MISSPELLED_DESA = 0.005
+
+
+def _spell(rng: np.random.Generator, names: np.ndarray, prefixes: tuple[str, ...]) -> np.ndarray:
+    """Names as operators type them: upper case mostly, sometimes a prefix, lower case."""
+    n = len(names)
+    upper = np.char.upper(names.astype(str))
+    style = rng.random(n)
+    prefix = np.array(prefixes, dtype=object)[rng.integers(0, len(prefixes), n)]
+    out = np.where(style < 0.15, prefix + upper.astype(object), upper.astype(object))
+    out = np.where((style >= 0.15) & (style < 0.20), np.char.lower(names.astype(str)), out)
+    out = np.where(
+        (style >= 0.20) & (style < 0.23), np.char.replace(upper, " ", "  ").astype(object), out
+    )
+    return out.astype(object)
+
+
+def _kabupaten_spelling(rng: np.random.Generator, name: str, n: int) -> np.ndarray:
+    """``Kabupaten Batang`` as exports write it: KABUPATEN BATANG, KAB. BATANG or BATANG."""
+    upper = name.upper()
+    if not upper.startswith("KABUPATEN "):
+        return np.full(n, upper, dtype=object)  # KOTA X stays KOTA X
+    base = upper.removeprefix("KABUPATEN ")
+    forms = np.array([upper, "KAB. " + base, base], dtype=object)
+    return forms[rng.choice(3, size=n, p=[0.5, 0.3, 0.2])]
+
+
+def eppgbm_frame(kode: str, children: int, seed: int) -> pd.DataFrame:
+    """Rows of a synthetic e-PPGBM export of kabupaten/kota ``kode`` (vectorised)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from make_sample import child_names, fmt_dates, mother_names
+    from stuntlib.areas import load_areas, normalise_area_code
+
+    kab = normalise_area_code([kode]).iloc[0]
+    table = load_areas()
+    names = table.set_index("kode")["nama"]
+    if kab is pd.NA or len(kab) != 5 or kab not in names.index:
+        sys.exit(f"make_national: --eppgbm {kode!r} is not a kabupaten/kota code (PP.KK)")
+    desa = table[(table["kode"].str.len() == 13) & table["kode"].str.startswith(kab + ".")]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 2, int(kab.replace(".", ""))]))
+    size = rng.lognormal(0.0, 0.6, len(desa))
+    d = rng.choice(len(desa), size=children, p=size / size.sum())
+    desa_code = desa["kode"].to_numpy(dtype=str)[d]
+    kec_code = np.array([c[:8] for c in desa_code])
+    sex = rng.integers(1, 3, children)
+    span = int((BIRTH_LAST - BIRTH_FIRST).astype(int))
+    birth = BIRTH_FIRST + rng.integers(0, span + 1, children).astype("timedelta64[D]")
+    haz = rng.normal(MEAN_HAZ, HAZ_SD, children)
+    serial = rng.permutation(children) % 10_000
+    dd = (birth - birth.astype("datetime64[M]")).astype(int) + 1 + 40 * (sex == 2)
+    mm = birth.astype("datetime64[M]").astype(int) % 12 + 1
+    yy = (birth.astype("datetime64[Y]").astype(int) + 1970) % 100
+    nik = np.char.add(
+        np.char.replace(kec_code.astype(str), ".", ""),
+        np.char.add(
+            np.char.add(np.char.zfill(dd.astype(str), 2), np.char.zfill(mm.astype(str), 2)),
+            np.char.add(np.char.zfill(yy.astype(str), 2), np.char.zfill(serial.astype(str), 4)),
+        ),
+    )
+    child = pd.DataFrame(
+        {
+            "NIK": nik,
+            "Nama": child_names(rng, sex),
+            "JK": np.where(sex == 1, "L", "P"),
+            "birth": birth,
+            "Nama Ortu": mother_names(rng, children),
+            "Prov": names[kab[:2]].upper(),
+            "Kab/Kota": _kabupaten_spelling(rng, names[kab], children),
+            "Kec": _spell(rng, names.reindex(kec_code).to_numpy(dtype=str), ("KEC. ", "Kec. ")),
+            "Pukesmas": "PUSKESMAS " + np.char.upper(names.reindex(kec_code).to_numpy(dtype=str)),
+            "Desa/Kel": _spell(
+                rng,
+                names.reindex(desa_code).to_numpy(dtype=str),
+                ("DESA ", "KEL. ", "KELURAHAN "),
+            ),
+            "Posyandu": "Posyandu Melati " + rng.integers(1, 9, children).astype(str),
+            "RT": rng.integers(1, 12, children),
+            "RW": rng.integers(1, 8, children),
+            "Alamat": "Jl. Fiktif No. " + rng.integers(1, 200, children).astype(str),
+            "haz": haz,
+            "sex": sex,
+        }
+    )
+    rounds = []
+    for date, share in ROUNDS:
+        seen = child[rng.random(children) < share].copy()
+        visit = np.datetime64(date) + rng.integers(0, ROUND_DAYS, len(seen)).astype(
+            "timedelta64[D]"
+        )
+        seen["visit"] = visit
+        rounds.append(seen[seen["visit"].to_numpy() > seen["birth"].to_numpy()])
+    rows = pd.concat(rounds, ignore_index=True)
+    age = (rows["visit"] - rows["birth"]).dt.days.to_numpy()
+    sx = rows["sex"].to_numpy()
+    median = np.where(
+        sx == 1,
+        np.interp(age, _AGE_KNOTS, _MEDIAN_HEIGHT[1]),
+        np.interp(age, _AGE_KNOTS, _MEDIAN_HEIGHT[2]),
+    )
+    height = median * (1.0 + HEIGHT_CV * (rows["haz"].to_numpy() + rng.normal(0, 0.15, len(rows))))
+    weight = np.interp(height, _LEN_KNOTS, _MEDIAN_WEIGHT) * np.exp(
+        rng.normal(0.0, WEIGHT_LOG_SD, len(rows))
+    )
+    rows["Tinggi"] = np.round(height, 1)
+    rows["Berat"] = np.round(weight, 1)
+    rows["Cara Ukur"] = np.where(age < 730, "Terlentang", "Berdiri")
+    rows["LiLA"] = np.round(rng.normal(14.5, 1.1, len(rows)), 1)
+    rows["Tgl Lahir"] = fmt_dates(rows["birth"].to_numpy().astype("datetime64[D]"))
+    rows["Tanggal Pengukuran"] = fmt_dates(rows["visit"].to_numpy().astype("datetime64[D]"))
+    # planted: rows without a kecamatan, misspelled desa names
+    u = rng.random(len(rows))
+    rows.loc[u < NO_KECAMATAN, "Kec"] = ""
+    typo = (u >= NO_KECAMATAN) & (u < NO_KECAMATAN + MISSPELLED_DESA)
+    rows.loc[typo, "Desa/Kel"] = rows.loc[typo, "Desa/Kel"].str.upper() + "XQ"
+    # planted: exact duplicates and conflicting duplicates (same child and date)
+    exact = rows.sample(frac=EXACT_DUPLICATES, random_state=rng.integers(2**31))
+    conflict = rows.sample(frac=CONFLICTING_DUPLICATES, random_state=rng.integers(2**31)).copy()
+    conflict["Berat"] = np.round(conflict["Berat"] + rng.choice([-0.8, 0.6, 1.0], len(conflict)), 1)
+    conflict["Tinggi"] = np.round(conflict["Tinggi"] + rng.choice([-3.0, 2.5], len(conflict)), 1)
+    rows = pd.concat([rows, exact, conflict]).sort_values(["visit", "Kec", "NIK"], kind="stable")
+    rows["No"] = np.arange(1, len(rows) + 1)
+    return rows[list(EPPGBM_HEADERS)].reset_index(drop=True)
+
+
+def write_export(kode: str, children: int, out: Path, seed: int, check: bool) -> int:
+    """Write the export of ``kode`` to ``out`` (.csv or .xlsx) and optionally check it."""
+    frame = eppgbm_frame(kode, children, seed)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.suffix.lower() == ".xlsx":
+        frame.to_excel(out, index=False, sheet_name="Data")
+    else:
+        frame.to_csv(out, index=False)
+    print(f"make_national: {len(frame):,} rows ({children:,} children) of {kode} -> {out}")
+    if check:
+        import stuntlib
+        from stuntlib.areas import match_areas
+
+        read = stuntlib.read_measurements(out, profile="eppgbm")
+        m = match_areas(read)
+        share = (m.counts / m.counts.sum() * 100).round(2)
+        print("area_match (% of rows):", share.to_dict())
+        print("kabupaten/kota found:", m.kabupaten)
+        print("distinct ambiguous places:", len(m.ambiguous), "| unmatched:", len(m.unmatched))
     return 0
 
 

@@ -42,10 +42,10 @@ class _BadInput(Exception):
 
 
 class Progress:
-    r"""A plain-text progress bar on standard error (no dependency).
+    """A progress bar on standard error (tqdm) that reports each step's duration.
 
-    On a terminal the bar is redrawn in place (``\\r``); otherwise (logs, CI) one line
-    is written per step.
+    Every finished step is written as one line with the seconds it took (``reading
+    export.xlsx: 3.2 s``); the bar shows the steps done so far.
     """
 
     def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True):
@@ -55,40 +55,50 @@ class Progress:
         self.enabled = enabled
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start = time.perf_counter()
+        self._label: str | None = None
+        self._since = self.start
+        self._bar: Any = None
 
-    def _draw(self, label: str, fraction: float) -> None:
-        if not self.enabled:
-            return
-        width = 28
-        filled = int(round(width * min(max(fraction, 0.0), 1.0)))
-        bar = "#" * filled + "-" * (width - filled)
-        elapsed = time.perf_counter() - self.start
-        line = f"[{bar}] {fraction * 100:5.1f}%  {label}  ({elapsed:.1f} s)"
-        if self.tty:
-            self.stream.write("\r\033[K" + line)
-        else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+    def _ensure_bar(self) -> Any:
+        if self._bar is None and self.enabled:
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=self.total, file=self.stream, leave=False, unit="step",
+                             bar_format="{l_bar}{bar:24}| {n_fmt}/{total_fmt} {desc}",
+                             dynamic_ncols=True, disable=not self.enabled)  # fmt: skip
+        return self._bar
+
+    def _close_step(self) -> None:
+        now = time.perf_counter()
+        if self._label is not None and self.enabled:
+            line = f"{self._label}: {now - self._since:.1f} s"
+            bar = self._ensure_bar()
+            bar.write(line, file=self.stream)
+            bar.update(1)
+        self._since = now
 
     def step(self, label: str) -> None:
-        """Announce the next step and draw the bar at the steps finished so far."""
-        self._draw(label, self.done / self.total)
+        """Finish the current step (writing its duration) and start the next one."""
+        self._close_step()
+        self._label = label
         self.done += 1
+        if self.enabled:
+            self._ensure_bar().set_description_str(label)
 
     def rows(self, label: str, done: int, total: int | None) -> None:
-        """Draw progress inside a step, counted in rows."""
-        inner = done / total if total else 0.0
-        fraction = (self.done - 1 + min(inner, 1.0)) / self.total
-        suffix = f"{done:,}" + (f"/{total:,}" if total else "") + " rows"
-        self._draw(f"{label} {suffix}", fraction)
+        """Show progress inside a step, counted in rows."""
+        if self.enabled:
+            suffix = f"{done:,}" + (f"/{total:,}" if total else "") + " rows"
+            self._ensure_bar().set_description_str(f"{label} {suffix}")
 
     def finish(self, label: str = "done") -> None:
-        """Draw the full bar and end the line."""
-        self.done = self.total
-        self._draw(label, 1.0)
-        if self.enabled and self.tty:
-            self.stream.write("\n")
-            self.stream.flush()
+        """Finish the last step and write the total time."""
+        self._close_step()
+        self._label = None
+        if self.enabled:
+            bar = self._ensure_bar()
+            bar.write(f"{label} in {time.perf_counter() - self.start:.1f} s", file=self.stream)
+            bar.close()
 
 
 def _say(message: str) -> None:
@@ -112,9 +122,24 @@ def _read_and_score(args: argparse.Namespace, progress: Progress) -> Any:
     from stuntlib.scoring import score
 
     progress.step(f"reading {args.input.name}")
-    frame = read_measurements(args.input, profile=args.profile, sheet=args.sheet)
+    frame = read_measurements(
+        args.input, profile=args.profile, sheet=args.sheet, columns=_column_map(args) or None
+    )
     progress.step(f"scoring {len(frame):,} rows")
     return score(frame, language=args.labels)
+
+
+def _column_map(args: argparse.Namespace) -> dict[str, str]:
+    """``--column canonical=Header`` options as the ``columns=`` of read_measurements."""
+    mapping: dict[str, str] = {}
+    for item in getattr(args, "column", None) or []:
+        canonical, sep, header = item.partition("=")
+        if not sep or not canonical.strip() or not header.strip():
+            raise _BadInput(
+                f"--column: expected canonical=Header (e.g. age_months=age); got {item!r}"
+            )
+        mapping[canonical.strip()] = header.strip()
+    return mapping
 
 
 def _stream(args: argparse.Namespace, progress: Progress, **options: Any) -> Any:
@@ -194,13 +219,33 @@ def _dask_run(args: argparse.Namespace, progress: Progress, *, by: Any = None, *
 
 
 def _default_output(path: Path, suffix: str, tag: str) -> Path:
+    """``<input stem>_<tag><suffix>`` in the current folder (never the input's folder)."""
     stem = path.name if path.is_dir() else path.stem
-    return path.parent / f"{stem}_{tag}{suffix}"
+    return Path.cwd() / f"{stem}_{tag}{suffix}"
+
+
+def _write(frame: Any, out: Path, args: argparse.Namespace) -> None:
+    """Write a table to CSV, xlsx or Parquet, never with a live formula.
+
+    CSV uses the chosen separators and the OWASP rule; xlsx stores text cells as text.
+    """
+    from stuntlib._safe import neutralise_frame, write_safe_xlsx
+
+    suffix = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        neutralise_frame(frame).to_csv(
+            out, index=False, sep=args.sep, decimal=args.decimal, encoding="utf-8"
+        )
+    elif suffix == ".xlsx":
+        write_safe_xlsx(frame, out)
+    else:
+        from stuntlib.io import write_table
+
+        write_table(frame, out)
 
 
 def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
-    from stuntlib.io import write_table
-
     _check_input(args.input, folder_ok=True)
     if args.input.is_dir():
         out = args.output or _default_output(args.input, "", "scored")
@@ -215,12 +260,14 @@ def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
         return EXIT_OK
     if _uses_dask(args):
         raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
-    out = args.output or _default_output(args.input, ".parquet", "scored")
+    out = args.output or _default_output(args.input, ".csv", "scored")
     scored = _read_and_score(args, progress)
     progress.step(f"writing {out.name}")
     if args.drop_identifiers:
-        scored = scored.drop(columns=[c for c in ("nik", "name", "parent_name") if c in scored])
-    write_table(scored, out)
+        from stuntlib.columns import identifying_columns
+
+        scored = scored.drop(columns=identifying_columns(scored.columns))
+    _write(scored, out, args)
     progress.finish("done")
     problems = int(scored["read_problems"].notna().sum()) if "read_problems" in scored else 0
     scored_n = int(scored["zlen"].notna().sum())
@@ -235,50 +282,102 @@ def _groupings(by: list[str] | None) -> Any:
 
     if not by:
         return rollup(["kecamatan", "kelurahan"])
-    return [(), *[tuple(b.split("+")) for b in by]]
+    return [(), *[tuple(part for part in b.split("+") if part) for b in by]]
+
+
+def _refuse_identifying(by: Any, columns: Any) -> None:
+    """Published tables are never grouped by a column that identifies a child."""
+    from stuntlib.columns import identifying_columns
+
+    names = sorted({c for group in by for c in group} if isinstance(by, list) else set())
+    named = identifying_columns(names)
+    if named:
+        raise _BadInput(
+            f"--by: {named} identify children (NIK, name, address); a published table is "
+            "never grouped by them"
+        )
+
+
+def _rounded(result: Any) -> Any:
+    """Percentages rounded to 1 decimal for prevalence rows, means to 2 decimals."""
+    import numpy as np
+
+    out = result.copy()
+    is_prev = (out["kind"] == "prevalence").to_numpy() if "kind" in out else True
+    for column in ("estimate", "ci_low", "ci_high"):
+        if column in out:
+            values = out[column].to_numpy(dtype=float, na_value=np.nan)
+            out[column] = np.where(is_prev, np.round(values * 100, 1), np.round(values, 2))
+    for column in ("se", "sd", "deff", "n_eff", "weighted_n"):
+        if column in out:
+            out[column] = out[column].astype(float).round(4)
+    if "kind" in out:
+        out.insert(out.columns.get_loc("estimate"), "unit", np.where(is_prev, "%", "z"))
+    return out
+
+
+def _publication_files(args: argparse.Namespace, scored: Any) -> list[str]:
+    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print."""
+    lines = []
+    if getattr(args, "aksi7", None):
+        from stuntlib.publication import aksi7_table, write_aksi7_workbook
+
+        table = aksi7_table(scored, targets=_read_targets(args.targets), language=args.language,
+                            ci=args.ci, min_n=args.min_n, min_cases=args.min_cases,
+                            protect=args.suppress, columns=_column_map(args) or None)  # fmt: skip
+        write_aksi7_workbook(table, args.aksi7, source=args.input.name, period=args.period)
+        masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
+        lines.append(f"Aksi 7 workbook ({masked}) -> {Path(args.aksi7).resolve()}")
+    if getattr(args, "data_sasaran", None):
+        from stuntlib.publication import write_data_sasaran
+
+        write_data_sasaran(scored, args.data_sasaran, period=args.period,
+                           columns=_column_map(args) or None)  # fmt: skip
+        lines.append(
+            "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> "
+            f"{Path(args.data_sasaran).resolve()}"
+        )
+    return lines
 
 
 def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
     from stuntlib.estimation import prevalence, prevalence_table
-    from stuntlib.io import write_table
 
     _check_input(args.input, folder_ok=True)
     out = args.output or _default_output(args.input, ".csv", "prevalence")
     by = _groupings(args.by)
+    _refuse_identifying(by, None)
     options = {"ci": args.ci, "min_n": args.min_n, "min_cases": args.min_cases}
+    lines: list[str] = []
     if args.input.is_dir():
-        if args.aksi7:
-            raise _BadInput("--aksi7 needs a file, not a folder of Parquet files")
+        if args.aksi7 or args.data_sasaran:
+            raise _BadInput("--aksi7/--data-sasaran need a file, not a folder of Parquet files")
         if _uses_dask(args):
-            result = _dask_run(args, progress, by=by, **options)
+            result = _dask_run(args, progress, by=by, suppress=args.suppress, **options)
         else:
-            result = _stream(args, progress, by=by, **options).prevalence
+            result = _stream(args, progress, by=by, suppress=args.suppress, **options).prevalence
     else:
         if _uses_dask(args):
             raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
         scored = _read_and_score(args, progress)
         progress.step("tabulating")
-        result = prevalence(scored, by, **options)
-        if args.aksi7:
-            from stuntlib.publication import aksi7_table, write_aksi7_workbook
-
-            table = aksi7_table(
-                scored,
-                targets=_read_targets(args.targets),
-                language=args.language,
-                ci=args.ci,
-                min_n=args.min_n,
-                min_cases=args.min_cases,
-            )
-            write_aksi7_workbook(table, args.aksi7, source=args.input.name)
+        result = prevalence(scored, by, suppress=args.suppress, **options)
+        lines = _publication_files(args, scored)
     progress.step(f"writing {out.name}")
     if args.wide:
         result = prevalence_table(result, language=args.language).reset_index(names="group")
-    write_table(result, out)
+    else:
+        result = _rounded(result)
+    _write(result, out, args)
     progress.finish("done")
-    _say(f"prevalence table ({len(result):,} rows) -> {out}")
-    if args.aksi7:
-        _say(f"Aksi 7 workbook -> {args.aksi7}")
+    masked = (
+        f"small cells masked (< {args.min_cases} cases)"
+        if args.suppress
+        else "small cells NOT masked (--no-suppress): not for publication"
+    )
+    _say(f"prevalence table ({len(result):,} rows, {masked}) -> {out}")
+    for line in lines:
+        _say(line)
     return EXIT_OK
 
 
@@ -290,7 +389,7 @@ def _read_targets(path: Path | None) -> Any:
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=str)
+        return pd.read_excel(path, dtype=str, engine="calamine")
     return pd.read_csv(path, dtype=str, sep=None, engine="python")
 
 
@@ -302,9 +401,20 @@ def _quality_frame(scored: Any, by: str | None) -> Any:
     return report.checks, report
 
 
-def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
-    from stuntlib.io import write_table
+def _hide_identifiers(failures: Any) -> Any:
+    """Blank the values of identifying columns (NIK, name) in the failure list."""
+    from stuntlib.columns import identifying_columns
 
+    if "column" not in failures or "value" not in failures:
+        return failures
+    labels = failures["column"].astype(str)
+    named = set(identifying_columns(labels.unique()))
+    out = failures.copy()
+    out["value"] = out["value"].astype(object).where(~labels.isin(named), "(hidden)")
+    return out
+
+
+def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
     _check_input(args.input)
     out = args.output or _default_output(args.input, ".csv", "quality")
     scored = _read_and_score(args, progress)
@@ -315,14 +425,17 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report.to_html(), encoding="utf-8")
     elif args.failures:
-        write_table(report.failures, out)
+        failures = report.failures
+        _write(failures if args.include_identifiers else _hide_identifiers(failures), out, args)
     else:
-        write_table(frame, out)
+        _write(frame, out, args)
     progress.finish("done")
     failing = frame[frame["n_failed"] > 0] if "n_failed" in frame else frame
     for row in failing.itertuples(index=False):
         _say(f"  {row.check:<28} {int(row.n_failed):>7,} rows  ({row.severity})")
     _say(f"data-quality checks -> {out}")
+    if args.failures and not args.include_identifiers:
+        _say("values of NIK and name columns are hidden (--include-identifiers shows them)")
     return EXIT_OK
 
 
@@ -341,20 +454,19 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         language=args.language,
         title=args.title,
         source=args.input.name,
+        period=args.period,
         geojson=args.geojson,
         geojson_key=args.geojson_key,
         targets=_read_targets(args.targets),
         ci=args.ci,
+        min_n=args.min_n,
+        min_cases=args.min_cases,
     )
-    if args.aksi7:
-        from stuntlib.publication import aksi7_table, write_aksi7_workbook
-
-        table = aksi7_table(scored, targets=_read_targets(args.targets), language=args.language)
-        write_aksi7_workbook(table, args.aksi7, source=args.input.name)
+    lines = _publication_files(args, scored)
     progress.finish("done")
-    _say(f"report -> {out.resolve()}")
-    if args.aksi7:
-        _say(f"Aksi 7 workbook -> {Path(args.aksi7).resolve()}")
+    _say(f"report (small cells masked) -> {out.resolve()}")
+    for line in lines:
+        _say(line)
     return EXIT_OK
 
 
@@ -399,15 +511,19 @@ def _cmd_demo(args: argparse.Namespace, progress: Progress) -> int:
     args.aksi7 = folder / "tabel_aksi7_pekalongan.xlsx"
     args.profile, args.sheet, args.targets, args.labels = "eppgbm", None, None, "en"
     args.title, args.geojson, args.geojson_key, args.ci = None, None, None, "wilson"
+    args.period, args.data_sasaran, args.suppress, args.column = None, None, True, []
+    args.min_n, args.min_cases = 25, 3
     _say(f"demo: stuntlib report {sample}")
     return _cmd_report(args, progress)
 
 
 _EXAMPLES = {
-    "score": "example:\n  stuntlib score export_eppgbm.xlsx -o scored.parquet\n"
+    "score": "example:\n  stuntlib score export_eppgbm.xlsx -o scored.csv --sep ';' "
+    "--decimal ','\n  stuntlib score smart.csv --column age_months=age\n"
     "  stuntlib score parquet_folder/ -o scored_folder/   (streamed, any size)",
     "prevalence": "example:\n  stuntlib prevalence export_eppgbm.xlsx -o prevalensi.csv "
-    "--aksi7 tabel_aksi7.xlsx\n  stuntlib prevalence survey.csv --profile who --by age_group "
+    "--aksi7 tabel_aksi7.xlsx --data-sasaran sasaran.xlsx --period 'Agustus 2025'\n"
+    "  stuntlib prevalence survey.csv --profile who --by age_group "
     "--by sex --by age_group+sex -o table.xlsx",
     "quality": "example:\n  stuntlib quality export_eppgbm.xlsx -o kualitas.csv",
     "report": "example:\n  stuntlib report export_eppgbm.xlsx -o laporan.html\n"
@@ -416,6 +532,51 @@ _EXAMPLES = {
     "demo": "example:\n  stuntlib demo            (writes ./stuntlib-demo/laporan_stunting_"
     "pekalongan.html)\n  stuntlib demo --sample my_export.xlsx -o out/",
 }
+
+
+class _Formatter(argparse.RawDescriptionHelpFormatter):
+    """Keep the examples' layout and show every option's default (when it has one)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        empty = action.default in (None, False, [], argparse.SUPPRESS)
+        if "default" in text or empty or not action.option_strings:
+            return text
+        return text + " (default: %(default)s)"
+
+
+_CIS = ["wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"]
+
+
+def _add_output_format(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sep", default=",", help="CSV field separator, e.g. ';' for Excel in "
+                   "Indonesian")  # fmt: skip
+    p.add_argument("--decimal", default=".", choices=[".", ","],
+                   help="CSV decimal mark")  # fmt: skip
+
+
+def _add_publication(p: argparse.ArgumentParser) -> None:
+    group = p.add_argument_group("publication (masked) and data sasaran (unmasked)")
+    group.add_argument("--ci", default="wilson", choices=_CIS, help="interval method")
+    group.add_argument("--min-n", type=int, default=25,
+                       help="cells of fewer children are marked unstable")  # fmt: skip
+    group.add_argument("--min-cases", type=int, default=3,
+                       help="counts of 1 to min-cases - 1 (cases or non-cases) are "
+                       "masked")  # fmt: skip
+    group.add_argument("--suppress", action=argparse.BooleanOptionalAction, default=True,
+                       help="mask small cells in published outputs (tables, Aksi 7 "
+                       "workbook)")  # fmt: skip
+    group.add_argument("--language", choices=["id", "en"], default="id",
+                       help="language of headers, labels and numbers")  # fmt: skip
+    group.add_argument("--period", help="measurement period shown in titles, e.g. 'Agustus "
+                       "2025' (default: the range of measurement dates)")  # fmt: skip
+    group.add_argument("--aksi7", type=Path, help="also write the Aksi 7 publication workbook "
+                       "(.xlsx)")  # fmt: skip
+    group.add_argument("--data-sasaran", type=Path, metavar="FILE.xlsx",
+                       help="also write the unmasked per-desa counts for Web Aksi Bangda "
+                       "(not for publication)")  # fmt: skip
+    group.add_argument("--targets", type=Path,
+                       help="CSV/XLSX of target children per kelurahan")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -427,7 +588,7 @@ def _parser() -> argparse.ArgumentParser:
         "e-PPGBM export or a survey file.",
         epilog="example:\n  stuntlib report export_eppgbm.xlsx -o laporan.html\n\n"
         "exit codes: 0 ok, 2 bad arguments or input, 1 unexpected error (a bug)",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Formatter,
     )
     parser.add_argument("--version", action="version", version=f"stuntlib {__version__}")
     common = argparse.ArgumentParser(add_help=False)
@@ -439,9 +600,16 @@ def _parser() -> argparse.ArgumentParser:
         "--profile",
         choices=["auto", "eppgbm", "who", "generic"],
         default="auto",
-        help="column profile of the input (default: auto-detect)",
+        help="column profile of the input (auto: detect it)",
     )
-    reader.add_argument("--sheet", default=None, help="Excel sheet name (default: first)")
+    reader.add_argument("--sheet", default=None, help="Excel sheet name (default: the first)")
+    reader.add_argument(
+        "--column",
+        action="append",
+        default=[],
+        metavar="CANONICAL=HEADER",
+        help="map an input column to a canonical name, e.g. --column age_months=age (repeatable)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="command", required=True)
 
     def add(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -452,59 +620,81 @@ def _parser() -> argparse.ArgumentParser:
             help=help_text,
             description=help_text,
             epilog=_EXAMPLES[name],
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=_Formatter,
         )
 
     p = add("score", "score every row: WHO z-scores, flags, reasons and classes")
-    p.add_argument("-o", "--output", type=Path, help="output .parquet, .csv or .xlsx")
+    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet "
+                   "(default: <input>_scored.csv in the current folder)")  # fmt: skip
     p.add_argument("--labels", choices=["en", "id"], default="en", help="class label language")
     p.add_argument(
         "--drop-identifiers", action="store_true", help="leave NIK and names out of the output"
     )
+    _add_output_format(p)
     _add_dask_options(p)
     p = add("prevalence", "prevalence table with confidence intervals (and the Aksi 7 workbook)")
     _add_dask_options(p)
-    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet")
+    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet "
+                   "(default: <input>_prevalence.csv in the current folder)")  # fmt: skip
     p.add_argument(
         "--by",
         action="append",
-        help="grouping column; repeat for several, join with + to cross "
-        "(default: kota, kecamatan, kelurahan)",
+        help="grouping column; repeat for several, join with + to cross, e.g. --by "
+        "age_group+sex (default: kota, kecamatan, kelurahan)",
     )
-    p.add_argument(
-        "--ci",
-        default="wilson",
-        choices=["wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"],
-    )
-    p.add_argument("--min-n", type=int, default=25, help="cells below are marked small_n")
-    p.add_argument("--min-cases", type=int, default=3, help="small-cell threshold")
     p.add_argument("--wide", action="store_true", help="one labelled row per group")
-    p.add_argument("--language", choices=["id", "en"], default="id")
-    p.add_argument("--aksi7", type=Path, help="also write the Aksi 7 workbook (.xlsx)")
-    p.add_argument("--targets", type=Path, help="CSV/XLSX of target children per kelurahan")
+    _add_output_format(p)
+    _add_publication(p)
     p.set_defaults(labels="en")
     p = add("quality", "data-quality profile of a file")
-    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx, .parquet or .html")
+    p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx, .parquet or .html "
+                   "(default: <input>_quality.csv in the current folder)")  # fmt: skip
     p.add_argument("--by", help="group column for the HTML summary (e.g. kelurahan)")
     p.add_argument(
         "--failures", action="store_true", help="write one row per failing check and row"
     )
+    p.add_argument("--include-identifiers", action="store_true",
+                   help="show NIK and name values in the failure list (not for "
+                   "sharing)")  # fmt: skip
+    _add_output_format(p)
     p.set_defaults(labels="en")
     p = add("report", "self-contained HTML report (Indonesian by default)")
-    p.add_argument("-o", "--output", type=Path, help="output .html")
-    p.add_argument("--language", choices=["id", "en"], default="id")
-    p.add_argument("--title", help="report title")
+    p.add_argument("-o", "--output", type=Path, help="output .html (default: "
+                   "<input>_laporan.html in the current folder)")  # fmt: skip
+    p.add_argument("--title", help="report title (default: 'Laporan stunting balita' + kota)")
     p.add_argument("--geojson", type=Path, help="GeoJSON of kelurahan boundaries (adds a map)")
     p.add_argument("--geojson-key", help="GeoJSON property naming the kelurahan or its code")
-    p.add_argument("--targets", type=Path, help="CSV/XLSX of target children per kelurahan")
-    p.add_argument("--aksi7", type=Path, help="also write the Aksi 7 workbook (.xlsx)")
-    p.add_argument("--ci", default="wilson", help="interval method (default wilson)")
+    _add_publication(p)
     p.set_defaults(labels="en")
     p = add("demo", "report on the bundled Kota Pekalongan sample")
     p.add_argument("--sample", type=Path, help="e-PPGBM export to use instead of the sample")
     p.add_argument("-o", "--output", type=Path, help="output folder (default ./stuntlib-demo)")
-    p.add_argument("--language", choices=["id", "en"], default="id")
+    p.add_argument("--language", choices=["id", "en"], default="id",
+                   help="language of the report")  # fmt: skip
     return parser
+
+
+def _suggest(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int | None:
+    """On an unknown option, print the subcommand's usage and the closest option."""
+    import difflib
+
+    try:
+        _, extras = parser.parse_known_args(argv)
+    except SystemExit:
+        return None  # argparse has reported it (or --help/--version): parse_args decides
+    unknown = [a for a in extras if a.startswith("-")]
+    if not unknown:
+        return None
+    command = next((a for a in argv if a in _COMMANDS), None)
+    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    target = subparsers.choices.get(command, parser) if command else parser
+    options = [o for a in target._actions for o in a.option_strings]
+    flag = unknown[0].split("=", 1)[0]
+    close = difflib.get_close_matches(flag, options, n=1, cutoff=0.6)
+    hint = f"; did you mean {close[0]}?" if close else ""
+    target.print_usage(sys.stderr)
+    print(f"{target.prog}: error: unrecognized argument {flag}{hint}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 _COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
@@ -572,6 +762,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from stuntlib.errors import StuntlibError
 
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    suggested = _suggest(parser, argv)
+    if suggested is not None:
+        return suggested
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: --help/--version (0) or a usage error (2)

@@ -60,7 +60,16 @@ CANONICAL_ALIASES: Mapping[str, tuple[str, ...]] = {
     "kecamatan": ("kecamatan", "kec", "subdistrict"),
     "puskesmas": ("puskesmas", "pukesmas", "health_centre"),
     "kelurahan": ("kelurahan", "desa/kel", "desa", "kel", "desa/kelurahan", "village"),
-    "kelurahan_code": ("kelurahan_code", "kode desa", "kode kelurahan", "kode_wilayah"),
+    "kelurahan_code": (
+        "kelurahan_code",
+        "kode desa",
+        "kode_desa",
+        "kode kelurahan",
+        "kode desa/kel",
+        "kode desa/kelurahan",
+        "kode_wilayah",
+        "kode wilayah",
+    ),
     "posyandu": ("posyandu",),
 }
 
@@ -164,8 +173,12 @@ def resolve_columns(
     return mapping
 
 
-#: Words that make a column label identifying (a child's or a parent's identity or home).
-_IDENTIFYING_WORDS = frozenset({"nik", "nama", "name", "alamat", "address", "nkk", "kk"})
+#: Words that make a column label identifying (a child's or a parent's identity, home or
+#: contact): NIK, names, the family card (KK) number, address, RT/RW, telephone.
+_IDENTIFYING_WORDS = frozenset(
+    {"nik", "nama", "name", "alamat", "address", "nkk", "kk", "rt", "rw", "telepon", "telpon",
+     "telp", "tlp", "phone", "hp", "handphone", "ponsel", "wa", "whatsapp", "email", "surel"}
+)  # fmt: skip
 _IDENTIFYING_FIELDS = frozenset({"nik", "name", "parent_name"})
 #: ... unless the label names a place or a facility (``Nama Posyandu``, ``Nama Desa``).
 _PLACE_WORDS = frozenset(
@@ -178,10 +191,18 @@ def identifying_columns(labels: Iterable[object]) -> list[Any]:
     """The labels that could identify a child: never to appear in a published table.
 
     A label is identifying when it is an alias of ``nik``, ``name`` or ``parent_name``
-    in :data:`CANONICAL_ALIASES`, or when one of its words is ``nik``, ``nama``, ``name``,
-    ``alamat``, ``address``, ``nkk`` or ``kk`` (``NIK Anak``, ``Nama Balita``,
-    ``Nama Orang Tua``, ``id_anak`` ...) and it names no place or facility
-    (``Nama Posyandu`` is not identifying).
+    in :data:`CANONICAL_ALIASES`, or when one of its words is a word of identity, home or
+    contact: ``nik``, ``nama``/``name``, ``nkk``/``kk`` (family card number),
+    ``alamat``/``address``, ``rt``, ``rw``, ``telepon``/``telp``/``tlp``/``phone``,
+    ``hp``/``handphone``/``ponsel``, ``wa``/``whatsapp``, ``email``/``surel`` (``NIK Anak``,
+    ``Nama Balita``, ``Nama Orang Tua``, ``No KK``, ``RT/RW``, ``no_hp`` ...), and it names
+    no place or facility (``Nama Posyandu``, ``Alamat Posyandu`` are not identifying).
+
+    References
+    ----------
+    UU No 27 Tahun 2022 tentang Pelindungan Data Pribadi (NIK, KK number, address and
+    telephone are personal data); e-PPGBM export format (``NIK``, ``Nama``,
+    ``Nama Ortu``, ``RT``, ``RW``, ``Alamat``).
 
     Parameters
     ----------
@@ -197,6 +218,8 @@ def identifying_columns(labels: Iterable[object]) -> list[Any]:
     --------
     >>> identifying_columns(["NIK Anak", "Nama Balita", "id_anak", "Nama Posyandu", "n"])
     ['NIK Anak', 'Nama Balita', 'id_anak']
+    >>> identifying_columns(["No KK", "RT", "RW", "no_hp", "Telepon", "Alamat", "Berat"])
+    ['No KK', 'RT', 'RW', 'no_hp', 'Telepon', 'Alamat']
     """
     found = []
     for label in labels:

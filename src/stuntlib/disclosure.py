@@ -198,6 +198,8 @@ def _bounds_of_component(
     suppressed: _BoolArray,
     upper: NDArray[np.float64],
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    if not relations:  # a hidden cell tied to nothing: the reader knows only its bounds
+        return np.zeros(len(cells)), upper[cells].astype(np.float64)
     from scipy.optimize import linprog  # lazily: scipy.optimize is not needed at import
 
     position = {int(c): j for j, c in enumerate(cells)}

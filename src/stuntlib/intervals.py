@@ -4,8 +4,10 @@ Every function is vectorised: the arguments broadcast against each other and the
 is a pair of float arrays ``(low, high)``. Missing or undefined input (``n = 0``, NaN)
 gives NaN limits, never an exception. Proportions are fractions in ``[0, 1]``.
 
-The formulas are written out in :doc:`/methodology/prevalence`. ``scipy`` is imported only
-inside the functions that need a beta or t quantile, so importing stuntlib stays fast.
+The formulas are written out in :doc:`/methodology/prevalence`. Quantiles come from
+:mod:`scipy.special` (``ndtri`` for the normal, ``stdtrit`` for Student's t,
+``betaincinv`` for the beta), imported inside the functions that need them: neither
+importing stuntlib nor estimating a prevalence loads :mod:`scipy.stats`.
 
 References
 ----------
@@ -75,6 +77,16 @@ def t_quantile(level: float, df: ArrayLike) -> FloatArray:
     numpy.ndarray
         ``t_{1 - (1 - level)/2, df}``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Student (1908). The probable error of a mean. Biometrika 6:1-25.
+    .. [2] Lumley T (2004). J Stat Softw 9(8); R ``survey`` (design degrees of freedom).
+
     Examples
     --------
     >>> round(float(t_quantile(0.95, np.inf)), 6)
@@ -82,13 +94,14 @@ def t_quantile(level: float, df: ArrayLike) -> FloatArray:
     >>> round(float(t_quantile(0.95, 10)), 6)
     2.228139
     """
-    from scipy import stats
+    from scipy import special
 
     level = _check_level(level)
     d = _f(df)
     q = 1.0 - (1.0 - level) / 2.0
     with np.errstate(invalid="ignore"):
-        out = np.where(np.isinf(d), stats.norm.ppf(q), stats.t.ppf(q, np.where(d > 0, d, np.nan)))
+        t = special.stdtrit(np.where(d > 0, d, np.nan), q)
+        out = np.where(np.isinf(d), special.ndtri(q), t)
     return np.asarray(out, dtype=np.float64)
 
 
@@ -114,17 +127,27 @@ def wilson_interval(
     low, high : numpy.ndarray
         Interval limits as fractions.
 
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Wilson EB (1927). Probable inference, the law of succession, and statistical
+       inference. J Am Stat Assoc 22:209-212.
+
     Examples
     --------
     >>> low, high = wilson_interval(3, 12)
     >>> print(f"{float(low):.6f} {float(high):.6f}")
     0.088942 0.532305
     """
-    from scipy import stats
+    from scipy import special
 
     level = _check_level(level)
     x, m = np.broadcast_arrays(_f(cases), _f(n))
-    z = stats.norm.ppf(1.0 - (1.0 - level) / 2.0)
+    z = special.ndtri(1.0 - (1.0 - level) / 2.0)
     z2 = z * z
     with np.errstate(invalid="ignore", divide="ignore"):
         m_ok = np.where(m > 0, m, np.nan)
@@ -161,20 +184,30 @@ def clopper_pearson_interval(
     low, high : numpy.ndarray
         Interval limits as fractions.
 
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Clopper CJ, Pearson ES (1934). The use of confidence or fiducial limits
+       illustrated in the case of the binomial. Biometrika 26:404-413.
+
     Examples
     --------
     >>> low, high = clopper_pearson_interval([0, 3, 12], 12)
     >>> [round(v, 6) for v in low.tolist()], [round(v, 6) for v in high.tolist()]
     ([0.0, 0.054861, 0.735352], [0.264648, 0.571858, 1.0])
     """
-    from scipy import stats
+    from scipy import special
 
     level = _check_level(level)
     alpha = 1.0 - level
     x, m = np.broadcast_arrays(_f(cases), _f(n))
     with np.errstate(invalid="ignore"):
-        low = stats.beta.ppf(alpha / 2.0, np.where(x > 0, x, 1.0), m - x + 1.0)
-        high = stats.beta.ppf(1.0 - alpha / 2.0, x + 1.0, np.where(m - x > 0, m - x, 1.0))
+        low = special.betaincinv(np.where(x > 0, x, 1.0), m - x + 1.0, alpha / 2.0)
+        high = special.betaincinv(x + 1.0, np.where(m - x > 0, m - x, 1.0), 1.0 - alpha / 2.0)
     low = np.where(x <= 0, 0.0, low)
     high = np.where(x >= m, 1.0, high)
     bad = ~(m > 0) | np.isnan(x)
@@ -206,13 +239,23 @@ def jeffreys_interval(
     low, high : numpy.ndarray
         Interval limits as fractions.
 
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Brown LD, Cai TT, DasGupta A (2001). Interval estimation for a binomial
+       proportion. Stat Sci 16:101-133.
+
     Examples
     --------
     >>> low, high = jeffreys_interval(3, 12)
     >>> print(f"{float(low):.6f} {float(high):.6f}")
     0.075942 0.529191
     """
-    from scipy import stats
+    from scipy import special
 
     level = _check_level(level)
     alpha = 1.0 - level
@@ -220,8 +263,8 @@ def jeffreys_interval(
     with np.errstate(invalid="ignore"):
         a = x + 0.5
         b = m - x + 0.5
-        low = stats.beta.ppf(alpha / 2.0, a, b)
-        high = stats.beta.ppf(1.0 - alpha / 2.0, a, b)
+        low = special.betaincinv(a, b, alpha / 2.0)
+        high = special.betaincinv(a, b, 1.0 - alpha / 2.0)
     low = np.where(x <= 0, 0.0, low)
     high = np.where(x >= m, 1.0, high)
     bad = ~(m > 0) | np.isnan(x)
@@ -255,6 +298,16 @@ def logit_interval(
     -------
     low, high : numpy.ndarray
         Interval limits as fractions; NaN where ``p`` or ``se`` is NaN.
+
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] WHO ``anthro`` R package 1.1.0, ``anthro_prevalence``.
+    .. [2] Lumley T (2004). J Stat Softw 9(8); R ``survey::svyciprop(method = "logit")``.
 
     Examples
     --------
@@ -311,6 +364,18 @@ def korn_graubard_interval(
     low, high : numpy.ndarray
         Interval limits as fractions.
 
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Korn EL, Graubard BI (1998). Confidence intervals for proportions with small
+       expected number of positive counts estimated from survey data. Surv Methodol
+       24:193-201.
+    .. [2] Lumley T (2004). J Stat Softw 9(8); R ``survey::svyciprop(method = "beta")``.
+
     Examples
     --------
     With a binomial standard error and ``df = n - 1`` this is Clopper–Pearson:
@@ -355,6 +420,16 @@ def mean_interval(
     -------
     low, high : numpy.ndarray
         Interval limits; NaN where an input is NaN.
+
+    Raises
+    ------
+    StuntlibError
+        If ``level`` is not strictly between 0 and 1.
+
+    References
+    ----------
+    .. [1] Lumley T (2004). J Stat Softw 9(8); R ``survey::svymean`` with
+       ``confint(df = degf(design))``.
 
     Examples
     --------

@@ -13,6 +13,13 @@ Dask is imported only when a function is called; without it the functions raise 
 :class:`ImportError` that says ``pip install stuntlib[dask]``. Use any Dask scheduler:
 the default (threads), ``scheduler="processes"``, or a ``distributed.Client`` for a
 cluster.
+
+References
+----------
+.. [1] WHO. Anthro R package 1.1, ``R/prevalence-compute-api.R``: the small backend
+   interface (map to sufficient statistics, reduce, finalise) this adapter follows.
+.. [2] Dask documentation, "Delayed" and tree reductions (``split_every``),
+   https://docs.dask.org/en/stable/delayed.html
 """
 
 from __future__ import annotations
@@ -95,6 +102,11 @@ def score(
     ColumnError
         At once (not at compute time) if no sex column is found.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1, ``anthro_zscores``: the z-scores and flags the core
+       computes per partition.
+
     Examples
     --------
     >>> import pandas as pd, dask.dataframe as dd
@@ -147,6 +159,11 @@ def partial_sums(
         If Dask is not installed.
     StuntlibError, ColumnError
         At once, for bad arguments or missing columns (checked on the metadata).
+
+    References
+    ----------
+    .. [1] Dask documentation, tree reductions with ``split_every``,
+       https://docs.dask.org/en/stable/generated/dask.dataframe.DataFrame.reduction.html
 
     Examples
     --------
@@ -222,6 +239,11 @@ min_cases, suppress, max_age_days
         If Dask is not installed.
     StuntlibError, ColumnError
         For bad arguments, before anything is computed.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1, ``anthro_prevalence``: the estimates and intervals
+       that :func:`stuntlib.estimation.finalize_prevalence` computes from the sums.
 
     Examples
     --------

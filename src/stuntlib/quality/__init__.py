@@ -1,9 +1,17 @@
 """Data-quality report of anthropometric data: WHO/UNICEF profile, SMART, e-PPGBM checks.
 
 :func:`check_quality` runs every registered row-level check (:data:`CHECKS`) and builds
-the aggregate tables of a :class:`QualityReport`. The pieces are public too: the checks
-(each a :class:`Check`, callable on a frame), the statistics of
-:mod:`stuntlib.quality.stats` and the SMART tables of :mod:`stuntlib.quality.smart`.
+the aggregate tables of a :class:`QualityReport`. One module per job:
+
+* :mod:`~stuntlib.quality.context`: :class:`CheckContext`, the standardised frame
+  every check reads (rules from :mod:`stuntlib.standardize`);
+* :mod:`~stuntlib.quality.checks`: the registry and the built-in checks;
+* :mod:`~stuntlib.quality.profile`: the WHO/UNICEF (2019) profile tables;
+* :mod:`~stuntlib.quality.smart`: the SMART (2017) bands and table;
+* :mod:`~stuntlib.quality.stats`: the statistics (DPS, Whipple, ratio tests, moments);
+* :mod:`~stuntlib.quality.failures`: the failure table;
+* :mod:`~stuntlib.quality.report`: :class:`QualityReport` and :func:`check_quality`;
+* :mod:`~stuntlib.quality.render`: HTML and text.
 
 Examples
 --------
@@ -15,13 +23,13 @@ Examples
 >>> report = check_quality(df)
 >>> report.failures[["check", "column", "row", "severity"]]
          check column  row severity
-0  missing_sex     JK    2    error
+0  missing_sex     JK    4    error
 """
 
 from __future__ import annotations
 
-from stuntlib.quality._view import QualityParams
 from stuntlib.quality.checks import CHECKS, Check
+from stuntlib.quality.context import CheckContext, QualityParams
 from stuntlib.quality.report import (
     WARNING_LIMITS,
     WHO_EXPECTED_RANGES,
@@ -46,6 +54,7 @@ __all__ = [
     "WARNING_LIMITS",
     "WHO_EXPECTED_RANGES",
     "Check",
+    "CheckContext",
     "QualityParams",
     "QualityReport",
     "check_quality",

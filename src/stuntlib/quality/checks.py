@@ -18,6 +18,16 @@ missing value is reported by the completeness checks instead. Severities:
   measurement; birth after measurement);
 * ``warning``: the value is implausible or suspect and worth a look;
 * ``info``: worth knowing, often legitimate.
+
+References
+----------
+WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+anthropometric indicators in children under 5 years old. Geneva: World Health
+Organization and UNICEF (completeness, duplicates, flagged values, measurement position
+by age). WHO (2006). WHO Child Growth Standards: length is measured lying under 2 years,
+height standing from 2 years. SMART Methodology (2017). Plausibility check for SMART
+surveys (SMART flags). Undang-Undang RI No. 24 Tahun 2013 and Permendagri No. 72 Tahun
+2019: the NIK has 16 digits, digits 7-12 the date of birth (DDMMYY, day + 40 for women).
 """
 
 from __future__ import annotations
@@ -31,21 +41,19 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from stuntlib.errors import ColumnError
-from stuntlib.quality._view import (
-    FrameView,
-    QualityParams,
-    _combine_codes,
-    visit_pairs,
-)
+from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.indicators import FLAG_LIMITS, ZSCORES
+from stuntlib.quality.context import CheckContext, QualityParams, combine_codes, visit_pairs
+from stuntlib.quality.stats import smart_flags
 from stuntlib.standardize import HEIGHT_FROM_DAY
 
-__all__ = ["CHECKS", "Check", "Family", "Severity"]
+__all__ = ["CHECKS", "PROFILED_ZSCORES", "Check", "Family", "Language", "Severity"]
 
 Severity = Literal["error", "warning", "info"]
+Language = Literal["en", "id"]
 Family = Literal["who_unicef", "routine", "longitudinal", "smart"]
 Mask = NDArray[np.bool_]
-Predicate = Callable[[FrameView], Mask | None]
+Predicate = Callable[[CheckContext], Mask | None]
 
 
 @dataclass(frozen=True)
@@ -63,12 +71,15 @@ class Check:
     severity : {"error", "warning", "info"}
         How serious a failure is.
     description : str
-        One sentence saying what fails.
+        One sentence saying what fails (English).
     predicate : callable
-        ``predicate(view) -> bool array or None`` over a private standardised view of
-        the frame; None when the frame lacks the columns.
+        ``predicate(ctx) -> bool array or None`` over the public
+        :class:`~stuntlib.quality.context.CheckContext` of the frame; None when the
+        frame lacks the columns.
     value_column : str
         Column whose value is shown in the failure table.
+    description_id : str, optional
+        The description in Indonesian (default: the English one).
 
     Examples
     --------
@@ -85,11 +96,37 @@ class Check:
     description: str
     predicate: Predicate = field(repr=False)
     value_column: str = ""
+    description_id: str = ""
 
-    def evaluate(self, view: FrameView) -> Mask | None:
-        """Mask of passing rows over a prepared view, or None if not applicable."""
-        mask = self.predicate(view)
+    def evaluate(self, ctx: CheckContext) -> Mask | None:
+        """Mask of passing rows over a prepared context, or None if not applicable.
+
+        Parameters
+        ----------
+        ctx : CheckContext
+            The frame, standardised.
+
+        Returns
+        -------
+        numpy.ndarray of bool or None
+            True where the row passes; None when the frame lacks the columns.
+        """
+        mask = self.predicate(ctx)
         return None if mask is None else np.asarray(mask, dtype=bool)
+
+    def text(self, language: Language = "en") -> str:
+        """The description in ``language`` (``"en"`` or ``"id"``).
+
+        Raises
+        ------
+        StuntlibError
+            If ``language`` is neither.
+        """
+        if language not in ("en", "id"):
+            raise StuntlibError(f"language: expected 'en' or 'id'; got {language!r}")
+        if language == "id" and self.description_id:
+            return self.description_id
+        return self.description
 
     def __call__(
         self, frame: pd.DataFrame, columns: Mapping[str, str] | None = None, **params: Any
@@ -115,8 +152,8 @@ class Check:
         ColumnError
             If the frame lacks a column the check needs.
         """
-        view = FrameView(frame, columns, QualityParams(**params))
-        mask = self.evaluate(view)
+        ctx = CheckContext(frame, columns, QualityParams(**params))
+        mask = self.evaluate(ctx)
         if mask is None:
             raise ColumnError(
                 f"check {self.name!r} needs the columns {list(self.columns)} (or their "
@@ -138,11 +175,19 @@ def _check(
     columns: tuple[str, ...],
     severity: Severity,
     description: str,
+    description_id: str,
     value_column: str | None = None,
 ) -> Callable[[Predicate], Predicate]:
     def register(fn: Predicate) -> Predicate:
         _REGISTRY[name] = Check(
-            name, family, columns, severity, description, fn, value_column or columns[0]
+            name,
+            family,
+            columns,
+            severity,
+            description,
+            fn,
+            value_column or columns[0],
+            description_id,
         )
         return fn
 
@@ -163,18 +208,32 @@ def _missing_value(pair: tuple[NDArray[np.float64], Mask] | None) -> Mask | None
     return None if pair is None else ~(np.isnan(pair[0]) & ~pair[1])
 
 
-@_check("missing_sex", "who_unicef", ("sex",), "error", "Sex is missing.")
-def _missing_sex(v: FrameView) -> Mask | None:
+@_check("missing_sex", "who_unicef", ("sex",), "error", "Sex is missing.", "Jenis kelamin kosong.")
+def _missing_sex(v: CheckContext) -> Mask | None:
     return None if v.sex is None else v.sex != 0
 
 
-@_check("invalid_sex", "who_unicef", ("sex",), "error", "Sex is not a recognised code.")
-def _invalid_sex(v: FrameView) -> Mask | None:
+@_check(
+    "invalid_sex",
+    "who_unicef",
+    ("sex",),
+    "error",
+    "Sex is not a recognised code.",
+    "Kode jenis kelamin tidak dikenali.",
+)
+def _invalid_sex(v: CheckContext) -> Mask | None:
     return None if v.sex is None else v.sex != -1
 
 
-@_check("missing_birth_date", "who_unicef", ("birth_date",), "error", "Birth date is missing.")
-def _missing_birth_date(v: FrameView) -> Mask | None:
+@_check(
+    "missing_birth_date",
+    "who_unicef",
+    ("birth_date",),
+    "error",
+    "Birth date is missing.",
+    "Tanggal lahir kosong.",
+)
+def _missing_birth_date(v: CheckContext) -> Mask | None:
     return _missing_date(v.birth)
 
 
@@ -184,13 +243,21 @@ def _missing_birth_date(v: FrameView) -> Mask | None:
     ("birth_date",),
     "error",
     "Birth date is incomplete or not a date (e.g. only a year, day 00, 31/02).",
+    "Tanggal lahir tidak lengkap atau bukan tanggal (mis. hanya tahun, hari 00, 31/02).",
 )
-def _invalid_birth_date(v: FrameView) -> Mask | None:
+def _invalid_birth_date(v: CheckContext) -> Mask | None:
     return _invalid(v.birth)
 
 
-@_check("missing_measure_date", "who_unicef", ("measure_date",), "error", "Visit date is missing.")
-def _missing_measure_date(v: FrameView) -> Mask | None:
+@_check(
+    "missing_measure_date",
+    "who_unicef",
+    ("measure_date",),
+    "error",
+    "Visit date is missing.",
+    "Tanggal pengukuran kosong.",
+)
+def _missing_measure_date(v: CheckContext) -> Mask | None:
     return _missing_date(v.visit)
 
 
@@ -200,8 +267,9 @@ def _missing_measure_date(v: FrameView) -> Mask | None:
     ("measure_date",),
     "error",
     "Visit date is incomplete or not a date.",
+    "Tanggal pengukuran tidak lengkap atau bukan tanggal.",
 )
-def _invalid_measure_date(v: FrameView) -> Mask | None:
+def _invalid_measure_date(v: CheckContext) -> Mask | None:
     return _invalid(v.visit)
 
 
@@ -211,8 +279,9 @@ def _invalid_measure_date(v: FrameView) -> Mask | None:
     ("birth_date", "measure_date"),
     "error",
     "Birth date is after the measurement date (negative age).",
+    "Tanggal lahir sesudah tanggal pengukuran (umur negatif).",
 )
-def _birth_after_measurement(v: FrameView) -> Mask | None:
+def _birth_after_measurement(v: CheckContext) -> Mask | None:
     age = v.age_days
     if age is None:
         return None
@@ -226,8 +295,9 @@ def _birth_after_measurement(v: FrameView) -> Mask | None:
     ("birth_date", "measure_date"),
     "warning",
     "Age is 60 months or more (outside the under-five range).",
+    "Umur 60 bulan atau lebih (di luar rentang balita).",
 )
-def _age_out_of_range(v: FrameView) -> Mask | None:
+def _age_out_of_range(v: CheckContext) -> Mask | None:
     months = v.age_months
     if months is None:
         return None
@@ -235,8 +305,15 @@ def _age_out_of_range(v: FrameView) -> Mask | None:
         return ~(months >= v.params.max_age_months)
 
 
-@_check("missing_lenhei", "who_unicef", ("lenhei",), "error", "Length/height is missing.")
-def _missing_lenhei(v: FrameView) -> Mask | None:
+@_check(
+    "missing_lenhei",
+    "who_unicef",
+    ("lenhei",),
+    "error",
+    "Length/height is missing.",
+    "Panjang/tinggi badan kosong.",
+)
+def _missing_lenhei(v: CheckContext) -> Mask | None:
     return _missing_value(v.lenhei)
 
 
@@ -246,20 +323,33 @@ def _missing_lenhei(v: FrameView) -> Mask | None:
     ("lenhei",),
     "error",
     "Length/height is not a number or not positive.",
+    "Panjang/tinggi badan bukan angka atau tidak positif.",
 )
-def _invalid_lenhei(v: FrameView) -> Mask | None:
+def _invalid_lenhei(v: CheckContext) -> Mask | None:
     return _invalid(v.lenhei)
 
 
-@_check("missing_weight", "who_unicef", ("weight",), "error", "Weight is missing.")
-def _missing_weight(v: FrameView) -> Mask | None:
+@_check(
+    "missing_weight",
+    "who_unicef",
+    ("weight",),
+    "error",
+    "Weight is missing.",
+    "Berat badan kosong.",
+)
+def _missing_weight(v: CheckContext) -> Mask | None:
     return _missing_value(v.weight)
 
 
 @_check(
-    "invalid_weight", "who_unicef", ("weight",), "error", "Weight is not a number or not positive."
+    "invalid_weight",
+    "who_unicef",
+    ("weight",),
+    "error",
+    "Weight is not a number or not positive.",
+    "Berat badan bukan angka atau tidak positif.",
 )
-def _invalid_weight(v: FrameView) -> Mask | None:
+def _invalid_weight(v: CheckContext) -> Mask | None:
     return _invalid(v.weight)
 
 
@@ -269,8 +359,9 @@ def _invalid_weight(v: FrameView) -> Mask | None:
     ("measure",),
     "warning",
     "Measurement position (lying/standing) is missing.",
+    "Cara ukur (terlentang/berdiri) kosong.",
 )
-def _missing_measure(v: FrameView) -> Mask | None:
+def _missing_measure(v: CheckContext) -> Mask | None:
     return None if v.raw("measure") is None or v.measure is None else v.measure != 0
 
 
@@ -280,8 +371,9 @@ def _missing_measure(v: FrameView) -> Mask | None:
     ("measure",),
     "warning",
     "Measurement position is not a recognised code.",
+    "Kode cara ukur tidak dikenali.",
 )
-def _invalid_measure(v: FrameView) -> Mask | None:
+def _invalid_measure(v: CheckContext) -> Mask | None:
     return None if v.raw("measure") is None or v.measure is None else v.measure != -1
 
 
@@ -291,8 +383,10 @@ def _invalid_measure(v: FrameView) -> Mask | None:
     ("measure", "birth_date", "measure_date"),
     "warning",
     "Measured lying at 24 months or more, or standing under 24 months (WHO recommendation).",
+    "Diukur terlentang pada umur 24 bulan atau lebih, atau "
+    "berdiri di bawah 24 bulan (anjuran WHO).",
 )
-def _position_age_mismatch(v: FrameView) -> Mask | None:
+def _position_age_mismatch(v: CheckContext) -> Mask | None:
     m, age = v.measure, v.age_days
     if m is None or age is None:
         return None
@@ -311,7 +405,7 @@ def _duplicated(key: NDArray[np.int64], known: Mask, keep: Literal["first", Fals
     return ~out
 
 
-def _date_codes(v: FrameView) -> tuple[NDArray[np.int64], Mask] | None:
+def _date_codes(v: CheckContext) -> tuple[NDArray[np.int64], Mask] | None:
     if v.visit is None:
         return None
     dates = v.visit[0]
@@ -324,16 +418,17 @@ def _date_codes(v: FrameView) -> tuple[NDArray[np.int64], Mask] | None:
     ("nik", "name", "measure_date"),
     "warning",
     "A second record of the same child (NIK and name) on the same date.",
-    value_column="nik",
+    "Catatan kedua untuk anak yang sama (NIK dan nama) pada tanggal yang sama.",
+    value_column="measure_date",
 )
-def _duplicate_record(v: FrameView) -> Mask | None:
+def _duplicate_record(v: CheckContext) -> Mask | None:
     child = v.child_codes
     if child is None:
         name = v.raw("name")
         if name is None or v.birth is None:
             return None
         sex = v.sex if v.sex is not None else np.zeros(v.n, dtype=np.int8)
-        ident = _combine_codes([name.to_numpy(dtype=object), v.birth[0], sex])
+        ident = combine_codes([name.to_numpy(dtype=object), v.birth[0], sex])
     else:
         ident = child
     known = ident >= 0
@@ -354,7 +449,7 @@ def _duplicate_record(v: FrameView) -> Mask | None:
     names = v.names_of(candidates)
     if names is None:
         return passes
-    refined = _combine_codes([key[candidates], names])
+    refined = combine_codes([key[candidates], names])
     out = np.ones(v.n, dtype=bool)
     out[candidates] = ~pd.Series(refined).duplicated(keep="first").to_numpy()
     return out
@@ -366,8 +461,9 @@ def _duplicate_record(v: FrameView) -> Mask | None:
     ("nik", "measure_date"),
     "warning",
     "The same NIK appears more than once in a round (calendar month of the visit).",
+    "NIK yang sama muncul lebih dari sekali dalam satu putaran (bulan pengukuran).",
 )
-def _duplicate_nik(v: FrameView) -> Mask | None:
+def _duplicate_nik(v: CheckContext) -> Mask | None:
     child = v.child_codes
     if child is None:
         return None
@@ -382,32 +478,36 @@ def _duplicate_nik(v: FrameView) -> Mask | None:
 
 # ----------------------------------------------------------------------------------------
 # WHO flags (computed by stuntlib.score)
-def _flag_check(z: str, flag: str, label: str) -> None:
+def _flag_check(z: str) -> None:
+    spec = ZSCORES[z]
+    low, high = FLAG_LIMITS[z]
+
     @_check(
         f"flagged_{z}",
         "who_unicef",
-        (z, flag),
+        (z, spec.flag),
         "warning",
-        f"{label} is outside the WHO plausibility limits ({flag} = 1).",
+        f"{spec.abbreviation} is outside the WHO plausibility limits "
+        f"({low:g} to {high:g}; {spec.flag} = 1).",
+        f"Z-score {spec.label_id} di luar batas kewajaran WHO "
+        f"({low:g} s.d. {high:g}; {spec.flag} = 1).",
     )
-    def _flagged(v: FrameView) -> Mask | None:
-        f = v.flag(flag)
+    def _flagged(v: CheckContext) -> Mask | None:
+        f = v.flag(spec.flag)
         return None if f is None else ~f
 
 
-for _z, _f, _label in (
-    ("zlen", "flen", "HAZ"),
-    ("zwei", "fwei", "WAZ"),
-    ("zwfl", "fwfl", "WHZ"),
-    ("zbmi", "fbmi", "BAZ"),
-):
-    _flag_check(_z, _f, _label)
+#: z-scores of the WHO/UNICEF profile (the four indicators of children under five).
+PROFILED_ZSCORES: tuple[str, ...] = ("zlen", "zwei", "zwfl", "zbmi")
+
+for _z in PROFILED_ZSCORES:
+    _flag_check(_z)
 
 
 # ----------------------------------------------------------------------------------------
 # Routine data (e-PPGBM): NIK
-@_check("missing_nik", "routine", ("nik",), "info", "NIK is missing.")
-def _missing_nik(v: FrameView) -> Mask | None:
+@_check("missing_nik", "routine", ("nik",), "info", "NIK is missing.", "NIK kosong.")
+def _missing_nik(v: CheckContext) -> Mask | None:
     return None if v.nik_missing is None else ~v.nik_missing
 
 
@@ -417,13 +517,16 @@ def _missing_nik(v: FrameView) -> Mask | None:
     ("nik",),
     "warning",
     "NIK was turned into a number in scientific notation (e.g. 3.37501E+15) by a spreadsheet.",
+    "NIK diubah menjadi angka notasi ilmiah (mis. 3.37501E+15) oleh spreadsheet.",
 )
-def _nik_scientific(v: FrameView) -> Mask | None:
+def _nik_scientific(v: CheckContext) -> Mask | None:
     return None if v.nik_scientific is None else ~v.nik_scientific
 
 
-@_check("nik_format", "routine", ("nik",), "warning", "NIK is not 16 digits.")
-def _nik_format(v: FrameView) -> Mask | None:
+@_check(
+    "nik_format", "routine", ("nik",), "warning", "NIK is not 16 digits.", "NIK tidak 16 digit."
+)
+def _nik_format(v: CheckContext) -> Mask | None:
     if v.nik_valid is None or v.nik_missing is None or v.nik_scientific is None:
         return None
     return v.nik_valid | v.nik_missing | v.nik_scientific
@@ -435,8 +538,9 @@ def _nik_format(v: FrameView) -> Mask | None:
     ("nik", "sex"),
     "warning",
     "NIK encodes the other sex (day of birth + 40 for girls).",
+    "NIK menyandikan jenis kelamin lain (tanggal lahir + 40 untuk perempuan).",
 )
-def _nik_sex(v: FrameView) -> Mask | None:
+def _nik_sex(v: CheckContext) -> Mask | None:
     enc, sex = v.nik_birth, v.sex
     if enc is None or sex is None or v.nik_valid is None:
         return None
@@ -451,8 +555,9 @@ def _nik_sex(v: FrameView) -> Mask | None:
     ("nik", "birth_date"),
     "warning",
     "Birth date encoded in the NIK (digits 7-12, DDMMYY) differs from the birth date.",
+    "Tanggal lahir dalam NIK (digit 7-12, DDMMYY) berbeda dengan tanggal lahir.",
 )
-def _nik_birth_date(v: FrameView) -> Mask | None:
+def _nik_birth_date(v: CheckContext) -> Mask | None:
     enc, birth = v.nik_birth, v.birth
     if enc is None or birth is None or v.nik_valid is None:
         return None
@@ -470,7 +575,7 @@ def _nik_birth_date(v: FrameView) -> Mask | None:
 # ----------------------------------------------------------------------------------------
 # Longitudinal (repeated measurements of a child, identified by NIK)
 def _fail_later(
-    v: FrameView, test: Callable[[NDArray[np.intp], NDArray[np.intp], Any], Mask]
+    v: CheckContext, test: Callable[[NDArray[np.intp], NDArray[np.intp], Any], Mask]
 ) -> Mask | None:
     pairs = visit_pairs(v)
     if pairs is None:
@@ -489,8 +594,10 @@ def _fail_later(
     ("nik", "measure_date", "lenhei"),
     "warning",
     "Position-adjusted length/height fell by more than the tolerance since the last visit.",
+    "Panjang/tinggi badan (disesuaikan cara ukur) turun melebihi "
+    "toleransi sejak kunjungan sebelumnya.",
 )
-def _height_decrease(v: FrameView) -> Mask | None:
+def _height_decrease(v: CheckContext) -> Mask | None:
     c = v.clenhei
     if c is None:
         return None
@@ -504,9 +611,11 @@ def _height_decrease(v: FrameView) -> Mask | None:
     ("nik", "measure_date", "zlen"),
     "warning",
     "HAZ changed by more than max_haz_change between two visits (implausible growth).",
+    "Z-score TB/U berubah lebih dari max_haz_change antara dua "
+    "kunjungan (pertumbuhan tidak masuk akal).",
     value_column="zlen",
 )
-def _implausible_velocity(v: FrameView) -> Mask | None:
+def _implausible_velocity(v: CheckContext) -> Mask | None:
     z = v.z("zlen")
     if z is None:
         return None
@@ -514,7 +623,7 @@ def _implausible_velocity(v: FrameView) -> Mask | None:
     return _fail_later(v, lambda p, q, _: np.abs(z[q] - z[p]) > limit)
 
 
-def _carried(values: NDArray[np.float64] | None, v: FrameView) -> Mask | None:
+def _carried(values: NDArray[np.float64] | None, v: CheckContext) -> Mask | None:
     if values is None:
         return None
     days = v.params.carried_forward_min_days
@@ -529,8 +638,10 @@ def _carried(values: NDArray[np.float64] | None, v: FrameView) -> Mask | None:
     ("nik", "measure_date", "lenhei"),
     "warning",
     "Length/height identical to the previous visit at least four weeks earlier.",
+    "Panjang/tinggi badan sama persis dengan kunjungan "
+    "sebelumnya (minimal empat minggu sebelumnya).",
 )
-def _carried_forward_height(v: FrameView) -> Mask | None:
+def _carried_forward_height(v: CheckContext) -> Mask | None:
     return _carried(None if v.lenhei is None else v.lenhei[0], v)
 
 
@@ -540,37 +651,33 @@ def _carried_forward_height(v: FrameView) -> Mask | None:
     ("nik", "measure_date", "weight"),
     "info",
     "Weight identical to the previous visit at least four weeks earlier.",
+    "Berat badan sama persis dengan kunjungan sebelumnya (minimal empat minggu sebelumnya).",
 )
-def _carried_forward_weight(v: FrameView) -> Mask | None:
+def _carried_forward_weight(v: CheckContext) -> Mask | None:
     return _carried(None if v.weight is None else v.weight[0], v)
 
 
 # ----------------------------------------------------------------------------------------
 # SMART flags (z more than 3 from the observed mean), only with check_quality(smart=True)
-def smart_flags(z: NDArray[np.float64], who_flag: Mask | None, width: float) -> Mask:
-    """True where z lies more than ``width`` from the mean of the WHO-unflagged z-scores."""
-    usable = ~np.isnan(z) if who_flag is None else ~np.isnan(z) & ~who_flag
-    if not usable.any():
-        return np.zeros(z.shape, dtype=bool)
-    mean = float(z[usable].mean())
-    with np.errstate(invalid="ignore"):
-        return np.abs(z - mean) > width
+def _smart_check(z: str) -> None:
+    spec = ZSCORES[z]
 
-
-def _smart_check(z: str, flag: str, label: str) -> None:
     @_check(
         f"smart_flag_{z}",
         "smart",
         (z,),
         "info",
-        f"{label} is more than 3 from the observed mean (SMART flag; excluded by SMART).",
+        f"{spec.abbreviation} is more than 3 from the observed mean (SMART flag; "
+        "excluded by SMART).",
+        f"Z-score {spec.label_id} berjarak lebih dari 3 dari rata-rata teramati (flag "
+        "SMART; dikeluarkan oleh SMART).",
     )
-    def _smart(v: FrameView) -> Mask | None:
+    def _smart(v: CheckContext) -> Mask | None:
         values = v.z(z)
         if values is None:
             return None
-        return ~smart_flags(values, v.flag(flag), v.params.smart_flag_range)
+        return ~smart_flags(values, v.flag(spec.flag), v.params.smart_flag_range)
 
 
-for _z, _f, _label in (("zwfl", "fwfl", "WHZ"), ("zlen", "flen", "HAZ"), ("zwei", "fwei", "WAZ")):
-    _smart_check(_z, _f, _label)
+for _z in ("zwfl", "zlen", "zwei"):
+    _smart_check(_z)

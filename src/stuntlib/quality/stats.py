@@ -10,10 +10,13 @@ Formulas are written out in ``docs/methodology/quality.md``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from stuntlib.errors import StuntlibError
 
 __all__ = [
     "digit_preference_score",
@@ -22,6 +25,7 @@ __all__ = [
     "kurtosis",
     "ratio_test",
     "skewness",
+    "smart_flags",
     "terminal_digit_counts",
     "terminal_digits",
     "whipple_index",
@@ -51,6 +55,12 @@ def terminal_digits(values: ArrayLike, decimals: int = 1) -> NDArray[np.int16]:
     -------
     numpy.ndarray of int16
         The last recorded digit, 0-9; -1 where the value is NaN.
+
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF. Digit preference of length/height and weight.
 
     Examples
     --------
@@ -84,6 +94,12 @@ def terminal_digit_counts(
     numpy.ndarray of int64, shape (n_groups, 10)
         Counts of digits 0..9; NaN values are not counted.
 
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF.
+
     Examples
     --------
     >>> terminal_digit_counts([1.0, 2.0, 3.5]).tolist()
@@ -97,31 +113,46 @@ def terminal_digit_counts(
     return flat.reshape(size, 10).astype(np.int64)
 
 
-def digit_preference_score(counts: ArrayLike) -> tuple[FloatArray, FloatArray, FloatArray]:
+def digit_preference_score(
+    counts: ArrayLike, digits: Sequence[int] | None = None
+) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Digit preference score (DPS) of a terminal-digit table, with its chi-square test.
 
-    ``chi2 = sum((O_d - N/10)^2 / (N/10))`` over the ten digits d with ``N = sum O_d``,
-    and ``DPS = 100 * sqrt(chi2 / (N * 9))`` (9 = number of digits - 1). DPS is 0 when
-    every digit is equally frequent and 100 when every value ends in the same digit.
+    Over the ``k`` allowed digits (all ten by default), ``chi2 = sum((O_d - N/k)^2 /
+    (N/k))`` with ``N = sum O_d`` and ``DPS = 100 * sqrt(chi2 / (N * (k - 1)))``. DPS is
+    0 when every allowed digit is equally frequent and 100 when every value ends in the
+    same digit. An instrument that can only give some digits (an MUAC tape marked every
+    2 mm gives 0, 2, 4, 6, 8) is scored over those digits only; values ending in another
+    digit are left out, as nipnTK's ``digitPreference(values = ...)`` does.
 
     Parameters
     ----------
     counts : array_like, shape (10,) or (n_groups, 10)
         Counts of the terminal digits 0-9.
+    digits : sequence of int, optional
+        The digits the instrument can give (default 0-9); at least two.
 
     Returns
     -------
     dps : numpy.ndarray
         Digit preference score, one per row of ``counts``; NaN when N = 0.
     chi2 : numpy.ndarray
-        Chi-square statistic against a uniform digit (9 degrees of freedom).
+        Chi-square statistic against a uniform digit (``k - 1`` degrees of freedom).
     p_value : numpy.ndarray
         Upper-tail p-value of ``chi2``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``digits`` has fewer than two distinct digits, or one outside 0-9.
+
     References
     ----------
-    SMART Methodology (2017). Plausibility check for SMART surveys; Bilukha O et al.
-    (2020). Emerging Themes in Epidemiology 17:16 (DPS definition).
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada; Bilukha O, Couture A, McCain K, Leidman E (2020). Comparison of
+    anthropometric data quality in children aged 6-59 months: assessing data quality
+    metrics. Emerging Themes in Epidemiology 17:16 (DPS definition); nipnTK
+    ``digitPreference`` (allowed digits).
 
     Examples
     --------
@@ -131,18 +162,33 @@ def digit_preference_score(counts: ArrayLike) -> tuple[FloatArray, FloatArray, F
     >>> dps, chi2, p = digit_preference_score([10, 0, 0, 0, 0, 10, 0, 0, 0, 0])
     >>> round(float(dps[0]), 2), float(chi2[0])
     (66.67, 80.0)
+
+    An even-mm MUAC tape, last digits 0, 2, 4, 6, 8 seen 8, 8, 8, 9, 7 times:
+    chi2 = (1 + 1) / 8 = 0.25, DPS = 100 * sqrt(0.25 / (40 * 4)) = 3.95.
+
+    >>> counts = [8, 0, 8, 0, 8, 0, 9, 0, 7, 0]
+    >>> round(float(digit_preference_score(counts, digits=(0, 2, 4, 6, 8))[0][0]), 2)
+    3.95
     """
     from scipy import stats
 
     table = np.atleast_2d(np.asarray(counts, dtype=np.float64))
+    if digits is not None:
+        allowed = sorted({int(d) for d in digits})
+        if len(allowed) < 2 or allowed[0] < 0 or allowed[-1] > 9:
+            raise StuntlibError(
+                f"digits: expected at least two distinct digits 0-9; got {list(digits)!r}"
+            )
+        table = table[:, allowed]
+    k = table.shape[1]
     n = table.sum(axis=1)
-    expected = n / table.shape[1]
+    expected = n / k
     with np.errstate(invalid="ignore", divide="ignore"):
         chi2 = ((table - expected[:, None]) ** 2 / expected[:, None]).sum(axis=1)
-        dps = 100.0 * np.sqrt(chi2 / (n * (table.shape[1] - 1)))
+        dps = 100.0 * np.sqrt(chi2 / (n * (k - 1)))
     chi2 = np.where(n > 0, chi2, np.nan)
     dps = np.where(n > 0, dps, np.nan)
-    p = stats.chi2.sf(chi2, table.shape[1] - 1)
+    p = stats.chi2.sf(chi2, k - 1)
     return dps, chi2, np.asarray(p, dtype=np.float64)
 
 
@@ -170,6 +216,14 @@ def grouped_moments(
         ``n``, ``mean``, ``sd``, ``skewness``, ``kurtosis`` (one value per group; NaN
         where a group has too few values: SD needs 2, skewness and kurtosis need a
         non-zero variance).
+
+    References
+    ----------
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF. SD, skewness and kurtosis of z-scores;
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
 
     Examples
     --------
@@ -217,6 +271,11 @@ def skewness(values: ArrayLike) -> float:
     float
         Skewness (0 for a symmetric distribution); NaN if the variance is 0.
 
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
+
     Examples
     --------
     Deviations from the mean 4 are -3, -2, -1, 6: m2 = 50 / 4, m3 = 180 / 4,
@@ -240,6 +299,11 @@ def kurtosis(values: ArrayLike) -> float:
     -------
     float
         Excess kurtosis (0 for a normal distribution); NaN if the variance is 0.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada.
 
     Examples
     --------
@@ -273,6 +337,12 @@ def ratio_test(n1: ArrayLike, n2: ArrayLike, expected_ratio: float) -> dict[str,
     dict of numpy.ndarray
         ``n``, ``ratio`` (observed), ``expected_ratio``, ``chi2``, ``p_value``
         (chi-square) and ``p_binomial``; NaN where ``N = 0``.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada. Sex ratio and age ratio (6-29 : 30-59 months)
+    tests.
 
     Examples
     --------
@@ -325,6 +395,12 @@ def index_of_dispersion(counts: ArrayLike) -> dict[str, float]:
     dict
         ``clusters`` (k), ``index`` (ID), ``chi2`` and ``p_value``; NaN when k < 2 or no
         cluster has a case.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys. Action Against
+    Hunger Canada. Poisson distribution of WHZ < -2 across
+    clusters.
 
     Examples
     --------
@@ -383,6 +459,15 @@ def whipple_index(
     numpy.ndarray
         Index per group; NaN for an empty group.
 
+    References
+    ----------
+    Whipple GC (1919), as described in Shryock HS, Siegel JS (1976). The Methods and
+    Materials of Demography, ch. 8 (Whipple's and Myers' indexes of heaping); here
+    applied to completed months, with heaping on multiples of 6 months.
+    WHO, UNICEF (2019). Recommendations for data collection, analysis and reporting on
+    anthropometric indicators in children under 5 years old. Geneva: World Health
+    Organization and UNICEF (age heaping).
+
     Examples
     --------
     Ages 0-11 months, one child each, plus two more aged 6: 4 of 14 on a multiple of 6,
@@ -402,3 +487,45 @@ def whipple_index(
     with np.errstate(invalid="ignore", divide="ignore"):
         out: Any = 100.0 * (heaped / total) * every
     return np.where(total > 0, out, np.nan)
+
+
+def smart_flags(
+    z: ArrayLike, who_flag: ArrayLike | None = None, width: float = 3.0
+) -> NDArray[np.bool_]:
+    """SMART flags: z-scores more than ``width`` from the mean of the WHO-unflagged ones.
+
+    Parameters
+    ----------
+    z : array_like
+        z-scores; NaN is never flagged.
+    who_flag : array_like of bool, optional
+        WHO flags; flagged values are left out of the mean.
+    width : float, default 3.0
+        Distance from the observed mean [z].
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True where the value is flagged.
+
+    References
+    ----------
+    SMART Methodology (2017). Plausibility check for SMART surveys (SMART flags:
+    +/- 3 z from the observed mean).
+
+    Examples
+    --------
+    Seven zeros and a 4: the mean is 0.5, and only 4 lies more than 3 from it.
+
+    >>> smart_flags([0, 0, 0, 0, 0, 0, 0, 4.0, np.nan]).tolist()
+    [False, False, False, False, False, False, False, True, False]
+    """
+    x = np.asarray(z, dtype=np.float64)
+    usable = ~np.isnan(x)
+    if who_flag is not None:
+        usable &= ~np.asarray(who_flag, dtype=bool)
+    if not usable.any():
+        return np.zeros(x.shape, dtype=bool)
+    mean = float(x[usable].mean())
+    with np.errstate(invalid="ignore"):
+        return np.asarray(np.abs(x - mean) > width)

@@ -1,0 +1,446 @@
+"""Assembly of the Aksi 7 publication table (counts, prevalence, notes) per area."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from stuntlib._validation import check_language, check_scored_frame
+from stuntlib.columns import resolve_columns
+from stuntlib.errors import ColumnError
+from stuntlib.publication._areas import area_codes, match_areas, name_key, targets_by_code
+from stuntlib.publication._disclosure import protect_counts
+
+if TYPE_CHECKING:
+    from stuntlib.estimation import CIMethod
+
+__all__ = ["AKSI7_COLUMNS", "LEVELS", "aksi7_table"]
+
+Language = Literal["id", "en"]
+
+#: Column key -> (Indonesian header, English header) of the publication table, in order.
+AKSI7_COLUMNS: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "level": ("Tingkat", "Level"),
+        "code": ("Kode wilayah (Kemendagri)", "Area code (Kemendagri)"),
+        "name": ("Nama wilayah", "Area name"),
+        "kecamatan": ("Kecamatan", "Kecamatan (sub-district)"),
+        "puskesmas": ("Puskesmas", "Puskesmas (health centre)"),
+        "kelurahan": ("Desa/Kelurahan", "Desa/kelurahan (village)"),
+        "target": ("Jumlah sasaran balita", "Target children under five"),
+        "records": ("Jumlah data balita", "Records of children under five"),
+        "measured": ("Jumlah balita diukur (TB/U sah)", "Children measured (valid HAZ)"),
+        "coverage": ("Cakupan pengukuran (%)", "Measurement coverage (%)"),
+        "severe": ("Sangat pendek", "Severely stunted"),
+        "moderate": ("Pendek", "Moderately stunted"),
+        "stunted": ("Total stunting (pendek + sangat pendek)", "Total stunted"),
+        "prevalence": ("Prevalensi stunting (%)", "Stunting prevalence (%)"),
+        "ci_low": ("Batas bawah IK 95% (%)", "95% CI lower bound (%)"),
+        "ci_high": ("Batas atas IK 95% (%)", "95% CI upper bound (%)"),
+        "note": ("Keterangan", "Note"),
+    }
+)
+
+#: Level names of the kota, kecamatan and kelurahan rows, per language.
+LEVELS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+    {
+        "id": ("Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan"),
+        "en": ("District/city", "Kecamatan", "Desa/kelurahan"),
+    }
+)
+
+_NOTES = {
+    "id": {
+        "suppressed": "sel kecil disamarkan (< {m} kasus)",
+        "secondary": "disamarkan agar sel kecil lain tidak dapat dihitung balik",
+        "small_n": "n < {n}: estimasi kurang stabil",
+        "unmatched": "nama tidak ditemukan dalam daftar kode wilayah",
+        "no_data": "tidak ada data",
+    },
+    "en": {
+        "suppressed": "small cell masked (< {m} cases)",
+        "secondary": "masked so that another small cell cannot be recomputed",
+        "small_n": "n < {n}: unstable estimate",
+        "unmatched": "name not found in the area code list",
+        "no_data": "no data",
+    },
+}
+_KOTA_ID = "__kota__"
+
+
+def _group_rows(
+    scored: pd.DataFrame, mapping: Mapping[str, Any], lookup: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Kelurahan and kecamatan group of every row, and which rows match no code.
+
+    A matched row's groups are its Kemendagri codes; an unmatched kelurahan is grouped
+    as ``"?NAME"`` under its kecamatan's code when that can be found by name.
+    """
+    code, kec_raw, kel_raw = match_areas(scored, mapping, lookup)
+    kec_by_code = lookup.loc[lookup["level"] == "kecamatan"].set_index("code")
+    kec_key_to_code = pd.Series(kec_by_code.index.to_numpy(), index=kec_by_code["key"].to_numpy())
+    kec_code = code.str.slice(0, 8)
+    kec_code = kec_code.fillna(name_key(kec_raw).map(kec_key_to_code).astype("string"))
+    unmatched = code.isna() & kel_raw.notna()
+    kel_group = code.fillna("?" + kel_raw.str.upper().str.strip())
+    kec_group = kec_code.fillna("?" + kec_raw.str.upper().str.strip()).fillna("?")
+    return kel_group, kec_group, unmatched
+
+
+def _tabulate(
+    scored: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, options: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stunting and severe stunting per kota, kecamatan and kelurahan (wide).
+
+    Also returns the working frame (one row per input row: z-score, flag, age and the two groups).
+    """
+    from stuntlib.estimation import prevalence
+
+    work = pd.DataFrame({"zlen": scored["zlen"].to_numpy()})
+    for column in ("flen", "age_days", "age_months"):
+        if column in scored.columns:
+            work[column] = scored[column].to_numpy()
+    work["_kec"] = kec_group.to_numpy()
+    work["_kel"] = kel_group.to_numpy()
+    res = prevalence(
+        work,
+        [(), ("_kec",), ("_kec", "_kel")],
+        indicators=["stunting", "severe_stunting"],
+        **options,
+    )
+    res = res.assign(
+        _id=np.where(
+            res["_kel"].notna(),
+            res["_kel"].astype(object),
+            np.where(res["_kec"].notna(), res["_kec"].astype(object), _KOTA_ID),
+        )
+    )
+    wide = res.pivot_table(
+        index="_id",
+        columns="indicator",
+        values=["n", "cases", "estimate", "ci_low", "ci_high"],
+        aggfunc="first",
+        observed=True,
+    )
+    return wide, work
+
+
+def _skeleton(
+    lookup: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, unmatched: pd.Series
+) -> pd.DataFrame:
+    """One row per area of the list, sorted by code.
+
+    The data's kelurahan missing from the list are added after their kecamatan.
+    """
+    skeleton = lookup[["code", "name", "level", "kecamatan"]].copy()
+    skeleton["_id"] = np.where(skeleton["level"] == "kota", _KOTA_ID, skeleton["code"])
+    extra_kel = pd.unique(kel_group[unmatched].to_numpy())
+    if len(extra_kel):
+        kec_names = lookup.loc[lookup["level"] == "kecamatan"].set_index("code")["name"]
+        first_row = pd.Series(np.arange(len(kel_group)), index=kel_group.to_numpy())
+        first_row = first_row[~first_row.index.duplicated()]
+        parent = kec_group.to_numpy()[first_row.reindex(extra_kel).to_numpy()]
+        extra = pd.DataFrame(
+            {
+                "code": pd.array([pd.NA] * len(extra_kel), dtype="string"),
+                "name": [str(x)[1:].title() for x in extra_kel],
+                "level": "kelurahan",
+                "kecamatan": [kec_names.get(p, str(p).lstrip("?").title()) for p in parent],
+                "_id": extra_kel,
+                "_sort": [f"{p}.9999" if not str(p).startswith("?") else f"~{p}" for p in parent],
+            }
+        )
+        skeleton["_sort"] = skeleton["code"]
+        skeleton = pd.concat([skeleton, extra], ignore_index=True)
+        skeleton = skeleton.sort_values(["_sort", "name"], kind="stable").drop(columns="_sort")
+    return skeleton.reset_index(drop=True)
+
+
+def _notes(
+    measured: np.ndarray,
+    masked: np.ndarray,
+    secondary: np.ndarray,
+    unmatched: np.ndarray,
+    language: Language,
+    min_n: int,
+    min_cases: int,
+) -> list[str]:
+    """The note of every row: masking, small n, no data, no code."""
+    text = _NOTES[language]
+    parts = [
+        (masked & ~secondary, text["suppressed"].format(m=min_cases)),
+        (secondary, text["secondary"]),
+        ((measured > 0) & (measured < min_n), text["small_n"].format(n=min_n)),
+        (measured == 0, text["no_data"]),
+        (unmatched, text["unmatched"]),
+    ]
+    notes = pd.Series("", index=range(len(measured)), dtype=object)
+    for mask, note in parts:
+        sep = np.where(notes.to_numpy() == "", "", "; ")
+        notes = notes.where(~mask, notes + sep + note)
+    return notes.tolist()
+
+
+def _target_columns(
+    targets: Any, lookup: pd.DataFrame, skeleton: pd.DataFrame, measured: np.ndarray
+) -> tuple[Any, np.ndarray]:
+    """Target children per row and the coverage in percent.
+
+    Kelurahan targets as given; kecamatan and kota targets are sums, NA when any
+    kelurahan target is missing.
+    """
+    is_kel = (skeleton["level"] == "kelurahan").to_numpy()
+    is_kec = (skeleton["level"] == "kecamatan").to_numpy()
+    by_code = targets_by_code(targets, lookup)
+    kel_target = by_code.reindex(skeleton["code"].fillna("")).to_numpy(dtype=np.float64)
+    kel_frame = pd.DataFrame({"kec": skeleton["code"].str.slice(0, 8), "t": kel_target})
+    kel_frame = kel_frame[is_kel & skeleton["code"].notna().to_numpy()]
+    grouped = kel_frame.groupby("kec")["t"]
+    kec_sum = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
+    kota_sum = np.nan if kel_frame["t"].isna().any() else kel_frame["t"].sum()
+    target = np.where(
+        is_kel,
+        kel_target,
+        np.where(is_kec, kec_sum.reindex(skeleton["code"]).to_numpy(dtype=np.float64), kota_sum),
+    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        coverage = np.where(target > 0, measured / target * 100.0, np.nan)
+    rounded = pd.array(np.where(np.isnan(target), np.nan, np.round(target)), dtype="Float64")
+    return rounded.astype("Int64"), coverage
+
+
+def _puskesmas_of(
+    scored: pd.DataFrame, mapping: Mapping[str, Any], kel_group: pd.Series, ids: pd.Series
+) -> np.ndarray:
+    """The puskesmas of each kelurahan row (its most frequent one in the data), or ""."""
+    if "puskesmas" not in mapping:
+        return np.full(len(ids), "", dtype=object)
+    pairs = pd.DataFrame(
+        {"kel": kel_group.to_numpy(), "pkm": scored[mapping["puskesmas"]].astype("string")}
+    ).dropna()
+    pairs["pkm"] = pairs["pkm"].str.strip().str.title()
+    top = pairs.value_counts().reset_index().drop_duplicates("kel").set_index("kel")["pkm"]
+    return ids.map(top).fillna("").astype(object).to_numpy()
+
+
+def _counts(values: np.ndarray, mask: np.ndarray) -> Any:
+    arr = pd.array(values.round().astype(np.int64), dtype="Int64")
+    arr[mask] = pd.NA
+    return arr
+
+
+def aksi7_table(
+    scored: pd.DataFrame,
+    areas: Any = None,
+    *,
+    targets: Any = None,
+    language: Language = "id",
+    ci: CIMethod = "wilson",
+    level: float = 0.95,
+    min_n: int = 25,
+    min_cases: int = 3,
+    protect: bool = True,
+    decimals: int | None = 1,
+    columns: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The Aksi 7 publication table: stunting per desa/kelurahan, kecamatan and kota.
+
+    One row per area of ``areas``, sorted by Kemendagri code, so that the kota row
+    comes first and each kecamatan row comes before its kelurahan. Kelurahan of the
+    data that are not in ``areas`` are added, without a code, after their kecamatan.
+    Every row carries the name of its area (``name``); kelurahan rows also carry the
+    puskesmas that measured most of their children when the data have a puskesmas
+    column.
+
+    Counts follow WHO's rules through :func:`stuntlib.prevalence`: children of 0-59
+    months (age up to :data:`stuntlib.estimation.WHO_MAX_AGE_DAYS` days) with a valid,
+    unflagged height-for-age z-score are *measured*; *sangat pendek* is HAZ < -3,
+    *pendek* -3 <= HAZ < -2 and *total stunting* HAZ < -2, on the z-score rounded to
+    2 decimals as WHO does. The interval is that of :func:`stuntlib.prevalence`
+    (Wilson by default), without a finite-population correction.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`stuntlib.score`: ``zlen``, ``flen``, ``age_days`` and a
+        kelurahan column (``kelurahan``/``Desa/Kel``...), ideally a kecamatan column and
+        optionally ``kelurahan_code``.
+    areas : DataFrame, mapping, sequence of pairs or None
+        Kemendagri codes and names (see :func:`area_codes`); default Kota Pekalongan.
+    targets : Series, mapping or DataFrame, optional
+        Target children (*sasaran balita*) per kelurahan, keyed by code or name; gives
+        the ``target`` and ``coverage`` columns (kecamatan and kota targets are sums,
+        NA when a kelurahan target is missing).
+    language : {"id", "en"}, default "id"
+        Column headers, level names and notes in Indonesian or English.
+    ci : str, default "wilson"
+        Interval method of :func:`stuntlib.prevalence`.
+    level : float, default 0.95
+        Confidence level (the headers say 95% whatever the level; use 0.95 to publish).
+    min_n, min_cases : int, default 25 and 3
+        The small-cell rules of :func:`stuntlib.prevalence`: a count ``c`` of a cell
+        of ``n`` children with ``0 < c < min_cases`` or ``n - c < min_cases`` could
+        identify children; ``n < min_n`` marks an unstable estimate.
+    protect : bool, default True
+        Mask disclosive counts (and, in the same row, the counts they could be
+        recomputed from), plus one more sibling area where a single masked area could be
+        recomputed from its parent's total; mask the prevalence where the total is
+        masked. Masked cells are NA and explained in the note column.
+    decimals : int or None, default 1
+        Round percentages; None keeps full precision.
+    columns : mapping, optional
+        ``{canonical name: label}`` for the kelurahan/kecamatan/puskesmas columns.
+
+    References
+    ----------
+    .. [1] Kementerian Dalam Negeri / Bappenas (2019). *Petunjuk Teknis Pelaksanaan 8
+       Aksi Konvergensi Stunting di Kabupaten/Kota*, Aksi 7 (publikasi data stunting).
+    .. [2] WHO (2019). *Recommendations for data collection, analysis and reporting on
+       anthropometric indicators in children under 5 years old*. Geneva: WHO.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns of :data:`AKSI7_COLUMNS` (headers in ``language``; ``target`` and
+        ``coverage`` only with ``targets``, ``puskesmas`` only when the data have
+        one): counts as nullable integers, percentages as floats. Never a name or a NIK.
+
+    Raises
+    ------
+    ColumnError
+        If ``zlen`` or a kelurahan column is missing.
+    StuntlibError
+        For a bad ``areas``, ``targets`` or ``language``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> kel = np.repeat(["TIRTO", "MEDONO", "KAUMAN"], [60, 40, 30])
+    >>> kec = np.where(kel == "KAUMAN", "PEKALONGAN TIMUR", "PEKALONGAN BARAT")
+    >>> z = np.concatenate([np.linspace(-4, 1, 60), np.linspace(-2.5, 1, 40), np.zeros(30)])
+    >>> df = pd.DataFrame({"kecamatan": kec, "kelurahan": kel, "zlen": z, "flen": 0,
+    ...                    "age_days": 700})
+    >>> t = aksi7_table(df, language="en").set_index("Area code (Kemendagri)")
+    >>> cols = ["Children measured (valid HAZ)", "Severely stunted", "Moderately stunted",
+    ...         "Stunting prevalence (%)"]
+    >>> t.loc[["33.75", "33.75.01", "33.75.01.1009", "33.75.01.1002"], cols].astype(float).values
+    array([[130. ,  12. ,  18. ,  23.1],
+           [100. ,  12. ,  18. ,  30. ],
+           [ 60. ,  12. ,  12. ,  40. ],
+           [ 40. ,   0. ,   6. ,  15. ]])
+    >>> len(t)  # 1 kota + 4 kecamatan + 27 kelurahan
+    32
+    """
+    check_language(language)
+    check_scored_frame(scored)
+    mapping = resolve_columns(scored.columns, columns)
+    if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
+        raise ColumnError(
+            "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
+            f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
+        )
+    lookup = area_codes(areas)
+    kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
+    options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
+    wide, work = _tabulate(scored, kel_group, kec_group, options)
+    skeleton = _skeleton(lookup, kel_group, kec_group, unmatched)
+    out = _assemble(skeleton, wide, work, language)
+    is_kel = (skeleton["level"] == "kelurahan").to_numpy()
+    if "puskesmas" in mapping:
+        out.insert(4, "puskesmas", _puskesmas_of(scored, mapping, kel_group, skeleton["_id"]))
+    measured = out["measured"].to_numpy(dtype=np.float64)
+    if targets is not None:
+        target, coverage = _target_columns(targets, lookup, skeleton, measured)
+        out.insert(list(out.columns).index("records"), "target", target)
+        out.insert(list(out.columns).index("measured") + 1, "coverage", coverage)
+    zeros = np.zeros(len(out), dtype=bool)
+    split, total, secondary = zeros, zeros, zeros
+    if protect:
+        split, total, secondary = protect_counts(
+            out["severe"].to_numpy(dtype=np.float64),
+            out["moderate"].to_numpy(dtype=np.float64),
+            measured,
+            is_kel=is_kel,
+            is_kec=(skeleton["level"] == "kecamatan").to_numpy(),
+            kec_name=skeleton["kecamatan"].astype(object).fillna("").to_numpy(dtype=object),
+            min_cases=min_cases,
+        )
+    for key, mask in (("severe", split), ("moderate", split), ("stunted", total)):
+        out.loc[mask, key] = pd.NA
+    for key in ("prevalence", "ci_low", "ci_high"):
+        out[key] = np.where(total, np.nan, out[key])
+    if decimals is not None:
+        for key in ("coverage", "prevalence", "ci_low", "ci_high"):
+            if key in out.columns:
+                out[key] = out[key].round(decimals)
+    unmatched_rows = skeleton["code"].isna().to_numpy()
+    out["note"] = _notes(
+        measured, split | total, secondary, unmatched_rows, language, min_n, min_cases
+    )
+    out.attrs["stuntlib_aksi7"] = {
+        "kota_code": str(skeleton["code"].iloc[0]) if (skeleton["level"] == "kota").any() else "",
+        "language": language,
+        "min_n": min_n,
+        "min_cases": min_cases,
+        "protected": protect,
+        "ci": ci,
+        "level": level,
+        "keys": list(out.columns),
+    }
+    index = 0 if language == "id" else 1
+    return out.rename(columns={k: v[index] for k, v in AKSI7_COLUMNS.items()})
+
+
+def _assemble(
+    skeleton: pd.DataFrame, wide: pd.DataFrame, work: pd.DataFrame, language: Language
+) -> pd.DataFrame:
+    """The unmasked table in column keys: names, records, counts and the interval."""
+    ids = skeleton["_id"]
+
+    def col(stat: str, indicator: str) -> np.ndarray:
+        if (stat, indicator) not in wide.columns:
+            return np.full(len(skeleton), np.nan)
+        values = wide[(stat, indicator)].reindex(ids)
+        return values.to_numpy(dtype=np.float64, na_value=np.nan)
+
+    level = skeleton["level"].to_numpy()
+    is_kel, is_kec, is_kota = level == "kelurahan", level == "kecamatan", level == "kota"
+    kel_records = pd.Series(work["_kel"].to_numpy()).value_counts()
+    kec_records = pd.Series(work["_kec"].to_numpy()).value_counts()
+    records = np.where(
+        is_kel,
+        kel_records.reindex(ids).to_numpy(dtype=np.float64, na_value=np.nan),
+        np.where(
+            is_kec,
+            kec_records.reindex(ids).to_numpy(dtype=np.float64, na_value=np.nan),
+            float(len(work)),
+        ),
+    )
+    measured = np.nan_to_num(col("n", "stunting"))
+    stunted = np.nan_to_num(col("cases", "stunting"))
+    severe = np.nan_to_num(col("cases", "severe_stunting"))
+    names = skeleton["name"].astype(str).to_numpy()
+    kecamatan = np.where(is_kec, names, skeleton["kecamatan"].fillna("").astype(str).to_numpy())
+    level_names = dict(zip(("kota", "kecamatan", "kelurahan"), LEVELS[language], strict=True))
+    none = np.zeros(len(skeleton), dtype=bool)
+    return pd.DataFrame(
+        {
+            "level": skeleton["level"].map(level_names).to_numpy(),
+            "code": skeleton["code"].astype("string").to_numpy(),
+            "name": names,
+            "kecamatan": np.where(is_kota, "", kecamatan),
+            "kelurahan": np.where(is_kel, names, ""),
+            "records": _counts(np.nan_to_num(records), none),
+            "measured": _counts(measured, none),
+            "severe": _counts(severe, none),
+            "moderate": _counts(stunted - severe, none),
+            "stunted": _counts(stunted, none),
+            "prevalence": col("estimate", "stunting") * 100.0,
+            "ci_low": col("ci_low", "stunting") * 100.0,
+            "ci_high": col("ci_high", "stunting") * 100.0,
+        }
+    )

@@ -1,0 +1,392 @@
+"""Excel workbooks: the Aksi 7 table (published, masked) and the *data sasaran*.
+
+The *data sasaran* is the official, unmasked report to Kemendagri; both are written
+with openpyxl.
+
+Every text cell is stored with the string data type, never as a formula (an area name
+``=HYPERLINK(...)`` stays text); counts and percentages stay numbers with number
+formats (:data:`stuntlib._format.EXCEL_PERCENT`), so that the reader's spreadsheet shows
+them in its own locale. Sheets print in landscape on A4, fitted to the page width, with
+the header row repeated on every page.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from stuntlib._format import EXCEL_COUNT, EXCEL_PERCENT, format_date
+from stuntlib._safe import text_cell
+from stuntlib.columns import identifying_columns
+from stuntlib.errors import StuntlibError
+from stuntlib.publication._table import AKSI7_COLUMNS, LEVELS
+
+__all__ = ["write_aksi7_workbook", "write_data_sasaran"]
+
+Language = Literal["id", "en"]
+
+_PERCENT_KEYS = ("coverage", "prevalence", "ci_low", "ci_high")
+_TEXT_KEYS = ("level", "code", "name", "kecamatan", "puskesmas", "kelurahan", "note")
+_KEL_SHEET_KEYS = ("code", "kecamatan", "puskesmas", "kelurahan")
+_TOTAL_SHEET_KEYS = ("level", "code", "name")
+_SHEETS = {
+    "id": ("Desa-Kelurahan", "Rekap kecamatan", "Keterangan"),
+    "en": ("Villages", "Kecamatan totals", "Notes"),
+}
+_TITLE = {
+    "id": "Publikasi data stunting per desa/kelurahan (Aksi konvergensi 7)",
+    "en": "Stunting by desa/kelurahan (convergence action 7)",
+}
+_SUBTITLE = {
+    "id": ("Desa/kelurahan", "Rekap kabupaten/kota dan kecamatan"),
+    "en": ("Desa/kelurahan", "District/city and kecamatan totals"),
+}
+_SASARAN_TITLE = "Data sasaran balita untuk input Web Aksi Bangda — bukan untuk publikasi"
+_SASARAN_HEADERS = (
+    "Kode wilayah (Kemendagri)",
+    "Kecamatan",
+    "Nama desa/kelurahan",
+    "Jumlah balita diukur",
+    "Balita sangat pendek",
+    "Balita pendek",
+)
+_HEADER_ROW = 4  # rows 1-2: title and period; row 3 blank
+
+
+def _check_table(table: Any) -> None:
+    if not isinstance(table, pd.DataFrame):
+        raise StuntlibError(f"table: expected a DataFrame; got {type(table).__name__}")
+    identifying = identifying_columns(table.columns)
+    if identifying:
+        raise StuntlibError(
+            f"table: columns {identifying} could identify children and are never published"
+        )
+
+
+def _cell_value(value: Any, kind: str) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if kind == "percent":
+        return round(float(value) / 100.0, 6)
+    if kind == "count":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    return str(value)
+
+
+def _kind(key: str) -> str:
+    if key in _PERCENT_KEYS:
+        return "percent"
+    if key in _TEXT_KEYS:
+        return "text"
+    return "count"
+
+
+def _write_sheet(
+    sheet: Any,
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    kinds: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    bold_rows: Sequence[bool] | None = None,
+) -> None:
+    """Title, header and rows; text as text, numbers with formats; print setup."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    bold = Font(bold=True)
+    text_cell(sheet.cell(row=1, column=1), title)
+    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
+    text_cell(sheet.cell(row=2, column=1), subtitle)
+    fill = PatternFill("solid", fgColor="DCE6F2")
+    for j, header in enumerate(headers, start=1):
+        cell = sheet.cell(row=_HEADER_ROW, column=j)
+        text_cell(cell, str(header))
+        cell.font, cell.fill = bold, fill
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    widths = [min(max(len(w) for w in str(h).split()) + 2, 40) for h in headers]
+    for i, row in enumerate(rows):
+        r = _HEADER_ROW + 1 + i
+        for j, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
+            cell = sheet.cell(row=r, column=j)
+            shown = _cell_value(value, kind)
+            if kind == "text":
+                if shown is not None:
+                    text_cell(cell, shown)
+                    widths[j - 1] = max(widths[j - 1], min(len(shown) + 2, 80))
+                continue
+            cell.value = shown
+            cell.number_format = EXCEL_PERCENT if kind == "percent" else EXCEL_COUNT
+            widths[j - 1] = max(widths[j - 1], 9)
+        if bold_rows is not None and bold_rows[i]:
+            for j in range(1, len(headers) + 1):
+                sheet.cell(row=r, column=j).font = bold
+    for j, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(j)].width = width
+    last = f"{get_column_letter(len(headers))}{_HEADER_ROW + max(len(rows), 1)}"
+    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}"
+    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
+    sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+
+
+def _headline(lang: Language, title: str | None, kota: str, period: str | None) -> str:
+    head = title or _TITLE[lang]
+    parts = [head, kota] if kota and kota not in head else [head]
+    if period:
+        parts.append(("periode " if lang == "id" else "period ") + period)
+    return " — ".join(parts)
+
+
+def write_aksi7_workbook(
+    table: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    period: str | None = None,
+    language: Language | None = None,
+) -> Path:
+    """Write an Aksi 7 table as an Excel workbook ready to publish.
+
+    Sheet 1 (``Desa-Kelurahan``) holds one row per desa/kelurahan with its code,
+    kecamatan, puskesmas (when known) and name; sheet 2 (``Rekap kecamatan``) the
+    kabupaten/kota row and the kecamatan rows, so that no subtotal sits between the
+    desa rows; sheet 3 (``Keterangan``) the title, source, period, definitions and
+    small-cell rules. Each table sheet has the title and period on top, an autofilter,
+    the header repeated on every printed page, landscape A4 fitted to the page width
+    and columns as wide as their longest name. Codes and names are text (never
+    formulas), counts are numbers and percentages are numbers formatted ``0.0%``.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Output of :func:`aksi7_table` (masked unless built with ``protect=False``).
+    path : str or path-like
+        Output ``.xlsx`` file (parent folders are created).
+    title : str, optional
+        Title; default "Publikasi data stunting per desa/kelurahan (Aksi konvergensi 7)".
+    source : str, optional
+        Where the data come from (e.g. the export's file name).
+    period : str, optional
+        Measurement period, e.g. ``"Agustus 2025"``; written in every sheet's title.
+    language : {"id", "en"}, optional
+        Language of the sheets; default that of ``table``.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    StuntlibError
+        If ``table`` is not a DataFrame or has a column that could identify a child
+        (NIK, name, address).
+
+    References
+    ----------
+    .. [1] OWASP, "CSV Injection" (formula injection in spreadsheets).
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> from stuntlib.publication import aksi7_table
+    >>> df = pd.DataFrame({"kelurahan": ["TIRTO"] * 30, "kecamatan": "PEKALONGAN BARAT",
+    ...                    "zlen": np.linspace(-3.5, 1, 30), "flen": 0, "age_days": 500})
+    >>> out = pathlib.Path(tempfile.mkdtemp()) / "aksi7.xlsx"
+    >>> write_aksi7_workbook(aksi7_table(df), out, period="Agustus 2025").name
+    'aksi7.xlsx'
+    >>> back = pd.read_excel(out, sheet_name="Rekap kecamatan", header=3, dtype=str,
+    ...                      engine="openpyxl")
+    >>> back.iloc[0, :3].tolist()
+    ['Kabupaten/Kota', '33.75', 'Kota Pekalongan']
+    """
+    from openpyxl import Workbook
+
+    _check_table(table)
+    meta = table.attrs.get("stuntlib_aksi7", {})
+    lang: Language = language or meta.get("language", "id")
+    keys: list[str] = list(meta.get("keys") or table.columns)
+    keyed = table.set_axis(keys, axis=1)
+    levels = keyed["level"].astype(str).to_numpy() if "level" in keys else None
+    is_total = (
+        np.isin(levels, LEVELS[lang][:2]) if levels is not None else np.zeros(len(table), bool)
+    )
+    kota_name = (
+        str(keyed.loc[is_total, "name"].iloc[0]) if is_total.any() and "name" in keys else ""
+    )
+    headline = _headline(lang, title, kota_name, period)
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    names = _SHEETS[lang]
+    index = 0 if lang == "id" else 1
+
+    def header(key: str) -> str:
+        return AKSI7_COLUMNS[key][index] if key in AKSI7_COLUMNS else str(key)
+
+    measure_keys = [k for k in keys if k not in (*_KEL_SHEET_KEYS, *_TOTAL_SHEET_KEYS)]
+    kel_keys = [k for k in _KEL_SHEET_KEYS if k in keys] + measure_keys
+    kel = keyed.loc[~is_total, kel_keys]
+    sheet = book.active
+    sheet.title = names[0]
+    _write_sheet(sheet, headline, _SUBTITLE[lang][0], [header(k) for k in kel_keys],
+                 [_kind(k) for k in kel_keys], kel.astype(object).to_numpy().tolist())  # fmt: skip
+    total_keys = [k for k in _TOTAL_SHEET_KEYS if k in keys] + measure_keys
+    totals = keyed.loc[is_total, total_keys]
+    bold = (totals["level"] == LEVELS[lang][0]).tolist() if "level" in total_keys else None
+    _write_sheet(book.create_sheet(names[1]), headline, _SUBTITLE[lang][1],
+                 [header(k) for k in total_keys], [_kind(k) for k in total_keys],
+                 totals.astype(object).to_numpy().tolist(), bold)  # fmt: skip
+    notes = book.create_sheet(names[2])
+    for row, (label, text) in enumerate(_notes_lines(lang, headline, source, period, meta), 1):
+        text_cell(notes.cell(row=row, column=1), label)
+        text_cell(notes.cell(row=row, column=2), text)
+    notes.column_dimensions["A"].width = 28
+    notes.column_dimensions["B"].width = 110
+    book.properties.creator = "stuntlib"
+    book.properties.title = headline
+    book.save(file)
+    return file
+
+
+def write_data_sasaran(
+    scored: pd.DataFrame,
+    path: str | os.PathLike[str],
+    areas: Any = None,
+    *,
+    period: str | None = None,
+    columns: Any = None,
+) -> Path:
+    """Write the *data sasaran* workbook for Bangda's Web Aksi: unmasked, not published.
+
+    One row per desa/kelurahan of ``areas`` (and per kelurahan of the data missing from
+    it, without a code): Kemendagri code, kecamatan, name, children measured, *sangat
+    pendek* and *pendek*. The counts are NOT masked: this is the official report to
+    the Ministry of Home Affairs, not a published table, and its title and file
+    properties say so ("untuk input Web Aksi Bangda — bukan untuk publikasi"). The
+    counts add up to the kabupaten/kota totals of :func:`aksi7_table`.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`stuntlib.score` with a kelurahan column.
+    path : str or path-like
+        Output ``.xlsx`` file (parent folders are created).
+    areas : optional
+        Kemendagri codes and names (:func:`area_codes`); default Kota Pekalongan.
+    period : str, optional
+        Measurement period, written in the title.
+    columns : mapping, optional
+        ``{canonical name: label}`` for the kelurahan/kecamatan columns.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ColumnError
+        If ``zlen`` or a kelurahan column is missing.
+
+    References
+    ----------
+    .. [1] Kementerian Dalam Negeri, Ditjen Bina Pembangunan Daerah (Bangda): aplikasi
+       Web Aksi Konvergensi Stunting, input data sasaran per desa/kelurahan.
+    """
+    from openpyxl import Workbook
+
+    from stuntlib.publication._table import aksi7_table
+
+    table = aksi7_table(scored, areas, protect=False, columns=columns, language="id")
+    keyed = table.set_axis(table.attrs["stuntlib_aksi7"]["keys"], axis=1)
+    kel = keyed[keyed["level"] == LEVELS["id"][2]]
+    rows = kel[["code", "kecamatan", "name", "measured", "severe", "moderate"]]
+    title = _SASARAN_TITLE + (f" — periode {period}" if period else "")
+    kota = keyed.loc[keyed["level"] == LEVELS["id"][0], "name"]
+    subtitle = (
+        (str(kota.iloc[0]) + " — " if len(kota) else "")
+        + "dibuat "
+        + format_date(_dt.date.today(), "id")
+    )
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Data sasaran"
+    _write_sheet(sheet, title, subtitle, _SASARAN_HEADERS,
+                 ("text", "text", "text", "count", "count", "count"),
+                 rows.astype(object).to_numpy().tolist())  # fmt: skip
+    book.properties.creator = "stuntlib"
+    book.properties.title = title
+    book.properties.subject = "untuk input Web Aksi Bangda — bukan untuk publikasi"
+    book.properties.keywords = "data sasaran; tidak disamarkan; bukan untuk publikasi"
+    book.save(file)
+    return file
+
+
+def _notes_lines(
+    lang: Language, title: str, source: str | None, period: str | None, meta: dict[str, Any]
+) -> list[tuple[str, str]]:
+    from stuntlib import __version__
+
+    min_cases = meta.get("min_cases", 3)
+    min_n = meta.get("min_n", 25)
+    today = format_date(_dt.date.today(), lang)
+    masked = meta.get("protected", True)
+    if lang == "id":
+        protection = (
+            f"jumlah 1-{min_cases - 1} kasus (atau 1-{min_cases - 1} bukan kasus) disamarkan, "
+            "beserta sel lain yang dapat dipakai menghitung baliknya"
+            if masked
+            else "TIDAK disamarkan (tabel dibuat tanpa perlindungan sel kecil)"
+        )
+        return [
+            ("Judul", title),
+            ("Sumber data", source or "-"),
+            ("Periode pengukuran", period or "-"),
+            ("Dibuat", f"{today} dengan stuntlib {__version__}"),
+            ("Diukur", "balita 0-59 bulan dengan z-skor TB/U sah (tidak di luar -6..+6 SD)"),
+            ("Sangat pendek", "TB/U < -3 SD (Standar Antropometri Anak, WHO 2006)"),
+            ("Pendek", "-3 SD <= TB/U < -2 SD"),
+            ("Prevalensi", "total stunting / balita diukur x 100; interval kepercayaan 95% "
+             f"({meta.get('ci', 'wilson')})"),
+            ("Cakupan", "balita diukur / sasaran balita x 100"),
+            ("Perlindungan data", f"{protection}; n < {min_n} ditandai kurang stabil. "
+             "Tidak ada nama atau NIK."),
+        ]  # fmt: skip
+    protection = (
+        f"counts of 1-{min_cases - 1} cases (or non-cases) are masked, with the cells they "
+        "could be recomputed from"
+        if masked
+        else "NOT masked (table built without small-cell protection)"
+    )
+    return [
+        ("Title", title),
+        ("Data source", source or "-"),
+        ("Measurement period", period or "-"),
+        ("Produced", f"{today} with stuntlib {__version__}"),
+        ("Measured", "children 0-59 months with a valid height-for-age z-score (not flagged)"),
+        ("Severely stunted", "HAZ < -3 SD (WHO Child Growth Standards 2006)"),
+        ("Moderately stunted", "-3 SD <= HAZ < -2 SD"),
+        ("Prevalence", "total stunted / children measured x 100; 95% confidence interval "
+         f"({meta.get('ci', 'wilson')})"),
+        ("Coverage", "children measured / target children x 100"),
+        ("Disclosure control", f"{protection}; n < {min_n} is marked unstable. "
+         "No names or NIKs."),
+    ]  # fmt: skip

@@ -1,0 +1,404 @@
+"""One self-contained HTML report of stunting in a kabupaten/kota, for the rembuk stunting.
+
+:func:`render_report` turns scored rows (:func:`stuntlib.score`) into a single HTML page
+in Indonesian (default) or English: headline figures; the flow of counts from the rows
+of the file to the children analysed; prevalence of stunting, wasting, underweight and
+overweight per kelurahan and of stunting per age group and sex, with n, cases and
+intervals; mean z-scores per kelurahan; the HAZ, WHZ and WAZ distributions against the
+WHO standard; an optional map in the WHO/UNICEF 2019 prevalence classes; the
+data-quality findings; the Aksi 7 table; how to read a census interval; and the methods.
+Numbers, percentages and dates are written in the report's language
+(:mod:`stuntlib._format`). Plots are PNG images embedded as ``data:`` URIs, so the file
+can be mailed or opened offline; the page has no script and no external resource, and
+prints on A4 landscape.
+
+The package is split by job: ``_text`` (every visible string), ``_figures`` (matplotlib
+object API, never pyplot, the caller's backend untouched), ``_html`` (tables and page),
+``_sections`` (one function per section).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from stuntlib._format import (
+    format_count,
+    format_date,
+    format_interval,
+    format_percent,
+    format_period,
+)
+from stuntlib._validation import check_language, check_scored_frame
+from stuntlib.columns import resolve_columns
+from stuntlib.errors import StuntlibError
+from stuntlib.report import _figures, _html, _sections
+from stuntlib.report._text import METHODS, TEXT
+
+if TYPE_CHECKING:
+    from stuntlib.estimation import CIMethod
+
+__all__ = ["render_report", "write_report"]
+
+Language = Literal["id", "en"]
+
+_GEO_KEYS = ("kode", "code", "kode_desa", "kode_kel", "kdepum", "kd_desa", "kelurahan",
+             "desa", "nama", "name", "namobj", "wadmkd", "desa_kel")  # fmt: skip
+_GEO_NAMES = ("nama", "name", "kelurahan", "desa", "desa_kel", "namobj", "wadmkd")
+
+
+def _load_geojson(geojson: Any) -> Mapping[str, Any] | None:
+    if geojson is None:
+        return None
+    if isinstance(geojson, Mapping):
+        return geojson
+    path = Path(geojson)
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: no such GeoJSON file")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise StuntlibError(f"geojson: {path} is not valid JSON ({exc})") from exc
+    if not isinstance(data, Mapping) or data.get("type") != "FeatureCollection":
+        raise StuntlibError(f"geojson: {path} is not a GeoJSON FeatureCollection")
+    return data
+
+
+def _map_section(
+    geo: Mapping[str, Any] | None, kel: pd.DataFrame, key: str | None, t: Mapping[str, Any]
+) -> str:
+    """The map (fixed WHO/UNICEF classes) with its match report, or a note without one."""
+    from stuntlib.publication._areas import name_key
+
+    if geo is None:
+        return _html.section(str(t["map"]), _html.paragraph(str(t["map_none"]), "note"))
+    features = [f for f in geo.get("features", []) if f.get("geometry")]
+    if not features:
+        raise StuntlibError("geojson: no feature with a geometry")
+    props = [{str(k).lower(): v for k, v in (f.get("properties") or {}).items()} for f in features]
+    chosen = key.lower() if key else next((k for k in _GEO_KEYS if k in props[0]), None)
+    if chosen is None:
+        raise StuntlibError(
+            "geojson: cannot tell which property names the kelurahan; pass geojson_key= one of "
+            f"{sorted(props[0])}"
+        )
+    geo_keys = name_key(pd.Series([str(p.get(chosen, "")) for p in props], dtype="string"))
+    by_code = dict(zip(kel["code"].astype(str), kel["prevalence"], strict=True))
+    by_name = dict(zip(name_key(kel["kelurahan"]).astype(str), kel["prevalence"], strict=True))
+    raw = [str(p.get(chosen, "")) for p in props]
+    percent = np.array(
+        [by_code.get(r, by_name.get(str(k), np.nan)) for r, k in zip(raw, geo_keys, strict=True)],
+        dtype=float,
+    )
+    name_prop = next((k for k in _GEO_NAMES if k in props[0]), chosen)
+    labels = [str(p.get(name_prop, "")).title() for p in props]
+    uri = _figures.map_figure(features, percent, labels, t)
+    matched_keys = set(raw) | set(geo_keys.astype(str))
+    data_keys = list(zip(kel["code"].astype(str), name_key(kel["kelurahan"]).astype(str),
+                         kel["kelurahan"], strict=True))  # fmt: skip
+    unmatched = [
+        name for code, k, name in data_keys if code not in matched_keys and k not in matched_keys
+    ]
+    match = str(t["map_match"]).format(
+        matched=len(data_keys) - len(unmatched), total=len(data_keys)
+    )
+    body = _html.figure(uri, str(t["map"]), str(t["map_caption"])) + _html.paragraph(match)
+    if unmatched:
+        body += _html.paragraph(f"{t['map_unmatched']}: {', '.join(unmatched)}.", "note")
+    return _html.section(str(t["map"]), body)
+
+
+def _aksi7_html(table: pd.DataFrame, keys: list[str], language: Language) -> str:
+    """The Aksi 7 table formatted in the report's language."""
+    from stuntlib.publication._table import LEVELS
+
+    keyed = table.set_axis(keys, axis=1)
+    shown = [k for k in keys if k not in ("level", "name")]
+    percent = {"coverage", "prevalence", "ci_low", "ci_high"}
+    text = {"code", "kecamatan", "puskesmas", "kelurahan", "note"}
+    rows = []
+    for record in keyed[shown].itertuples(index=False):
+        row = []
+        for k, v in zip(shown, record, strict=True):
+            if k in text:
+                row.append("" if pd.isna(v) else str(v))
+            elif k in percent:
+                row.append(format_percent(v / 100.0 if pd.notna(v) else v, language))
+            else:
+                row.append(format_count(v, language))
+        rows.append(row)
+    levels = keyed["level"].astype(str).tolist()
+    kota, kec = LEVELS[language][0], LEVELS[language][1]
+    classes = ["kota" if lv == kota else "kec" if lv == kec else "" for lv in levels]
+    names = keyed["name"].astype(str).tolist()
+    for i, lv in enumerate(levels):  # the kota row carries its name
+        if lv == kota:
+            rows[i][shown.index("kecamatan")] = names[i]
+    headers = [str(c) for k, c in zip(keys, table.columns, strict=True) if k in shown]
+    text_idx = [i for i, k in enumerate(shown) if k in text]
+    return _html.table(headers, rows, text_columns=text_idx, row_classes=classes)
+
+
+def _headline(
+    scored: pd.DataFrame, kota_row: pd.Series, n_kel: int, kota_name: str,
+    t: Mapping[str, Any], language: Language, options: dict[str, Any],
+) -> str:  # fmt: skip
+    from stuntlib.estimation import prevalence
+
+    wanted = [i for i, z in _sections.INDICATORS if z in scored.columns]
+    est = prevalence(scored, indicators=wanted, **options).set_index("indicator")
+
+    def card(name: str) -> tuple[str, str, str]:
+        if name not in est.index:
+            return str(t[name]), "–", ""
+        r = est.loc[name]
+        return (str(t[name]), format_percent(r["estimate"], language),
+                format_interval(r["ci_low"], r["ci_high"], language))  # fmt: skip
+
+    items = [
+        (str(t["records"]), format_count(len(scored), language), ""),
+        (str(t["measured"]), format_count(kota_row["measured"], language), ""),
+        *[card(i) for i in wanted],
+        (str(t["kelurahan_n"]), format_count(n_kel, language), kota_name),
+    ]
+    return _html.section(str(t["headline"]), _html.cards(items))
+
+
+def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
+             options: dict[str, Any]) -> str:  # fmt: skip
+    """Stunting by age group and sex: table and chart, small cells masked in both."""
+    from stuntlib.estimation import add_group_columns, prevalence
+
+    if not ({"age_days", "age_months"} & set(scored.columns)) or not (
+        {"csex", "sex"} & set(scored.columns)
+    ):
+        return ""
+    wanted = ("zlen", "flen", "age_days", "age_months", "csex", "sex")
+    subset = scored[[c for c in scored.columns if c in wanted]]
+    grouped = add_group_columns(subset, ["age_group", "sex"])
+    res = prevalence(grouped, ["age_group", "sex"], indicators="stunting", suppress=True,
+                     **options)  # fmt: skip
+    res = res.sort_values(["age_group", "sex"], kind="stable")
+    res.loc[res["suppressed"], ["estimate", "ci_low", "ci_high"]] = np.nan
+    body = _sections.age_sex_table(res, t, language)
+    body += _html.figure(_figures.age_sex_figure(res, t, language), str(t["prev_age"]))
+    return _html.section(str(t["prev_age"]), body)
+
+
+def _period(scored: pd.DataFrame, period: str | None, language: Language) -> str | None:
+    if period is not None or "measure_date" not in scored.columns:
+        return period
+    dates = pd.to_datetime(scored["measure_date"], errors="coerce").dropna()
+    return format_period(dates.min(), dates.max(), language) if len(dates) else None
+
+
+def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
+    first, second = t["interpret_text"]
+    body = _html.paragraph(first, "text") + _html.paragraph(second.format(min_n=min_n), "text")
+    return _html.section(str(t["interpret"]), body)
+
+
+def render_report(
+    scored: pd.DataFrame,
+    *,
+    language: Language = "id",
+    title: str | None = None,
+    source: str | None = None,
+    period: str | None = None,
+    areas: Any = None,
+    targets: Any = None,
+    geojson: Any = None,
+    geojson_key: str | None = None,
+    quality: Any = None,
+    ci: CIMethod = "wilson",
+    min_n: int = 25,
+    min_cases: int = 3,
+) -> str:
+    """Render the stunting report of scored rows as one self-contained HTML page.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`stuntlib.score` (``zlen``, ``flen``, ``age_days``, ``csex``,
+        ``zwfl``, ``zwei``...) with a kelurahan column (and ideally kecamatan), e.g.
+        ``score(read_measurements("export.xlsx", profile="eppgbm"))``.
+    language : {"id", "en"}, default "id"
+        Language of every text, header, number and axis label.
+    title, source, period : str, optional
+        Title (default "Laporan stunting balita" plus the kota), the data source shown
+        under it (e.g. the file name) and the measurement period (default: the range of
+        ``measure_date``, as dates in the report's language).
+    areas : optional
+        Kemendagri area codes (:func:`stuntlib.publication.area_codes`); default Kota
+        Pekalongan.
+    targets : optional
+        Target children per kelurahan (:func:`stuntlib.publication.aksi7_table`).
+    geojson : str, path or dict, optional
+        A GeoJSON FeatureCollection of kelurahan boundaries (Polygon/MultiPolygon, lon/lat):
+        adds a map in the WHO/UNICEF 2019 classes and a report of the names matched.
+        Without it the report says that no map was drawn.
+    geojson_key : str, optional
+        The property to join on; default the first of ``kode``, ``code``, ``kelurahan``,
+        ``desa``, ``nama``, ``name``... present.
+    quality : object, optional
+        A report of :func:`stuntlib.quality.check_quality` (or its checks table);
+        default: computed.
+    ci : str, default "wilson"
+        Interval method of :func:`stuntlib.prevalence`.
+    min_n, min_cases : int, default 25 and 3
+        Small-cell rules (:func:`stuntlib.publication.aksi7_table`).
+
+    Returns
+    -------
+    str
+        The HTML document (UTF-8 text; images embedded as ``data:image/png;base64``).
+
+    Raises
+    ------
+    ColumnError
+        If ``scored`` has no ``zlen`` column (it was not scored).
+    StuntlibError
+        For a bad argument or an unusable GeoJSON, or when matplotlib is not installed.
+    FileNotFoundError
+        If ``geojson`` names a file that does not exist.
+
+    References
+    ----------
+    .. [1] WHO (2019). *Recommendations for data collection, analysis and reporting on
+       anthropometric indicators in children under 5 years old*. Geneva: WHO.
+    .. [2] de Onis, M. et al. (2019). Prevalence thresholds for wasting, overweight and
+       stunting in children under 5 years. *Public Health Nutrition* 22(1), 175-179.
+
+    Examples
+    --------
+    >>> import numpy as np, pandas as pd
+    >>> rng = np.random.default_rng(0)
+    >>> df = pd.DataFrame({
+    ...     "kelurahan": rng.choice(["TIRTO", "MEDONO"], 200), "kecamatan": "PEKALONGAN BARAT",
+    ...     "flen": 0, "csex": rng.integers(1, 3, 200), "zlen": rng.normal(-1.2, 1.1, 200),
+    ...     "age_days": rng.integers(0, 1800, 200)})
+    >>> page = render_report(df, language="en")
+    >>> page.startswith("<!DOCTYPE html>"), page.count('<img src="data:image/png;base64,')
+    (True, 3)
+    """
+    from stuntlib import __version__
+    from stuntlib.publication import aksi7_table
+
+    check_language(language)
+    check_scored_frame(scored)
+    t = TEXT[language]
+    geo = _load_geojson(geojson)
+    options: dict[str, Any] = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
+    table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
+                        **options)  # fmt: skip
+    keys = table.attrs["stuntlib_aksi7"]["keys"]
+    keyed = table.set_axis(keys, axis=1)
+    kota_row = keyed.iloc[0]
+    kota_name = str(kota_row["name"])
+    kel = keyed[keyed["kelurahan"] != ""].assign(label=lambda d: d["kelurahan"])
+    kel_col = resolve_columns(scored.columns).get("kelurahan")
+    city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
+    panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
+              for ZS, z in _zscore_panels(scored)]  # fmt: skip
+    parts = [
+        _headline(scored, kota_row, len(kel), kota_name, t, language, options),
+        _sections.flow_section(scored, t, language),
+        _sections.prevalence_section(scored, kel_col, t, language, options),
+        _html.section(
+            str(t["by_kel"]),
+            _html.figure(
+                _figures.kelurahan_figure(kel, city, t, language),
+                str(t["by_kel"]),
+                str(t["by_kel_caption"]),
+            ),
+        ),  # fmt: skip
+        _age_sex(scored, t, language, options),
+        _sections.mean_z_section(scored, kel_col, t, language, options),
+        _html.section(
+            str(t["dist"]),
+            _html.figure(
+                _figures.zscore_figure(panels, t, language), str(t["dist"]), str(t["dist_caption"])
+            ),
+        ),  # fmt: skip
+        _map_section(geo, kel, geojson_key, t),
+        _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
+        _sections.quality_section(scored, quality, kel_col, t, language),
+        _interpretation(t, min_n),
+        _html.section(
+            str(t["methods"]),
+            '<p class="text">'
+            + METHODS[language].format(
+                version=html.escape(__version__),
+                ci=html.escape(str(ci).title()),
+                m1=min_cases - 1,
+                max_days=format_count(_sections._max_age_days(), language),
+            )
+            + "</p>",
+        ),  # fmt: skip
+    ]
+    heading = title or f"{t['title']} {kota_name}".strip()
+    meta = [str(t["generated"]).format(date=format_date(_dt.date.today(), language),
+                                       version=__version__)]  # fmt: skip
+    if source:
+        meta.append(f"{t['source']}: {source}")
+    shown_period = _period(scored, period, language)
+    if shown_period:
+        meta.append(f"{t['period']}: {shown_period}")
+    return _html.page(language, heading, meta, "".join(parts))
+
+
+def _zscore_panels(scored: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
+    """HAZ, WHZ and WAZ of the rows analysed for each (valid, unflagged, 0-59 months)."""
+    from stuntlib.indicators import ZSCORES
+
+    panels = []
+    for z in ("zlen", "zwfl", "zwei"):
+        if z in scored.columns:
+            ok = _sections.analysed_mask(scored, z)
+            panels.append((ZSCORES[z], scored[z].to_numpy(dtype=float, na_value=np.nan)[ok]))
+    return panels
+
+
+def write_report(scored: pd.DataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
+    """Render the report (:func:`render_report`) and write it to an HTML file.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Output of :func:`stuntlib.score`.
+    path : str or path-like
+        Output ``.html`` file; parent folders are created.
+    **options
+        Keyword arguments of :func:`render_report`.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+
+    Raises
+    ------
+    ColumnError, StuntlibError, FileNotFoundError
+        As :func:`render_report`.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> df = pd.DataFrame({"kelurahan": ["TIRTO"] * 40, "flen": 0,
+    ...                    "zlen": np.linspace(-3, 1, 40), "age_days": 400})
+    >>> out = write_report(df, pathlib.Path(tempfile.mkdtemp()) / "laporan.html")
+    >>> out.read_text(encoding="utf-8").count("<img ")
+    2
+    """
+    file = Path(path)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    file.write_text(render_report(scored, **options), encoding="utf-8")
+    return file

@@ -1,0 +1,292 @@
+"""The sections of the report: each turns scored rows into formatted HTML."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from stuntlib._format import (
+    format_count,
+    format_decimal,
+    format_interval,
+    format_percent,
+)
+from stuntlib.indicators import FLAG_OF, ZSCORES
+from stuntlib.report import _html
+from stuntlib.report._text import CHECK_NAMES, REASON_NAMES, SEVERITY_NAMES
+
+__all__ = [
+    "INDICATORS",
+    "analysed_mask",
+    "flow_section",
+    "mean_z_section",
+    "prevalence_section",
+    "quality_section",
+]
+
+#: Indicators of the prevalence tables and headline cards, with their z-score column.
+INDICATORS: tuple[tuple[str, str], ...] = (
+    ("stunting", "zlen"),
+    ("severe_stunting", "zlen"),
+    ("wasting", "zwfl"),
+    ("underweight", "zwei"),
+    ("overweight", "zwfl"),
+)
+_TABLE_INDICATORS = ("stunting", "wasting", "underweight", "overweight")
+_DIST = ("zlen", "zwfl", "zwei")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
+def _number(value: Any) -> float:
+    return float("nan") if _missing(value) else float(value)
+
+
+def _max_age_days() -> float:
+    from stuntlib.estimation import WHO_MAX_AGE_DAYS
+
+    return float(WHO_MAX_AGE_DAYS)
+
+
+def _valid(scored: pd.DataFrame, z: str) -> np.ndarray:
+    values = scored[z].to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(values)
+    flag = FLAG_OF[z]
+    if flag in scored.columns:
+        ok &= scored[flag].fillna(0).to_numpy(dtype=float) == 0
+    return ok
+
+
+def _in_age(scored: pd.DataFrame) -> np.ndarray:
+    if "age_days" not in scored.columns:
+        return np.ones(len(scored), dtype=bool)
+    age = scored["age_days"].to_numpy(dtype=float, na_value=np.nan)
+    return ~(age > _max_age_days())
+
+
+def analysed_mask(scored: pd.DataFrame, z: str = "zlen") -> np.ndarray:
+    """Rows analysed for an indicator: valid z-score, not flagged, 0-59 months."""
+    return _valid(scored, z) & _in_age(scored)
+
+
+def flow_counts(scored: pd.DataFrame) -> list[tuple[str, int]]:
+    """The flow of counts from the rows of the file to the rows analysed.
+
+    Rows of the file -> not scorable -> outside 0-59 months -> repeat measurements
+    merged -> WHO flagged -> analysed; each row falls in exactly one step.
+    """
+    z = scored["zlen"].to_numpy(dtype=float, na_value=np.nan)
+    scorable = np.isfinite(z) | (
+        scored["flen"].fillna(0).to_numpy(dtype=float) == 1 if "flen" in scored else False
+    )
+    in_age = _in_age(scored)
+    flagged = scorable & in_age & ~_valid(scored, "zlen")
+    duplicates = 0  # seam: the one-measurement-per-child rule (stuntlib.rounds)
+    analysed = int(analysed_mask(scored).sum())
+    return [
+        ("flow_rows", len(scored)),
+        ("flow_unscorable", int((~scorable).sum())),
+        ("flow_age", int((scorable & ~in_age).sum())),
+        ("flow_duplicates", duplicates),
+        ("flow_flagged", int(flagged.sum())),
+        ("flow_analysed", analysed),
+    ]
+
+
+def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> str:
+    """The flow of counts as a table whose steps add up to the rows of the file."""
+    steps = flow_counts(scored)
+    rows = []
+    for i, (key, count) in enumerate(steps):
+        sign = "" if i in (0, len(steps) - 1) else "− "
+        rows.append([str(t[key]), sign + format_count(count, language)])
+    body = _html.paragraph(str(t["flow_intro"]))
+    body += _html.table([str(t["flow_step"]), str(t["flow_count"])], rows)
+    body += _html.paragraph(str(t["flow_no_rounds"]), "note")
+    return _html.section(str(t["flow"]), body)
+
+
+def _label(names: pd.Series) -> pd.Series:
+    return names.astype("string").str.strip().str.title()
+
+
+def prevalence_section(
+    scored: pd.DataFrame, kel_col: str | None, t: Mapping[str, Any], language: str, options: dict
+) -> str:
+    """Prevalence of each indicator per kelurahan: n, cases, % and interval (masked)."""
+    from stuntlib.estimation import prevalence
+
+    wanted = [i for i in _TABLE_INDICATORS if dict(INDICATORS)[i] in scored.columns]
+    if kel_col is None or not wanted:
+        return ""
+    res = prevalence(scored, kel_col, indicators=wanted, suppress=True, **options)
+    res = res.assign(label=_label(res[kel_col]))
+    headers = [str(t["kelurahan"])]
+    groups = [("", 1)]
+    for ind in wanted:
+        headers += [str(t["n"]), str(t["cases"]), str(t["percent"]), str(t["ci"])]
+        groups.append((str(t[ind]), 4))
+    rows = []
+    for label, part in res.groupby("label", sort=True, observed=True):
+        row = [str(label)]
+        by_ind = part.set_index("indicator")
+        for ind in wanted:
+            r = by_ind.loc[ind] if ind in by_ind.index else None
+            if r is None:
+                row += ["–"] * 4
+                continue
+            masked = bool(r["suppressed"])
+            cases = r["cases"]
+            row += [
+                format_count(r["n"], language),
+                "–" if masked or pd.isna(cases) else format_count(cases, language),
+                "–" if masked else format_percent(r["estimate"], language),
+                "–"
+                if masked
+                else format_interval(r["ci_low"], r["ci_high"], language).split(" ", 2)[-1],
+            ]
+        rows.append(row)
+    body = _html.paragraph(str(t["prev_kel_intro"])) + _html.table(headers, rows, groups=groups)
+    return _html.section(str(t["prev_kel"]), body)
+
+
+def age_sex_table(res: pd.DataFrame, t: Mapping[str, Any], language: str) -> str:
+    """Stunting by age group and sex: n, cases, % and interval (masked cells: –)."""
+    sexes = {"Male": str(t["male"]), "Female": str(t["female"])}
+    rows = []
+    for r in res.itertuples(index=False):
+        masked = bool(r.suppressed)
+        rows.append(
+            [
+                str(r.age_group).replace(" mo", ""),
+                sexes.get(str(r.sex), str(r.sex)),
+                format_count(r.n, language),
+                "–" if masked or _missing(r.cases) else format_count(r.cases, language),
+                "–" if masked else format_percent(r.estimate, language),
+                "–" if masked else format_interval(r.ci_low, r.ci_high, language).split(" ", 2)[-1],
+            ]
+        )
+    headers = [str(t[k]) for k in ("age", "sex", "n", "cases", "percent", "ci")]
+    return _html.table(headers, rows, text_columns=(0, 1))
+
+
+def mean_z_section(
+    scored: pd.DataFrame, kel_col: str | None, t: Mapping[str, Any], language: str, options: dict
+) -> str:
+    """Mean z-score ± SD per kelurahan for HAZ, WHZ and WAZ."""
+    from stuntlib.estimation import prevalence
+
+    zs = [z for z in _DIST if z in scored.columns]
+    if kel_col is None or not zs:
+        return ""
+    res = prevalence(scored, kel_col, indicators=[f"{z}_mean" for z in zs], **options)
+    res = res.assign(label=_label(res[kel_col]))
+    abbreviation = {z: (ZSCORES[z].label_id if language == "id" else ZSCORES[z].abbreviation)
+                    for z in zs}  # fmt: skip
+    headers = [str(t["kelurahan"])]
+    groups = [("", 1)]
+    for z in zs:
+        headers += [str(t["n"]), str(t["mean_sd"])]
+        groups.append((abbreviation[z], 2))
+    rows = []
+    for label, part in res.groupby("label", sort=True, observed=True):
+        by_ind = part.set_index("indicator")
+        row = [str(label)]
+        for z in zs:
+            r = by_ind.loc[f"{z}_mean"]
+            row += [
+                format_count(r["n"], language),
+                f"{format_decimal(r['estimate'], language, 2)} ± "
+                f"{format_decimal(r['sd'], language, 2)}",
+            ]
+        rows.append(row)
+    body = _html.paragraph(str(t["mean_z_intro"])) + _html.table(headers, rows, groups=groups)
+    return _html.section(str(t["mean_z"]), body)
+
+
+def _counts(values: pd.Series, names: Mapping[str, str], t: Mapping[str, Any], language: str,
+            header: str) -> str:  # fmt: skip
+    split = values.dropna().astype(str).str.split("; ").explode()
+    counts = split.value_counts()
+    rows = [
+        [names.get(str(k), str(k).replace("_", " ")), format_count(v, language)]
+        for k, v in counts.items()
+    ]
+    return _html.table([header, str(t["count"])], rows)
+
+
+def quality_section(
+    scored: pd.DataFrame, quality: Any, by: str | None, t: Mapping[str, Any], language: str
+) -> str:
+    """Sentences and small tables: reasons, reading problems and failing checks."""
+    reasons = REASON_NAMES[language]
+    parts = []
+    if "zlen_reason" in scored.columns and scored["zlen_reason"].notna().any():
+        n = int(scored["zlen_reason"].notna().sum())
+        parts.append(_html.paragraph(str(t["quality_reasons_text"]).format(
+            n=format_count(n, language))))  # fmt: skip
+        parts.append(_counts(scored["zlen_reason"], reasons, t, language, str(t["reason"])))
+    if "read_problems" in scored.columns and scored["read_problems"].notna().any():
+        n = int(scored["read_problems"].notna().sum())
+        parts.append(_html.paragraph(str(t["quality_read_text"]).format(
+            n=format_count(n, language))))  # fmt: skip
+        parts.append(_counts(scored["read_problems"], reasons, t, language, str(t["problem"])))
+    checks = _checks_frame(scored, quality, by)
+    if checks is not None:
+        run = checks[checks["status"] == "run"] if "status" in checks.columns else checks
+        failing = run[run["n_failed"].fillna(0) > 0]
+        sentence = str(t["quality_checks_text"]).format(
+            n=format_count(len(run), language), failing=format_count(len(failing), language)
+        )
+        parts.append(_html.paragraph(sentence))
+        if len(failing):
+            names, severity = CHECK_NAMES[language], SEVERITY_NAMES[language]
+            rows = [
+                [names.get(str(r.check), str(r.check).replace("_", " ")),
+                 severity.get(str(r.severity), str(r.severity)),
+                 format_count(r.n_failed, language),
+                 format_percent(_number(r.pct_failed) / 100.0, language, 2)]
+                for r in failing.itertuples(index=False)
+            ]  # fmt: skip
+            headers = [
+                str(t["check"]),
+                str(t["severity"]),
+                str(t["rows_failed"]),
+                str(t["percent"]),
+            ]
+            table = _html.table(headers, rows, text_columns=(0, 1))
+            parts.append(_html.section(str(t["checks"]), table, level=3))
+    if not parts:
+        parts.append(_html.paragraph(str(t["quality_none"])))
+    return _html.section(str(t["quality"]), "".join(parts))
+
+
+def _checks_frame(scored: pd.DataFrame, quality: Any, by: str | None) -> pd.DataFrame | None:
+    """The checks table of a given report, or of :func:`stuntlib.quality.check_quality`."""
+    from stuntlib.errors import StuntlibError
+
+    frame: Any
+    if isinstance(quality, pd.DataFrame):
+        frame = quality
+    else:
+        report = quality
+        if report is None:
+            from stuntlib.quality import check_quality
+
+            try:
+                report = check_quality(scored, by=by)
+            except StuntlibError:
+                return None
+        frame = getattr(report, "checks", None)
+    if not isinstance(frame, pd.DataFrame) or not {"check", "n_failed"} <= set(frame.columns):
+        return None
+    if "pct_failed" not in frame.columns:
+        frame = frame.assign(pct_failed=np.nan)
+    if "severity" not in frame.columns:
+        frame = frame.assign(severity="")
+    return frame

@@ -1,0 +1,222 @@
+"""What the report says: locale formats, the flow of counts, masking, the map classes,
+no pyplot, Indonesian without snake_case or English sentences, and A4 printing."""
+
+from __future__ import annotations
+
+import datetime
+import html as _html
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stuntlib._format import (
+    format_count,
+    format_date,
+    format_decimal,
+    format_interval,
+    format_percent,
+    format_period,
+)
+from stuntlib.report import render_report
+from stuntlib.report._figures import stunting_class
+from stuntlib.report._sections import flow_counts
+from test_report import BROWSER, GEOJSON, chromium
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_indonesian_and_english_formats() -> None:
+    # the forms the Indonesian report must print (Kemenkes/BPS usage: '.' thousands,
+    # ',' decimals), and the English ones
+    assert format_count(20040) == "20.040" and format_count(20040, "en") == "20,040"
+    assert format_percent(0.2444) == "24,4%" and format_percent(0.2444, "en") == "24.4%"
+    assert format_interval(0.238, 0.250) == "IK 95% 23,8–25,0"
+    assert format_interval(0.238, 0.250, "en") == "95% CI 23.8–25.0"
+    assert format_date(datetime.date(2025, 8, 30)) == "30 Agustus 2025"
+    assert format_date(datetime.date(2025, 8, 30), "en") == "30 August 2025"
+    assert format_period(datetime.date(2025, 8, 1), datetime.date(2025, 8, 30)) == (
+        "1 Agustus 2025 – 30 Agustus 2025"
+    )
+    # no negative zero, no '8.0' for a count, missing values as a dash
+    assert format_decimal(-0.004, decimals=2) == "0,00"
+    assert format_percent(-0.0001) == "0,0%"
+    assert format_count(8.0) == "8"
+    assert format_count(np.nan) == "–" and format_percent(None) == "–"
+
+
+def _frame() -> pd.DataFrame:
+    """Ten rows of known fate: 2 not scorable, 1 over 59 months, 1 flagged, 6 analysed."""
+    return pd.DataFrame(
+        {
+            "kelurahan": "TIRTO",
+            "kecamatan": "PEKALONGAN BARAT",
+            "csex": [1, 2] * 5,
+            "age_days": [100, 200, 300, 400, 500, 600, 700, 2000, 800, 900],
+            "zlen": [-2.5, -1.0, 0.0, 0.5, -3.1, 1.0, -0.5, -1.0, np.nan, -6.5],
+            "flen": [0, 0, 0, 0, 0, 0, 0, 0, pd.NA, 1],
+            "zlen_reason": [None] * 8 + ["missing_age", None],
+        }
+    ).astype({"flen": "Int64"})
+
+
+def test_flow_of_counts_adds_up() -> None:
+    frame = _frame()
+    frame.loc[8, "zlen"] = np.nan
+    frame = pd.concat([frame, frame.iloc[[8]].assign(zlen_reason="missing_measurement")])
+    steps = dict(flow_counts(frame))
+    assert steps == {
+        "flow_rows": 11,
+        "flow_unscorable": 2,
+        "flow_age": 1,
+        "flow_duplicates": 0,
+        "flow_flagged": 1,
+        "flow_analysed": 7,
+    }
+    removed = sum(v for k, v in steps.items() if k not in ("flow_rows", "flow_analysed"))
+    assert steps["flow_rows"] - removed == steps["flow_analysed"]
+
+
+def test_stunting_classes_are_the_who_unicef_2019_thresholds() -> None:
+    # de Onis et al. 2019: <2.5 very low, 2.5-<10 low, 10-<20 medium, 20-<30 high, >=30
+    values = np.array([0, 2.49, 2.5, 9.99, 10, 19.99, 20, 29.99, 30, 80, np.nan])
+    assert stunting_class(values).tolist() == [0, 0, 1, 1, 2, 2, 3, 3, 4, 4, -1]
+
+
+def _visible_text(page: str) -> str:
+    body = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    body = re.sub(r"<img [^>]*>", " ", body)
+    return _html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def _sample() -> pd.DataFrame:
+    import stuntlib
+
+    path = ROOT / "tests" / "data" / "eppgbm_quirks.csv"
+    sample = ROOT / "data" / "samples" / "pekalongan_eppgbm.csv"
+    return stuntlib.score(stuntlib.read_measurements(sample if sample.exists() else path,
+                                                     profile="eppgbm"))  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def scored() -> pd.DataFrame:
+    return _sample()
+
+
+@pytest.fixture(scope="module")
+def page_id(scored: pd.DataFrame) -> str:
+    return render_report(scored, geojson=GEOJSON)
+
+
+_ENGLISH = {"the", "and", "of", "is", "are", "with", "was", "were", "not", "this", "from",
+            "for", "by", "missing", "failed", "rows", "children", "which"}  # fmt: skip
+
+
+def test_indonesian_report_has_no_snake_case_or_english(page_id: str) -> None:
+    text = _visible_text(page_id)
+    assert re.findall(r"\b[a-z0-9]+_[a-z0-9_]+\b", text) == []
+    words = set(re.findall(r"[A-Za-z]+", text.lower()))
+    assert words & _ENGLISH == set()
+    assert not re.search(r"-0[,.]0\b", text)  # no negative zero
+    from stuntlib import __version__
+
+    assert not re.search(r"\b\d+\.\d\b", text.replace(__version__, ""))  # no '8.0'
+
+
+def test_indonesian_numbers_dates_and_sections(page_id: str, scored: pd.DataFrame) -> None:
+    text = _visible_text(page_id)
+    assert format_count(len(scored)) in text  # 20.040 for the bundled sample
+    assert re.search(r"IK 95% \d+,\d–\d+,\d", text)
+    assert re.search(r"\d+ (Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|"
+                     r"Oktober|November|Desember) \d{4}", text)  # fmt: skip
+    for heading in ("Alur data", "Prevalensi menurut desa/kelurahan", "Rata-rata z-skor",
+                    "Sebaran z-skor", "Peta prevalensi", "Cara membaca angka",
+                    "Kualitas data", "Tabel publikasi Aksi 7"):  # fmt: skip
+        assert heading in text, heading
+    for indicator in ("Prevalensi stunting", "Gizi kurang dan buruk", "Berat badan kurang",
+                      "Gizi lebih"):  # fmt: skip
+        assert indicator in text
+    assert "Pencocokan nama wilayah peta" in text
+
+
+def test_no_map_says_so_and_english_on_request(scored: pd.DataFrame) -> None:
+    text = _visible_text(render_report(scored, language="en"))
+    assert "No map: no GeoJSON file" in text
+    assert re.search(r"95% CI \d+\.\d–\d+\.\d", text)
+
+
+def test_small_age_sex_cells_are_masked_in_table_and_chart() -> None:
+    # case reliability/21: one girl of 0-5 months, stunted: her cell must not be shown
+    rng = np.random.default_rng(1)
+    n = 40
+    df = pd.DataFrame(
+        {
+            "kelurahan": "TIRTO",
+            "kecamatan": "PEKALONGAN BARAT",
+            "flen": 0,
+            "csex": [2] + [1] * (n - 1),
+            "age_days": [100, *rng.integers(800, 1800, n - 1)],
+            "zlen": [-2.5, *rng.normal(-0.5, 0.8, n - 1)],
+        }
+    )
+    text = _visible_text(render_report(df, language="en"))
+    row = re.search(r"00-05\s+Female\s+1\s+(\S+)\s+(\S+)\s+(\S+)", text)
+    assert row is not None and row.groups() == ("–", "–", "–")
+
+
+def test_no_pyplot_and_the_callers_backend_is_kept(tmp_path: Path) -> None:
+    code = (
+        "import sys, matplotlib\n"
+        "matplotlib.use('svg')\n"
+        "import numpy as np, pandas as pd\n"
+        "from stuntlib.report import render_report\n"
+        "df = pd.DataFrame({'kelurahan': 'TIRTO', 'flen': 0, 'csex': [1, 2] * 20,\n"
+        "                   'zlen': np.linspace(-3, 1, 40), 'age_days': 400})\n"
+        "render_report(df)\n"
+        "print(matplotlib.get_backend(), 'matplotlib.pyplot' in sys.modules,\n"
+        "      'scipy.stats' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=tmp_path, timeout=300)  # fmt: skip
+    assert out.returncode == 0, out.stderr
+    backend, pyplot, _ = out.stdout.split()
+    assert backend == "svg" and pyplot == "False"
+
+
+def _tables(page: str) -> list[tuple[list[str], list[list[str]]]]:
+    tables = []
+    for block in re.findall(r"<table>(.*?)</table>", page, flags=re.S):
+        head = re.search(r"<thead>(.*?)</thead>", block, flags=re.S).group(1)
+        headers = [_html.unescape(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head)]
+        rows = [
+            [_html.unescape(c) for c in re.findall(r"<td[^>]*>(.*?)</td>", r)]
+            for r in re.findall(r"<tr[^>]*>(.*?)</tr>", block.split("<tbody>")[1], flags=re.S)
+        ]
+        tables.append((headers, rows))
+    return tables
+
+
+def test_every_table_column_prints_on_a4_landscape(page_id: str, tmp_path: Path) -> None:
+    assert BROWSER is not None, "Chromium is required (Debian's chromium)"
+    page = tmp_path / "laporan.html"
+    page.write_text(page_id, encoding="utf-8")
+    pdf = tmp_path / "laporan.pdf"
+    result = chromium(page, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.exists(), result.stderr[-2000:]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "841.92 x 594.96" in info  # A4 landscape
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    words = set(re.findall(r"\S+", text))
+    tables = _tables(page_id)
+    assert len(tables) >= 6
+    for headers, rows in tables:
+        for header in headers:  # every column header, word for word
+            for word in header.split():
+                assert word in words, (word, headers)
+        for row in (rows[0], rows[-1]):  # the rightmost cells of the first and last rows
+            for word in " ".join(row[-2:]).split():
+                assert word in words, (word, row)
