@@ -153,6 +153,106 @@ def run_all4(inputs: dict[str, np.ndarray]) -> tuple[pd.DataFrame, dict[str, Any
     return frame, classes
 
 
+# --------------------------------------------------------------------------- targets
+#
+# The speed targets of the z-score core, each a ratio of two timings on the same rows:
+#
+# ``kernel``       a bare numpy LMS kernel: np.take of L, M and S by sex and rounded day
+#                  from the WHO 2006 length/height table, then the LMS formula (the floor
+#                  any height-for-age code has to pay);
+# ``zlen_class``   ``zscores(indicators=("zlen",))`` plus the stunting class (<= 2.5x kernel);
+# ``zlen_default`` ``zscores`` with only sex, age, lenhei and measure and no ``indicators``:
+#                  only the indicators whose measurements are given are computed;
+# ``score_df``     ``score(df)`` on a frame of sex, age, length and position (<= 4x kernel);
+# ``all4_array`` / ``all4_frame`` ``zscores`` of the four main indicators from numpy arrays
+#                  and from the columns of a DataFrame (frame <= 1.5x array).
+
+TARGET_RATIOS = {"zlen_class": 2.5, "score_df": 4.0, "all4_frame_over_array": 1.5}
+
+
+def run_kernel(inputs: dict[str, np.ndarray]) -> np.ndarray:
+    """Bare numpy LMS kernel for height-for-age (no rules, no reasons, no flags)."""
+    table = load_table("who2006_lhfa")
+    idx = inputs["age_days"].astype(np.intp) + np.where(inputs["sex"] == 2, table.size, 0)
+    l = table.l.ravel().take(idx)
+    m = table.m.ravel().take(idx)
+    s = table.s.ravel().take(idx)
+    return (np.power(inputs["lenhei"] / m, l) - 1.0) / (l * s)
+
+
+def run_zlen_class(inputs: dict[str, np.ndarray]) -> Any:
+    """zscores for height-for-age only, then the stunting class."""
+    frame = stuntlib.zscores(
+        sex=inputs["sex"],
+        age_days=inputs["age_days"],
+        lenhei=inputs["lenhei"],
+        measure=inputs["measure"],
+        indicators=("zlen",),
+    )
+    return stuntlib.classify(frame["zlen"], "stunting")
+
+
+def run_zlen_default(inputs: dict[str, np.ndarray]) -> pd.DataFrame:
+    """zscores with the height-for-age inputs and the default indicators."""
+    return stuntlib.zscores(
+        sex=inputs["sex"],
+        age_days=inputs["age_days"],
+        lenhei=inputs["lenhei"],
+        measure=inputs["measure"],
+    )
+
+
+def _haz_frame(inputs: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({name: inputs[name] for name in HAZ_INPUTS})
+
+
+def _all4_frame(inputs: dict[str, np.ndarray]) -> pd.DataFrame:
+    return pd.DataFrame({name: inputs[name] for name in ALL4_INPUTS})
+
+
+def run_all4_array(inputs: dict[str, np.ndarray]) -> pd.DataFrame:
+    """zscores of the four main indicators from numpy arrays."""
+    return stuntlib.zscores(**{name: inputs[name] for name in ALL4_INPUTS}, indicators=INDICATORS)
+
+
+def run_all4_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """zscores of the four main indicators from the columns of a DataFrame."""
+    return stuntlib.zscores(**{name: frame[name] for name in ALL4_INPUTS}, indicators=INDICATORS)
+
+
+def bench_targets(inputs: dict[str, np.ndarray], repeat: int) -> dict[str, Any]:
+    """Median times of the target workloads and their ratios (reported, never asserted)."""
+    haz_frame = _haz_frame(inputs)
+    all4_frame = _all4_frame(inputs)
+    calls: dict[str, Callable[[], object]] = {
+        "kernel": lambda: run_kernel(inputs),
+        "zlen_class": lambda: run_zlen_class(inputs),
+        "zlen_default": lambda: run_zlen_default(inputs),
+        "score_df": lambda: stuntlib.score(haz_frame),
+        "all4_array": lambda: run_all4_array(inputs),
+        "all4_frame": lambda: run_all4_frame(all4_frame),
+    }
+    seconds = {name: time_call(call, repeat)[0] for name, call in calls.items()}
+    ratios = {
+        "zlen_class": seconds["zlen_class"] / seconds["kernel"],
+        "zlen_default": seconds["zlen_default"] / seconds["kernel"],
+        "score_df": seconds["score_df"] / seconds["kernel"],
+        "all4_frame_over_array": seconds["all4_frame"] / seconds["all4_array"],
+    }
+    return {"rows": len(inputs["sex"]), "seconds": seconds, "ratios": ratios}
+
+
+def print_targets(targets: list[dict[str, Any]]) -> None:
+    """Print the target ratios."""
+    print("\nz-score core targets (median seconds; ratio to the bare kernel or array path)")
+    for entry in targets:
+        sec, rat = entry["seconds"], entry["ratios"]
+        print(f"  {entry['rows']:,} rows: " + ", ".join(f"{k} {v:.3f} s" for k, v in sec.items()))
+        for name, ratio in rat.items():
+            limit = TARGET_RATIOS.get(name)
+            print(f"    {name:<24} {ratio:6.2f}x" + (f"  (target <= {limit}x)" if limit else ""))
+
+
 def time_call(func: Callable[[], object], repeat: int) -> tuple[float, list[float]]:
     """Median wall time of ``repeat`` calls after one warm-up call."""
     func()
@@ -452,6 +552,12 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc run")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--targets",
+        action="store_true",
+        help="only the core targets: kernel, zlen + class, default indicators, score(df), "
+        "DataFrame vs array path",
+    )
     args = parser.parse_args(argv)
     sizes = args.rows or (QUICK_ROWS if args.quick else DEFAULT_ROWS)
     peer_rows = min(args.peer_rows, 2_000) if args.quick else args.peer_rows
@@ -464,6 +570,17 @@ def main(argv: Sequence[str] | None = None) -> dict[str, Any]:
         "targets": TARGETS,
         "stuntlib": [],
     }
+    if args.targets:
+        result["targets_measured"] = []
+        for n in sizes:
+            inputs = make_inputs(n, args.seed)
+            result["targets_measured"].append(bench_targets(inputs, args.repeat))
+            del inputs
+        result["machine"]["loadavg_at_end"] = os.getloadavg()[0]
+        print_targets(result["targets_measured"])
+        if args.json:
+            args.json.write_text(json.dumps(result, indent=2, default=str) + "\n")
+        return result
     largest: dict[str, np.ndarray] = {}
     for n in sizes:
         start = time.perf_counter()

@@ -42,10 +42,12 @@ __all__ = [
     "REASONS",
     "REASON_DTYPE",
     "REFERENCE_DTYPE",
+    "MEASUREMENTS_OF",
     "ZSCORE_INPUTS",
     "IndicatorSpec",
     "arm_circumference_for_age_zscore",
     "bmi_for_age_zscore",
+    "given_indicators",
     "head_circumference_for_age_zscore",
     "height_for_age_zscore",
     "lenhei_from_zscore",
@@ -89,6 +91,10 @@ WFL_FLAG = FLAG_LIMITS["zwfl"]
 
 _ALL_Z = ZSCORE_COLUMNS
 _FLAG_OF = FLAG_OF
+#: What a single-indicator function returns: a float for scalar inputs, a float64 array
+#: for array inputs, a Series (with the input's index) when an input is a Series.
+ZScoreResult = float | NDArray[np.float64] | pd.Series
+
 #: Input arguments of :func:`zscores`, named as in WHO ``anthro``.
 ZSCORE_INPUTS = (
     "sex",
@@ -129,9 +135,11 @@ class _Prepared:
     measurements: dict[str, tuple[NDArray[np.float64], NDArray[np.int8]]]
 
 
-def _measurement(values: np.ndarray | None, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Float values and their own reason codes (:func:`stuntlib.standardize.check_measurement`)."""
-    return _std.check_measurement(values, n)
+def _measurement(
+    block: Mapping[str, np.ndarray | None], name: str, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Float values of input ``name`` and their reason codes, with its plausibility window."""
+    return _std.check_measurement(block.get(name), n, limits=_std.PLAUSIBLE_LIMITS[name])
 
 
 def _age(block: Mapping[str, np.ndarray | None], n: int) -> tuple[np.ndarray, ...]:
@@ -164,16 +172,16 @@ def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[s
         measure = np.where(c9mo, np.int8(0), measure)
     oedema_in = block.get("oedema")
     oedema = np.full(n, 2, dtype=np.int8) if oedema_in is None else oedema_in
-    lenhei, lenhei_reason = _measurement(block.get("lenhei"), n)
+    lenhei, lenhei_reason = _measurement(block, "lenhei", n)
     if measure_in is None:
         clenhei = lenhei
     else:
         clenhei = np.where(who2006, _std.adjust_lenhei(lenhei, days, measure), lenhei)
     measurements = {"clenhei": (clenhei, lenhei_reason)}
     if needed & {"zwei", "zwfl", "zbmi", "cbmi"}:
-        weight, weight_reason = _measurement(block.get("weight"), n)
+        weight, weight_reason = _measurement(block, "weight", n)
         measurements["weight"] = (weight, weight_reason)
-        with np.errstate(divide="ignore", invalid="ignore"):
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             cbmi = weight / np.square(clenhei / 100.0)
         bmi_reason = np.maximum(lenhei_reason, weight_reason)
         bmi_reason = np.where(lenhei_reason > 0, lenhei_reason, bmi_reason)
@@ -182,7 +190,7 @@ def _prepare(block: Mapping[str, np.ndarray | None], n: int, needed: frozenset[s
     for name in ("headc", "armc", "triskin", "subskin"):
         spec_needed = any(s.measurement == name and s.z in needed for s in INDICATORS)
         if spec_needed:
-            measurements[name] = _measurement(block.get(name), n)
+            measurements[name] = _measurement(block, name, n)
     return _Prepared(
         n=n,
         sex=sex,
@@ -257,9 +265,8 @@ def _base_reason(prep: _Prepared, age_reason: np.ndarray | None = None) -> np.nd
     return np.where(reason > 0, reason, age).astype(np.int8, copy=False)
 
 
-def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
-    """Z-score and reason code of one age-based indicator for one block."""
-    y, y_reason = prep.measurements[spec.measurement]
+def _age_range_reason(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Reasons from sex, age and the indicator's age range; rows with a WHO 2007 table."""
     reason = _base_reason(prep)
     with np.errstate(invalid="ignore"):
         too_young = prep.who2006 & (prep.days < spec.min_days)
@@ -268,7 +275,13 @@ def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.nda
             has_2007 = np.zeros_like(has_2007)
         too_old = (prep.months >= WHO2006_BELOW_MONTHS) & ~has_2007
     reason = _assign_reason(reason, too_young, "age_below_range")
-    reason = _assign_reason(reason, too_old, "age_above_range")
+    return _assign_reason(reason, too_old, "age_above_range"), has_2007
+
+
+def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
+    """Z-score and reason code of one age-based indicator for one block."""
+    y, y_reason = prep.measurements[spec.measurement]
+    reason, has_2007 = _age_range_reason(spec, prep)
     reason = np.where(reason > 0, reason, y_reason).astype(np.int8, copy=False)
     if spec.measurement in ("clenhei", "cbmi"):
         reason = _assign_reason(reason, prep.who2006 & (prep.measure < 0), "invalid_measure")
@@ -293,17 +306,42 @@ def _age_based(spec: IndicatorSpec, prep: _Prepared) -> tuple[np.ndarray, np.nda
     return z, reason
 
 
+def _wfl_age_reason(prep: _Prepared) -> np.ndarray:
+    """Weight-for-length/height reasons from sex and age (age itself is optional)."""
+    # Age is optional here; a negative age or an unreadable date is still a bad row.
+    age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
+    reason = _base_reason(prep, age_problem)
+    with np.errstate(invalid="ignore"):
+        too_old = ~np.isnan(prep.days) & ~(prep.months < WHO2006_BELOW_MONTHS)
+    return _assign_reason(reason, too_old, "age_above_range")
+
+
+def _placeholder_reason(name: str, prep: _Prepared) -> np.ndarray:
+    """Reason codes of an indicator whose measurement was not given, without computing it.
+
+    The same codes the full computation gives: sex, age and age-range reasons first, then
+    the measurement's reason (``missing_measurement``, or the reason of the one input of
+    a two-input indicator that was given but is unusable).
+    """
+    if name == "zwfl":
+        weight_reason = prep.measurements["weight"][1]
+        y_reason = np.where(weight_reason > 0, weight_reason, prep.lenhei_reason)
+        reason = _wfl_age_reason(prep)
+    else:
+        spec = _BY_Z[name]
+        reason, _ = _age_range_reason(spec, prep)
+        prepared = prep.measurements.get(spec.measurement)
+        missing = np.full(prep.n, _R["missing_measurement"], dtype=np.int8)
+        y_reason = missing if prepared is None else prepared[1]
+    return np.where(reason > 0, reason, y_reason).astype(np.int8, copy=False)
+
+
 def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
     """Weight-for-length/height z-score and reason code of one block (WHO's table choice)."""
     weight, weight_reason = prep.measurements["weight"]
     clenhei, lenhei_reason = prep.clenhei, prep.lenhei_reason
     age_known = ~np.isnan(prep.days)
-    # Age is optional here; a negative age or an unreadable date is still a bad row.
-    age_problem = np.where(prep.age_reason == _R["missing_age"], np.int8(0), prep.age_reason)
-    reason = _base_reason(prep, age_problem)
-    with np.errstate(invalid="ignore"):
-        too_old = age_known & ~(prep.months < WHO2006_BELOW_MONTHS)
-    reason = _assign_reason(reason, too_old, "age_above_range")
+    reason = _wfl_age_reason(prep)
     reason = np.where(reason > 0, reason, weight_reason).astype(np.int8)
     reason = np.where(reason > 0, reason, lenhei_reason).astype(np.int8)
     reason = _assign_reason(reason, prep.measure < 0, "invalid_measure")
@@ -335,21 +373,45 @@ def _weight_for_lenhei(prep: _Prepared) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _flag(z: np.ndarray, low: float, high: float) -> np.ndarray:
-    """WHO flag (0/1, as int8) on the 2-decimal z-score; callers mask NaN rows."""
-    rounded = r_round(z, 2)
+    """WHO flag (0/1, as int8) on the 2-decimal z-score; callers mask NaN rows.
+
+    ``low`` and ``high`` are 2-decimal values and R's rounding is monotone, so a z-score
+    within them rounds within them: only the few rows beyond need rounding.
+    """
     with np.errstate(invalid="ignore"):
-        return ((rounded < low) | (rounded > high)).astype(np.int8)
+        beyond = np.flatnonzero((z < low) | (z > high))
+    flag = np.zeros(z.shape, dtype=np.int8)
+    if beyond.size:
+        rounded = r_round(z[beyond], 2)
+        flag[beyond] = (rounded < low) | (rounded > high)
+    return flag
 
 
 # --------------------------------------------------------------------------- block runner
 
 
 def _block_outputs(
-    block: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+    block: Mapping[str, np.ndarray | None],
+    n: int,
+    wanted: tuple[str, ...],
+    details: bool,
+    placeholders: tuple[str, ...] = (),
 ) -> dict[str, np.ndarray]:
     needed = frozenset(wanted) | ({"cbmi"} if details else frozenset())
     prep = _prepare(block, n, needed)
     out: dict[str, np.ndarray] = {}
+    shared: dict[tuple[object, ...], np.ndarray] = {}
+    for name in placeholders:
+        # indicators with the same age range and no measurement share their reasons
+        if name == "zwfl":
+            key: tuple[object, ...] = ("zwfl",)
+        else:
+            spec = _BY_Z[name]
+            measured = spec.measurement if spec.measurement in prep.measurements else None
+            key = (spec.min_days, spec.table_2007 is None, spec.max_months_2007, measured)
+        if key not in shared:
+            shared[key] = (_placeholder_reason(name, prep) - 1).astype(np.int8)
+        out[name + "_reason"] = shared[key]
     for name in wanted:
         if name == "zwfl":
             z, reason = _weight_for_lenhei(prep)
@@ -379,12 +441,16 @@ def _block_outputs(
 
 
 def _run_blocks(
-    columns: Mapping[str, np.ndarray | None], n: int, wanted: tuple[str, ...], details: bool
+    columns: Mapping[str, np.ndarray | None],
+    n: int,
+    wanted: tuple[str, ...],
+    details: bool,
+    placeholders: tuple[str, ...] = (),
 ) -> dict[str, np.ndarray]:
     """Run :func:`_block_outputs` over blocks of rows and gather the results in order."""
 
     def block_outputs(block: Mapping[str, np.ndarray | None], rows: int) -> dict[str, np.ndarray]:
-        return _block_outputs(block, rows, wanted, details)
+        return _block_outputs(block, rows, wanted, details, placeholders)
 
     return run_in_blocks(block_outputs, columns, n)
 
@@ -418,6 +484,46 @@ def _int8_or_na(codes: np.ndarray, missing: np.ndarray) -> pd.arrays.IntegerArra
 
 
 # --------------------------------------------------------------------------- public API
+
+#: The measurement inputs each z-score needs (weight-for-length/height and BMI need both).
+MEASUREMENTS_OF: Mapping[str, tuple[str, ...]] = {
+    spec.z: ("weight", "lenhei")
+    if spec.measurement == "cbmi" or not spec.age_based
+    else ("lenhei",)
+    if spec.measurement == "clenhei"
+    else (spec.measurement,)
+    for spec in ZSCORES.values()
+}
+
+
+def given_indicators(values: Mapping[str, object]) -> tuple[str, ...]:
+    """The z-scores whose measurements are all given (not None), in catalogue order.
+
+    Parameters
+    ----------
+    values : mapping
+        Input arguments of :func:`zscores` by name (``lenhei``, ``weight``, ``headc``, ...).
+
+    Returns
+    -------
+    tuple of str
+        Z-score columns, e.g. ``("zlen",)`` when only ``lenhei`` is given.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
+    Examples
+    --------
+    >>> given_indicators({"lenhei": [80.0], "weight": None})
+    ('zlen',)
+    >>> given_indicators({"lenhei": [80.0], "weight": [10.0], "armc": [14.0]})
+    ('zlen', 'zwei', 'zwfl', 'zbmi', 'zac')
+    """
+    return tuple(
+        z for z, needs in MEASUREMENTS_OF.items() if all(values.get(m) is not None for m in needs)
+    )
 
 
 def zscores(
@@ -468,8 +574,13 @@ def zscores(
     triskin, subskin : array_like, optional
         Triceps and subscapular skinfold [mm].
     indicators : sequence of str, optional
-        Compute only these z-scores (e.g. ``("zlen",)``); default all of ``zlen``,
-        ``zwei``, ``zwfl``, ``zbmi``, ``zhc``, ``zac``, ``zts``, ``zss``.
+        The z-score columns to return (a subset of ``zlen``, ``zwei``, ``zwfl``,
+        ``zbmi``, ``zhc``, ``zac``, ``zts``, ``zss``); default all. Only the indicators
+        whose measurements are given are computed (:func:`given_indicators`: ``zlen``
+        needs ``lenhei``, ``zwei`` ``weight``, ``zwfl`` and ``zbmi`` both, ``zhc``
+        ``headc`` and so on); the others come back NaN with their reasons (sex, age and
+        age-range reasons first, then ``missing_measurement``) at the cost of a few
+        integer passes.
 
     Returns
     -------
@@ -492,7 +603,21 @@ def zscores(
     unrecognised code or a zero/negative measurement makes that row's z-score NaN with
     a reason instead of stopping the whole call (``anthro`` raises) or giving an
     infinite or extreme value (``anthro`` returns ``zbmi = Inf`` for a length of 0 and
-    a finite ``zwfl`` for a weight of 0).
+    a finite ``zwfl`` for a weight of 0). An infinite measurement gets
+    ``invalid_measurement``; a measurement outside the physical window of its unit
+    (:data:`stuntlib.standardize.PLAUSIBLE_LIMITS`) gets ``implausible_measurement``
+    (``anthro`` has no plausibility window since version 1.1). Ages, codes and numbers are
+    read by :mod:`stuntlib.standardize` (:func:`~stuntlib.standardize.resolve_age`,
+    the strict number rule of :func:`~stuntlib.standardize.to_float`).
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
 
     Examples
     --------
@@ -506,6 +631,9 @@ def zscores(
     [-2.39, 4.13, -5.19, -0.29]
     >>> zscores(sex="P", age_months=30, lenhei=None)["zlen_reason"].tolist()
     ['missing_measurement']
+    >>> [c for c in zscores(sex=1, age_days=400, lenhei=75.0, indicators=["zlen"]).columns
+    ...  if c.startswith("z")]
+    ['zlen', 'zlen_reason']
     """
     values = {
         "sex": sex,
@@ -527,9 +655,12 @@ def zscores(
     if unknown:
         raise StuntlibError(f"indicators: unknown {unknown}; expected a subset of {list(_ALL_Z)}")
     wanted = tuple(w for w in _ALL_Z if w in wanted)
+    given = given_indicators(values)
+    computed = tuple(w for w in wanted if w in given)
+    placeholders = tuple(w for w in wanted if w not in given)
     columns, n = _collect(values)
     index = common_index(values, n)
-    raw = _run_blocks(columns, n, wanted, details=True)
+    raw = _run_blocks(columns, n, computed, details=True, placeholders=placeholders)
     return _frame(raw, wanted, n, index)
 
 
@@ -553,10 +684,14 @@ def _frame(
         ),
     }
     for name in wanted:
-        z = raw[name]
-        missing = np.isnan(z)
+        if name in raw:
+            z = raw[name]
+            missing = np.isnan(z)
+            data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
+        else:  # measurement not given: no z-score anywhere, only the reasons
+            z = np.full(n, np.nan)
+            data[_FLAG_OF[name]] = _int8_or_na(np.zeros(n, dtype=np.int8), np.ones(n, bool))
         data[name] = z
-        data[_FLAG_OF[name]] = _int8_or_na(raw[_FLAG_OF[name]], missing)
         data[name + "_reason"] = pd.Categorical.from_codes(
             raw[name + "_reason"], dtype=REASON_DTYPE, validate=False
         )
@@ -564,7 +699,7 @@ def _frame(
     return frame
 
 
-def _single(name: str, template: Any, values: Mapping[str, Any]) -> Any:
+def _single(name: str, template: Any, values: Mapping[str, Any]) -> ZScoreResult:
     """Compute one z-score through the block runner and return it like ``template``."""
     columns, n = _collect(values)
     index = common_index(values, n)
@@ -580,7 +715,7 @@ def height_for_age_zscore(
     sex: ArrayLike,
     age_days: ArrayLike,
     measure: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """Length/height-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 228 months).
 
     Applies WHO's rules: age rounded half up to days; ±0.7 cm when the position does not
@@ -605,6 +740,21 @@ def height_for_age_zscore(
         The z-score at full precision, in the type of ``lenhei`` (a Series keeps its
         index). NaN where it cannot be computed: use :func:`zscores` for the reason.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(height_for_age_zscore(50.0, sex=1, age_days=44), 2)  # WHO anthro unit test
@@ -618,7 +768,7 @@ def height_for_age_zscore(
 
 def weight_for_age_zscore(
     weight: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike, oedema: ArrayLike | None = None
-) -> Any:
+) -> ZScoreResult:
     """Weight-for-age z-score (WHO 2006 under 60 months, WHO 2007 to 120 months).
 
     Restricted z-score beyond ±3 SD; NaN with oedema, for a missing or non-positive
@@ -640,6 +790,21 @@ def weight_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(weight_for_age_zscore(17, sex=2, age_days=1522), 2)  # WHO anthro test: 0.24
@@ -659,7 +824,7 @@ def weight_for_lenhei_zscore(
     age_days: ArrayLike | None = None,
     measure: ArrayLike | None = None,
     oedema: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """Weight-for-length/height z-score (WHO 2006), with WHO's table choice.
 
     The length table (45–110 cm) is used under 731 days, the height table (65–120 cm)
@@ -686,6 +851,19 @@ def weight_for_lenhei_zscore(
     -------
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -715,7 +893,7 @@ def bmi_for_age_zscore(
     age_days: ArrayLike,
     measure: ArrayLike | None = None,
     oedema: ArrayLike | None = None,
-) -> Any:
+) -> ZScoreResult:
     """BMI-for-age z-score from weight and the ±0.7 cm adjusted length/height.
 
     Parameters
@@ -738,6 +916,21 @@ def bmi_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``weight``.
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
+
     Examples
     --------
     >>> round(bmi_for_age_zscore(15, 80, sex=2, age_days=1000), 2)  # anthro README: 4.66
@@ -756,7 +949,7 @@ def bmi_for_age_zscore(
 
 def head_circumference_for_age_zscore(
     headc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Head circumference-for-age z-score (WHO 2006 standards, under 60 months).
 
     Plain LMS formula (no restriction), days 0-1826.
@@ -776,6 +969,19 @@ def head_circumference_for_age_zscore(
         The z-score in the type of ``headc``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> round(head_circumference_for_age_zscore(34.4618, sex=1, age_days=0), 6)  # the median
@@ -786,7 +992,7 @@ def head_circumference_for_age_zscore(
 
 def arm_circumference_for_age_zscore(
     armc: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Mid-upper arm circumference-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -806,6 +1012,19 @@ def arm_circumference_for_age_zscore(
         The z-score in the type of ``armc``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> arm_circumference_for_age_zscore([13.4779, 13.4779], sex=1, age_days=[91, 90]).tolist()
@@ -816,7 +1035,7 @@ def arm_circumference_for_age_zscore(
 
 def triceps_skinfold_for_age_zscore(
     triskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Triceps skinfold-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -836,6 +1055,19 @@ def triceps_skinfold_for_age_zscore(
         The z-score in the type of ``triskin``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
 
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> round(triceps_skinfold_for_age_zscore(9.7658, sex=1, age_days=91), 6)  # the median
@@ -846,7 +1078,7 @@ def triceps_skinfold_for_age_zscore(
 
 def subscapular_skinfold_for_age_zscore(
     subskin: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike
-) -> Any:
+) -> ZScoreResult:
     """Subscapular skinfold-for-age z-score (WHO 2006 standards, under 60 months).
 
     Restricted z-score beyond ±3 SD; from 91 days (3 months) to 1826 days.
@@ -865,6 +1097,19 @@ def subscapular_skinfold_for_age_zscore(
     float, numpy.ndarray or pandas.Series
         The z-score in the type of ``subskin``; NaN outside the table's ages or for a
         missing or non-positive measurement (:func:`zscores` gives the reason).
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -893,6 +1138,21 @@ def lenhei_from_zscore(z: ArrayLike, *, sex: ArrayLike, age_days: ArrayLike) -> 
     -------
     numpy.ndarray
         Length/height [cm]; NaN where the age or sex is outside the tables.
+
+    Raises
+    ------
+    StuntlibError
+        If ``sex`` is missing, the inputs have different lengths, or two Series inputs
+        have different indexes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+    .. [3] de Onis M, et al. Development of a WHO growth reference for school-aged
+       children and adolescents. Bull World Health Organ 2007;85:660-667.
 
     Examples
     --------

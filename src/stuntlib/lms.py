@@ -48,6 +48,13 @@ def zscore_from_lms(y: ArrayLike, l: ArrayLike, m: ArrayLike, s: ArrayLike) -> F
     numpy.ndarray
         The z-score; NaN where any input is NaN.
 
+    References
+    ----------
+    .. [1] Cole TJ, Green PJ. Smoothing reference centile curves: the LMS method and
+       penalized likelihood. Stat Med 1992;11:1305-1319.
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
+
     Examples
     --------
     >>> float(zscore_from_lms(50.0, 1.0, 56.4833, 0.03492))  # WHO anthro unit test
@@ -79,6 +86,11 @@ def value_from_zscore(
     -------
     numpy.ndarray
         The measurement [unit of the table].
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
@@ -125,6 +137,12 @@ def restricted_zscore(y: ArrayLike, l: ArrayLike, m: ArrayLike, s: ArrayLike) ->
     -------
     numpy.ndarray
         The restricted z-score.
+
+    References
+    ----------
+    .. [1] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006. Chapter 7 (the restricted
+       z-score beyond ±3 SD).
 
     Examples
     --------
@@ -174,6 +192,11 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
     numpy.ndarray
         Rounded values; NaN and infinities unchanged.
 
+    References
+    ----------
+    .. [1] R Core Team. R 4.0.0 NEWS: ``round()`` chooses the representable number
+       closest to x (R >= 4.0.0).
+
     Examples
     --------
     >>> r_round([-9.7050000000000001, -9.785, 2.675, -2.005]).tolist()
@@ -185,8 +208,9 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
     # scaled fraction is within 1e-6 of one half need R's exact comparison.
     out = np.round(x, decimals)
     with np.errstate(invalid="ignore"):
-        scaled = np.abs(x) * scale
-        near_tie = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+        # |x - round(x)| is half a unit of the last decimal exactly at a tie; a margin of
+        # 1e-6 units keeps every value that could round differently in R.
+        near_tie = np.abs(out - x) > (0.5 - 1e-6) / scale
     rows = np.flatnonzero(near_tie)
     if rows.size:
         out[rows] = _r_round_exact(x[rows], scale)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,7 +11,9 @@ import pandas as pd
 from stuntlib.classification import CLASSIFICATIONS, Language, Rounding, classify
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError
-from stuntlib.growth import ZSCORE_INPUTS, zscores
+from stuntlib.growth import ZSCORE_INPUTS, given_indicators, zscores
+from stuntlib.indicators import ZSCORES
+from stuntlib.standardize import is_under_five
 
 __all__ = ["AGE_GROUP_EDGES", "AGE_GROUP_LABELS", "age_group", "score"]
 
@@ -54,22 +56,45 @@ def age_group(age_months: Any) -> pd.Categorical:
     pandas.Categorical
         Ordered categories.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_prevalence`` age groups) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> age_group([0, 5.99, 6, 23.99, 24, 59.99, 60]).tolist()
     ['00-05 mo', '00-05 mo', '06-11 mo', '12-23 mo', '24-35 mo', '48-59 mo', nan]
     """
     months = np.asarray(age_months, dtype=np.float64)
-    edges = np.asarray(AGE_GROUP_EDGES)
-    codes = np.searchsorted(edges, months, side="right") - 1
+    # one comparison per inner edge (cheaper than a binary search per row)
+    codes = np.zeros(months.shape, dtype=np.int8)
     with np.errstate(invalid="ignore"):
-        outside = np.isnan(months) | (months < edges[0]) | (months >= edges[-1])
-    codes = np.where(outside, -1, codes)
+        for edge in AGE_GROUP_EDGES[1:-1]:
+            codes += months >= edge
+        outside = ~((months >= AGE_GROUP_EDGES[0]) & (months < AGE_GROUP_EDGES[-1]))
+    codes = np.where(outside, np.int8(-1), codes)
     dtype = pd.CategoricalDtype(list(AGE_GROUP_LABELS), ordered=True)
     return pd.Categorical.from_codes(codes, dtype=dtype)
 
 
-def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) -> pd.Categorical:
+def _oedema_counts(months: np.ndarray, z: str) -> np.ndarray:
+    """Where oedema puts a child in the lowest class of ``z``: the indicator's ages or unknown.
+
+    Weight-for-length/height applies under five (:func:`stuntlib.standardize.is_under_five`),
+    weight-for-age to 120 months and BMI-for-age to 228 months (the WHO 2007 tables); WHO
+    ``anthro_prevalence`` also counts children of unknown age.
+    """
+    if z == "zwfl":
+        return is_under_five(months, unknown=True)
+    with np.errstate(invalid="ignore"):
+        inside = (months >= 0) & (months <= ZSCORES[z].max_months_2007)
+    return inside | np.isnan(months)
+
+
+def _bmi_status(
+    scored: pd.DataFrame, language: Language, rounding: Rounding, oedema: np.ndarray
+) -> pd.Categorical:
     """IMT/U class: the 0-5 table for WHO 2006 rows, the 5-18 table for WHO 2007 rows."""
     tables = [CLASSIFICATIONS["bmi_0_5"], CLASSIFICATIONS["bmi_5_18"]]
     en_to_lang = {
@@ -81,7 +106,9 @@ def _bmi_status(scored: pd.DataFrame, language: Language, rounding: Rounding) ->
     position = {label: i for i, label in enumerate(order)}
     codes = []
     for spec, key in zip(tables, ("bmi_0_5", "bmi_5_18"), strict=True):
-        classes = pd.Categorical(classify(scored["zbmi"], key, rounding=rounding))
+        classes = pd.Categorical(
+            classify(scored["zbmi"].to_numpy(), key, rounding=rounding, oedema=oedema)
+        )
         # map the table's class codes into the shared order; the extra slot keeps -1 (NA)
         lookup = np.array([position[en_to_lang[x]] for x in spec.labels_en] + [-1])
         codes.append(lookup[classes.codes])
@@ -96,6 +123,7 @@ def score(
     *,
     language: Language = "en",
     rounding: Rounding = "who",
+    indicators: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """Score a frame of measurements: the input plus WHO z-scores, flags, reasons, classes.
 
@@ -117,19 +145,35 @@ def score(
         Language of the class labels.
     rounding : {"who", "exact"}, default "who"
         Classify the 2-decimal z-score as WHO does, or the exact one.
+    indicators : sequence of str, optional
+        Z-scores to compute (see :func:`stuntlib.growth.zscores`); default those whose
+        measurement columns the frame has.
 
     Returns
     -------
     pandas.DataFrame
         The input (same index, same order, every row) followed by the columns of
-        :func:`stuntlib.zscores` and ``stunting``, ``underweight``, ``wasting``,
-        ``bmi_status`` (ordered categories) and ``age_group``. An input column with the
-        name of an output column is replaced.
+        :func:`stuntlib.growth.zscores` and, for each computed z-score, its class:
+        ``stunting`` (``zlen``), ``underweight`` (``zwei``), ``wasting`` (``zwfl``),
+        ``bmi_status`` (``zbmi``; ordered categories), then ``age_group``. An input column
+        with the name of an output column is replaced. A flagged z-score has no class; a
+        child with oedema is in the lowest weight-based classes (see
+        :func:`stuntlib.classification.classify`), so counting the classes of the
+        children under five gives :func:`stuntlib.estimation.prevalence`'s counts.
 
     Raises
     ------
     ColumnError
-        If no sex column is found, or ``columns`` is inconsistent with the frame.
+        If no sex column is found, ``columns`` is inconsistent with the frame, or an
+        input column label appears more than once.
+    StuntlibError
+        If ``indicators`` names an unknown z-score, or ``language``/``rounding`` is unknown.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``, ``anthro_prevalence``) and
+       AnthroPlus R package 1.0.
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak (classes).
 
     Examples
     --------
@@ -153,14 +197,36 @@ def score(
             f"'JK', 'jenis kelamin', 'gender'; the columns are {list(frame.columns)}. "
             "Pass columns={'sex': '<label>'} to name it."
         )
+    repeated = set(frame.columns[frame.columns.duplicated()])
+    duplicated = [label for label in mapping.values() if label in repeated]
+    if duplicated:
+        raise ColumnError(
+            f"frame: the column label {duplicated[0]!r} appears more than once; rename or "
+            "drop the duplicates (e.g. after pandas.concat) so each input has one column"
+        )
     args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
-    scored = zscores(**args)
-    scored["stunting"] = classify(scored["zlen"], "stunting", language=language, rounding=rounding)
-    scored["underweight"] = classify(
-        scored["zwei"], "underweight", language=language, rounding=rounding
-    )
-    scored["wasting"] = classify(scored["zwfl"], "wasting", language=language, rounding=rounding)
-    scored["bmi_status"] = _bmi_status(scored, language, rounding)
-    scored["age_group"] = age_group(scored["age_months"].to_numpy())
+    scored = zscores(**args, indicators=None if indicators is None else tuple(indicators))
+    oedema = (scored["coedema"] == "y").to_numpy(dtype=bool, na_value=False)
+    months = scored["age_months"].to_numpy()
+    given = given_indicators(args)
+    for z, column in (("zlen", "stunting"), ("zwei", "underweight"), ("zwfl", "wasting")):
+        if z not in scored.columns:
+            continue
+        counts = None if z == "zlen" else oedema & _oedema_counts(months, z)
+        if z in given:
+            scored[column] = classify(
+                scored[z], column, language=language, rounding=rounding, oedema=counts
+            )
+        else:  # no z-score anywhere: only oedema gives a class
+            labels = CLASSIFICATIONS[column].labels(language)
+            codes = np.full(len(scored), -1, np.int8) if counts is None else counts - 1
+            dtype = pd.CategoricalDtype(list(labels), ordered=True)
+            cat = pd.Categorical.from_codes(codes.astype(np.int8), dtype=dtype)
+            scored[column] = pd.Series(cat, index=scored.index)
+    if "zbmi" in scored.columns:
+        scored["bmi_status"] = _bmi_status(
+            scored, language, rounding, oedema & _oedema_counts(months, "zbmi")
+        )
+    scored["age_group"] = age_group(months)
     kept = frame.drop(columns=[c for c in scored.columns if c in frame.columns])
     return pd.concat([kept, scored], axis=1)

@@ -39,6 +39,7 @@ __all__ = [
     "DAYS_PER_MONTH",
     "MEASURE_CODES",
     "OEDEMA_CODES",
+    "PLAUSIBLE_LIMITS",
     "REASONS",
     "REASON_CODE",
     "SEX_CODES",
@@ -155,6 +156,27 @@ REASON_CODE: Mapping[str, np.int8] = MappingProxyType(
     {name: np.int8(i + 1) for i, name in enumerate(REASONS)}
 )
 
+#: Physically possible range of each raw measurement in its unit, inclusive: length/
+#: height [cm], weight [kg], head and arm circumference [cm], skinfolds [mm]. A value
+#: outside gets ``implausible_measurement`` instead of an extreme flagged z-score. The
+#: windows are deliberately wide (they are not growth limits: WHO flags do that job):
+#: they lie beyond the smallest live-born preterm infants (about 22 weeks of gestation:
+#: length about 25-30 cm, weight about 0.3-0.6 kg, head about 20 cm, arm about 5 cm;
+#: Fenton and Kim 2013) and beyond the tallest person ever measured (272 cm), and they
+#: catch unit and decimal slips (grams typed as kilograms, metres or millimetres typed
+#: as centimetres). Skinfolds cannot exceed the 80 mm jaw opening of a Harpenden
+#: caliper, nor be thinner than the double skin layer (about 1 mm).
+PLAUSIBLE_LIMITS: Mapping[str, tuple[float, float]] = MappingProxyType(
+    {
+        "lenhei": (20.0, 280.0),
+        "weight": (0.2, 350.0),
+        "headc": (10.0, 100.0),
+        "armc": (3.0, 80.0),
+        "triskin": (1.0, 80.0),
+        "subskin": (1.0, 80.0),
+    }
+)
+
 #: Age source codes of :attr:`AgeResolution.source`.
 AGE_SOURCES: Mapping[int, str] = MappingProxyType(
     {0: "none", 1: "age_days", 2: "dates", 3: "age_months"}
@@ -204,10 +226,10 @@ def _factorize(values: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     arr = np.asarray(values)
     if arr.dtype.kind in "US" and arr.dtype.itemsize in (1, 2, 4, 8):
         as_int = np.ascontiguousarray(arr).view(f"u{arr.dtype.itemsize}")
-        codes, uniques = pd.factorize(as_int)
-        return np.asarray(codes), np.asarray(uniques).view(arr.dtype).astype(object)
-    codes, uniques = pd.factorize(arr.astype(object, copy=False))
-    return np.asarray(codes), np.asarray(uniques, dtype=object)
+        int_codes, int_uniques = pd.factorize(as_int)
+        return np.asarray(int_codes), np.asarray(int_uniques).view(arr.dtype).astype(object)
+    obj_codes, obj_uniques = pd.factorize(arr.astype(object, copy=False))
+    return np.asarray(obj_codes), np.asarray(obj_uniques, dtype=object)
 
 
 def _codes_from_mapping(
@@ -221,15 +243,13 @@ def _codes_from_mapping(
     else:
         arr = np.asarray(values)
     if isinstance(arr, np.ndarray) and arr.dtype.kind in "iufb":
-        numeric_values = np.asarray(arr, dtype=np.float64)
-        out = np.full(numeric_values.shape, -1, dtype=np.int8)
+        # np.where chains, not masked assignment: a few passes over the column
+        out = np.full(arr.shape, -1, dtype=np.int8)
         for key, code in mapping.items():
-            try:
-                number = float(key)
-            except ValueError:
-                continue
-            out[numeric_values == number] = code
-        out[np.isnan(numeric_values)] = missing_code
+            if key.isdigit():
+                out = np.where(arr == int(key), np.int8(code), out)
+        if arr.dtype.kind == "f":
+            out = np.where(np.isnan(arr), np.int8(missing_code), out)
         return out
     codes, uniques = _factorize(arr)
     lookup = np.empty(len(uniques) + 1, dtype=np.int8)
@@ -256,6 +276,12 @@ def standardize_sex(sex: ArrayLike) -> IntArray:
     numpy.ndarray of int8
         Codes.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
+
     Examples
     --------
     >>> standardize_sex(["L", "p", " Perempuan", "laki-laki", "F", "x", None, 2]).tolist()
@@ -277,6 +303,12 @@ def standardize_measure(measure: ArrayLike) -> IntArray:
     -------
     numpy.ndarray of int8
         Codes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
 
     Examples
     --------
@@ -301,6 +333,12 @@ def standardize_oedema(oedema: ArrayLike | None, n: int | None = None) -> IntArr
     -------
     numpy.ndarray of int8
         Codes.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Permenkes RI No. 2 Tahun 2020 tentang Standar Antropometri Anak.
 
     Examples
     --------
@@ -349,6 +387,11 @@ def to_float(values: ArrayLike) -> tuple[FloatArray, BoolArray]:
         NaN where missing, not a number or infinite.
     invalid : numpy.ndarray of bool, shape (n,)
         True where a value was given but is not a finite number.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
 
     Examples
     --------
@@ -407,12 +450,20 @@ def round_half_up(x: ArrayLike) -> FloatArray:
     numpy.ndarray of float64
         Rounded values (NaN stays NaN).
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> round_half_up([730.49, 730.5, 73.5, np.nan]).tolist()
     [730.0, 731.0, 74.0, nan]
     """
-    x = np.asarray(x, dtype=np.float64)
+    x = np.asarray(x)
+    if x.dtype.kind in "iub":  # whole numbers are already rounded
+        return x.astype(np.float64)
+    x = x.astype(np.float64, copy=False)
     f = np.floor(x)
     with np.errstate(invalid="ignore"):
         return np.where(x >= 0, f + (x - f >= 0.5), x)
@@ -509,6 +560,11 @@ def parse_dates(values: ArrayLike) -> tuple[NDArray[np.datetime64], NDArray[np.b
     invalid : numpy.ndarray of bool
         True where a value was given but could not be read as a date.
 
+    References
+    ----------
+    .. [1] Kementerian Kesehatan RI. e-PPGBM export formats (dd/mm/yyyy dates, Indonesian
+       month names).
+
     Examples
     --------
     >>> d, bad = parse_dates(["2024-01-31", "31/01/2024", "17 Agustus 2025", "", "32/01/2024"])
@@ -559,6 +615,11 @@ def age_from_dates(
     invalid : numpy.ndarray of bool
         True where a date was given but unreadable.
 
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+
     Examples
     --------
     >>> days, bad = age_from_dates(["01/01/2024"], ["2024-03-01"])
@@ -596,6 +657,16 @@ def age_in_days(
         callers can report them).
     months : numpy.ndarray of float64
         Unrounded age in months.
+
+    Raises
+    ------
+    StuntlibError
+        Unless exactly one of ``age_days`` and ``age_months`` is given.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
 
     Examples
     --------
@@ -717,14 +788,19 @@ def resolve_age(
     months = np.full(rows, np.nan)
     source = np.zeros(rows, dtype=np.int8)
     bad_date = np.zeros(rows, dtype=bool)
+    first = True
 
     def take(code: int, d: FloatArray, m: FloatArray) -> None:
-        fill = np.isnan(days) & ~np.isnan(d)
-        if fill.all():
-            days[:], months[:] = d, m
-        else:
-            days[fill], months[fill] = d[fill], m[fill]
-        source[fill] = code
+        nonlocal days, months, source, first
+        known = ~np.isnan(d)
+        if first:  # the first source fills every row it knows
+            days, months, first = d, m, False
+            source = np.where(known, np.int8(code), source)
+            return
+        fill = np.isnan(days) & known
+        days = np.where(fill, d, days)
+        months = np.where(fill, m, months)
+        source = np.where(fill, np.int8(code), source)
 
     if "age_days" in cols:
         raw, _ = to_float(cols["age_days"])
@@ -735,7 +811,7 @@ def resolve_age(
         take(2, raw, raw / DAYS_PER_MONTH)
     if "age_months" in cols:
         raw, _ = to_float(cols["age_months"])
-        take(3, round_half_up(raw * DAYS_PER_MONTH), raw)
+        take(3, round_half_up(raw * DAYS_PER_MONTH), raw.copy())
     with np.errstate(invalid="ignore"):
         reason = np.where(days < 0, REASON_CODE["negative_age"], np.int8(0))
     reason = np.where(np.isnan(days), REASON_CODE["missing_age"], reason)
@@ -744,36 +820,48 @@ def resolve_age(
     return AgeResolution(days, months, source, reason.astype(np.int8, copy=False))
 
 
-def is_under_five(months: ArrayLike) -> BoolArray:
-    """True where a child is under five: age < 60 months, the WHO 2006 standards' range.
+def is_under_five(months: ArrayLike, *, unknown: bool = False) -> BoolArray:
+    """True where a child is under five: 0 <= age < 60 months, the WHO 2006 standards' range.
 
     The same rule chooses the WHO 2006 standards (under 60 months) or the WHO 2007
     reference (from 60 months), so a child of exactly 60.0 months is scored on WHO 2007
-    and is not under five. Use it with :attr:`AgeResolution.months`.
+    and is not under five. Use it with :attr:`AgeResolution.months` (or the
+    ``age_months`` column of :func:`stuntlib.growth.zscores`), so that whole months given
+    as ``age_months`` stay whole.
 
     Parameters
     ----------
     months : array_like, shape (n,)
-        Age [months] (NaN unknown).
+        Age [months] (float; NaN unknown).
+    unknown : bool, default False
+        The answer where the age is unknown. WHO ``anthro_prevalence`` keeps children of
+        unknown age in its population (their weight-for-length/height still counts): pass
+        True for the prevalence population.
 
     Returns
     -------
     numpy.ndarray of bool, shape (n,)
-        False where the age is unknown or negative.
+        False where the age is negative.
 
     References
     ----------
-    .. [1] WHO. Anthro R package 1.1 (0-59 months) and AnthroPlus R package 1.0 (from 60
-       months): ``anthro_zscores`` scores ages below 60 months.
+    .. [1] WHO. Anthro R package 1.1 (under 60 months) and AnthroPlus R package 1.0 (from
+       60 months): ``anthro_zscores`` scores ages below 60 months; ``anthro_prevalence``
+       keeps rows of unknown age.
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards.
+       Geneva: WHO; 2006 (birth to 60 months).
 
     Examples
     --------
     >>> is_under_five([0, 59.99, 60.0, np.nan, -1]).tolist()
     [True, True, False, False, False]
+    >>> is_under_five([np.nan], unknown=True).tolist()
+    [True]
     """
     m = np.asarray(months, dtype=np.float64)
     with np.errstate(invalid="ignore"):
-        return (m >= 0) & (m < WHO2006_BELOW_MONTHS)
+        inside = (m >= 0) & (m < WHO2006_BELOW_MONTHS)
+    return inside | np.isnan(m) if unknown else inside
 
 
 def check_measurement(
@@ -804,6 +892,13 @@ def check_measurement(
         The values (NaN where missing or not a finite number).
     reason : numpy.ndarray of int8, shape (n,)
         0, or a code of :data:`REASON_CODE`.
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] Fenton TR, Kim JH. A systematic review and meta-analysis to revise the
+       Fenton growth chart for preterm infants. BMC Pediatr 2013;13:59 (the lower limits).
 
     Examples
     --------
@@ -960,6 +1055,13 @@ def adjust_lenhei(
     -------
     numpy.ndarray of float64
         Adjusted length/height [cm].
+
+    References
+    ----------
+    .. [1] WHO. Anthro R package 1.1 (``anthro_zscores``) and AnthroPlus R package 1.0
+       (``anthroplus_zscores``).
+    .. [2] WHO Multicentre Growth Reference Study Group. WHO Child Growth Standards:
+       Methods and development. Geneva: WHO; 2006.
 
     Examples
     --------
