@@ -118,11 +118,6 @@ def test_counting_score_classes_gives_prevalence_counts(scored: pd.DataFrame) ->
     assert expected["severe_wasting"][1] >= 5  # oedema counted as severely wasted
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="prevalence still drops by age_days > 1826; the estimation branch changes its "
-    "population to stuntlib.standardize.is_under_five(months, unknown=True)",
-)
 def test_prevalence_population_is_the_under_five_rule(scored: pd.DataFrame) -> None:
     under_five = is_under_five(scored["age_months"].to_numpy(), unknown=True)
     assert _prevalence_counts(scored) == _class_counts(scored, under_five)
