@@ -478,7 +478,9 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         min_n=args.min_n,
         min_cases=args.min_cases,
     )
-    lines = _publication_files(args, scored)
+    from stuntlib.rounds import select_round
+
+    lines = _publication_files(args, select_round(scored, args.period))
     progress.finish("done")
     _say(f"report (small cells masked) -> {out.resolve()}")
     for line in lines:

@@ -37,6 +37,7 @@ from stuntlib.standardize import parse_dates
 __all__ = [
     "BULAN_TIMBANG_MONTHS",
     "PERIOD_SOURCES",
+    "select_round",
     "ChildDeduplication",
     "measurement_period",
     "one_per_child",
@@ -381,3 +382,53 @@ def _summary(
     children = pd.Series(gcodes[has_id]).groupby(key[has_id]).nunique()
     out.insert(1, "children", children.reindex(out.index).fillna(0).astype(np.int64))
     return out.reset_index()
+
+
+def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
+    """The rows of one measurement period, one measurement per child, for publication.
+
+    A file with several periods (e-PPGBM's Februari and Agustus rounds) is reported for
+    ``period`` when it names one of them (``"2025-08"``), else for the latest; a child
+    measured more than once in that period counts once (:func:`stuntlib.rounds.one_per_child`).
+    The counts left out are kept in ``attrs["stuntlib_round"]`` (``period``,
+    ``rows_other_periods``, ``duplicates_merged``) for the flow of counts.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Rows (scored or not) with a ``period``, ``Bulan Pengukuran`` or ``measure_date``
+        column, and ideally ``nik``.
+    period : str, optional
+        The period to keep (``"2025-08"``); default the latest in the file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept (a subset of ``scored``, in its order, index preserved).
+
+    References
+    ----------
+    .. [1] Kemendagri, Petunjuk teknis Aksi 7 (publikasi data stunting per
+       desa/kelurahan, per periode pengukuran: Februari and Agustus).
+    """
+    if not any(c in scored.columns for c in PERIOD_SOURCES):
+        return scored
+    periods = measurement_period(scored)
+    distinct = sorted(str(p) for p in periods.dropna().unique())
+    if len(distinct) < 2 and "nik" not in scored.columns:
+        return scored
+    chosen = period if period in distinct else (distinct[-1] if distinct else None)
+    keep = (periods == chosen).to_numpy() if len(distinct) > 1 else np.ones(len(scored), bool)
+    one = scored.loc[keep]
+    merged = 0
+    if "nik" in one.columns:
+        dedup = one_per_child(one, "nik")
+        merged = len(one) - len(dedup.kept)
+        one = dedup.kept
+    one = one.copy()
+    one.attrs["stuntlib_round"] = {
+        "period": chosen or "-",
+        "rows_other_periods": int((~keep).sum()),
+        "duplicates_merged": int(merged),
+    }
+    return one

@@ -11,7 +11,7 @@ import pandas as pd
 
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import resolve_columns
-from stuntlib.errors import ColumnError
+from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.publication._areas import area_codes, match_areas, name_key, targets_by_code
 from stuntlib.publication._disclosure import protect_counts
 
@@ -233,6 +233,32 @@ def _counts(values: np.ndarray, mask: np.ndarray) -> Any:
     return arr
 
 
+def _areas_of_the_data(scored: pd.DataFrame, mapping: Mapping[str, Any]) -> Any:
+    """The Kemendagri codes of the one kabupaten/kota the rows come from (None: unknown).
+
+    The kabupaten/kota is read from the data (its ``Kab/Kota`` column, matched against
+    the national registry of :mod:`stuntlib.areas`), never assumed. A file that spans
+    several kabupaten/kota is refused: each is published on its own.
+    """
+    if "kabupaten" not in mapping:
+        return None
+    from stuntlib.areas import kabupaten_of, load_areas
+
+    found = kabupaten_of(scored)
+    if len(found) > 1:
+        raise StuntlibError(
+            f"scored: the rows come from {len(found)} kabupaten/kota ({', '.join(found)}); "
+            "an Aksi 7 table is published per kabupaten/kota: select the rows of one "
+            "(e.g. by the Kab/Kota column) or pass areas="
+        )
+    if not found:
+        return None
+    registry = load_areas()
+    codes = registry["kode"].astype(str)
+    own = registry[(codes == found[0]) | codes.str.startswith(found[0] + ".")]
+    return own[["kode", "nama"]].reset_index(drop=True)
+
+
 def aksi7_table(
     scored: pd.DataFrame,
     areas: Any = None,
@@ -343,7 +369,7 @@ def aksi7_table(
             "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
             f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
         )
-    lookup = area_codes(areas)
+    lookup = area_codes(_areas_of_the_data(scored, mapping) if areas is None else areas)
     kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
     options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
     wide, work = _tabulate(scored, kel_group, kec_group, options)

@@ -42,6 +42,7 @@ from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.report import _figures, _html, _sections
 from stuntlib.report._text import METHODS, TEXT
+from stuntlib.rounds import select_round
 
 if TYPE_CHECKING:
     from stuntlib.estimation import CIMethod
@@ -206,6 +207,19 @@ def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
     return _html.section(str(t["interpret"]), body)
 
 
+def _change_html(every_round: pd.DataFrame, language: Language) -> str:
+    """The Perkembangan and Target sections when the file holds two or more rounds."""
+    from stuntlib.change._report import render_change_sections
+    from stuntlib.rounds import measurement_period
+
+    if "nik" not in every_round.columns or measurement_period(every_round).nunique() < 2:
+        return ""
+    try:
+        return render_change_sections(every_round, language=language)
+    except StuntlibError:  # rounds that cannot be linked: the single-round report stands
+        return ""
+
+
 def render_report(
     scored: pd.DataFrame,
     *,
@@ -294,6 +308,8 @@ def render_report(
 
     check_language(language)
     check_scored_frame(scored)
+    every_round = scored
+    scored = select_round(scored, period)
     t = TEXT[language]
     geo = _load_geojson(geojson)
     options: dict[str, Any] = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
@@ -330,6 +346,7 @@ def render_report(
         ),  # fmt: skip
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
+        _change_html(every_round, language),
         _sections.quality_section(scored, quality, kel_col, t, language),
         _interpretation(t, min_n),
         _html.section(
@@ -349,7 +366,9 @@ def render_report(
                                        version=__version__)]  # fmt: skip
     if source:
         meta.append(f"{t['source']}: {source}")
-    shown_period = _period(scored, period, language)
+    chosen = scored.attrs.get("stuntlib_round", {}).get("period")
+    # a period key ("2025-08") selects the round; the dates of its rows are shown
+    shown_period = _period(scored, None if period == chosen else period, language)
     if shown_period:
         meta.append(f"{t['period']}: {shown_period}")
     return _html.page(language, heading, meta, "".join(parts))

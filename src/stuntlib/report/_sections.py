@@ -86,10 +86,13 @@ def flow_counts(scored: pd.DataFrame) -> list[tuple[str, int]]:
     )
     in_age = _in_age(scored)
     flagged = scorable & in_age & ~_valid(scored, "zlen")
-    duplicates = 0  # seam: the one-measurement-per-child rule (stuntlib.rounds)
+    chosen = scored.attrs.get("stuntlib_round", {})
+    other = int(chosen.get("rows_other_periods", 0))
+    duplicates = int(chosen.get("duplicates_merged", 0))
     analysed = int(analysed_mask(scored).sum())
     return [
-        ("flow_rows", len(scored)),
+        ("flow_rows", len(scored) + other + duplicates),
+        ("flow_other_period", other),
         ("flow_unscorable", int((~scorable).sum())),
         ("flow_age", int((scorable & ~in_age).sum())),
         ("flow_duplicates", duplicates),
@@ -107,12 +110,31 @@ def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> s
         rows.append([str(t[key]), sign + format_count(count, language)])
     body = _html.paragraph(str(t["flow_intro"]))
     body += _html.table([str(t["flow_step"]), str(t["flow_count"])], rows)
-    body += _html.paragraph(str(t["flow_no_rounds"]), "note")
+    chosen = scored.attrs.get("stuntlib_round")
+    note = str(t["flow_round"]).format(period=chosen["period"]) if chosen else t["flow_no_rounds"]
+    body += _html.paragraph(str(note), "note")
     return _html.section(str(t["flow"]), body)
 
 
 def _label(names: pd.Series) -> pd.Series:
     return names.astype("string").str.strip().str.title()
+
+
+def _area_grouping(scored: pd.DataFrame, kel_col: str) -> tuple[Any, Any]:
+    """Group by kecamatan and kelurahan: desa names repeat across kecamatan."""
+    from stuntlib.columns import resolve_columns
+
+    kec_col = resolve_columns(scored.columns).get("kecamatan")
+    if kec_col is None:
+        return kel_col, lambda res: _label(res[kel_col])
+    names = scored[[kec_col, kel_col]].drop_duplicates()
+    repeated = bool(names[kel_col].duplicated().any())
+
+    def label(res: pd.DataFrame) -> pd.Series:
+        text = _label(res[kel_col])
+        return text + " (" + _label(res[kec_col]) + ")" if repeated else text
+
+    return [(kec_col, kel_col)], label
 
 
 def prevalence_section(
@@ -124,15 +146,19 @@ def prevalence_section(
     wanted = [i for i in _TABLE_INDICATORS if dict(INDICATORS)[i] in scored.columns]
     if kel_col is None or not wanted:
         return ""
-    res = prevalence(scored, kel_col, indicators=wanted, suppress=True, **options)
-    res = res.assign(label=_label(res[kel_col]))
+    by, label = _area_grouping(scored, kel_col)
+    res = prevalence(scored, by, indicators=wanted, suppress=True, **options)
+    res = res.assign(label=label(res))
     headers = [str(t["kelurahan"])]
     groups = [("", 1)]
     for ind in wanted:
         headers += [str(t["n"]), str(t["cases"]), str(t["percent"]), str(t["ci"])]
         groups.append((str(t[ind]), 4))
     rows = []
-    for label, part in res.groupby("label", sort=True, observed=True):
+    # one row per area: names that differ only in spelling stay apart, labelled alike
+    keys = [c for c in res.columns[1 : list(res.columns).index("indicator")]]
+    for _, part in res.sort_values("label").groupby(keys, sort=False, observed=True):
+        label = part["label"].iloc[0]
         row = [str(label)]
         by_ind = part.set_index("indicator")
         for ind in wanted:
@@ -184,8 +210,9 @@ def mean_z_section(
     zs = [z for z in _DIST if z in scored.columns]
     if kel_col is None or not zs:
         return ""
-    res = prevalence(scored, kel_col, indicators=[f"{z}_mean" for z in zs], **options)
-    res = res.assign(label=_label(res[kel_col]))
+    by, label = _area_grouping(scored, kel_col)
+    res = prevalence(scored, by, indicators=[f"{z}_mean" for z in zs], **options)
+    res = res.assign(label=label(res))
     abbreviation = {z: (ZSCORES[z].label_id if language == "id" else ZSCORES[z].abbreviation)
                     for z in zs}  # fmt: skip
     headers = [str(t["kelurahan"])]
@@ -194,7 +221,10 @@ def mean_z_section(
         headers += [str(t["n"]), str(t["mean_sd"])]
         groups.append((abbreviation[z], 2))
     rows = []
-    for label, part in res.groupby("label", sort=True, observed=True):
+    # one row per area: names that differ only in spelling stay apart, labelled alike
+    keys = [c for c in res.columns[1 : list(res.columns).index("indicator")]]
+    for _, part in res.sort_values("label").groupby(keys, sort=False, observed=True):
+        label = part["label"].iloc[0]
         by_ind = part.set_index("indicator")
         row = [str(label)]
         for z in zs:

@@ -32,8 +32,12 @@ _ID = {
     "flow_analysed": "Dianalisis",
     "flow_step": "Langkah",
     "flow_count": "Jumlah baris",
-    "flow_no_rounds": "Aturan satu pengukuran per anak belum diterapkan: setiap baris "
-    "dihitung sebagai satu pengukuran.",
+    "flow_other_period": "Diukur pada periode lain (dilaporkan terpisah)",
+    "flow_no_rounds": "Berkas ini berisi satu periode pengukuran. Tanpa kolom NIK, setiap "
+    "baris dihitung sebagai satu anak.",
+    "flow_round": "Laporan ini untuk periode {period}: periode lain dalam berkas tidak "
+    "digabung. Anak yang diukur lebih dari sekali dalam periode ini dihitung satu kali "
+    "(pengukuran sah yang terakhir).",
     "prev_kel": "Prevalensi menurut desa/kelurahan",
     "prev_kel_intro": "Jumlah balita dianalisis (n), kasus dan prevalensi dengan interval "
     "kepercayaan 95% untuk setiap indikator. Sel kecil disamarkan (–).",
@@ -139,8 +143,12 @@ _EN = {
     "flow_analysed": "Analysed",
     "flow_step": "Step",
     "flow_count": "Rows",
-    "flow_no_rounds": "The one-measurement-per-child rule is not applied yet: every row "
-    "counts as one measurement.",
+    "flow_other_period": "Measured in another period (reported separately)",
+    "flow_no_rounds": "The file holds one measurement period. Without a NIK column every "
+    "row counts as one child.",
+    "flow_round": "This report is for the period {period}: other periods in the file are "
+    "not pooled. A child measured more than once in the period counts once (the last valid "
+    "measurement).",
     "prev_kel": "Prevalence by desa/kelurahan",
     "prev_kel_intro": "Children analysed (n), cases and prevalence with its 95% confidence "
     "interval for each indicator. Small cells are masked (–).",
