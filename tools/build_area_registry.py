@@ -1,7 +1,7 @@
 """Build the packaged area registry ``src/stuntlib/data/kode_wilayah_2025.tsv.gz``.
 
 Input: the Kepmendagri No 300.2.2-2138 Tahun 2025 code list as extracted in
-``../shared/reference/kode_wilayah_kemendagri_2025.csv`` (columns ``kode, nama, tingkat``;
+the Kepmendagri 2025 list given as ``--source`` (columns ``kode, nama, tingkat``;
 from the MIT-licensed ``cahyadsn/wilayah`` repository, copyright 2025 Cahya DSN).
 Output: a gzip-compressed TSV of ``kode`` and ``nama`` (the level follows from the code's
 shape), preceded by ``#`` lines giving the source and the licence. Names are stripped of
@@ -21,7 +21,6 @@ from pathlib import Path
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT.parent / "shared" / "reference" / "kode_wilayah_kemendagri_2025.csv"
 OUT = ROOT / "src" / "stuntlib" / "data" / "kode_wilayah_2025.tsv.gz"
 
 HEADER = """\
@@ -41,7 +40,9 @@ HEADER = """\
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=SOURCE)
+    parser.add_argument(
+        "--source", type=Path, required=True, help="the Kepmendagri list (kode, nama, tingkat)"
+    )
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     table = pd.read_csv(args.source, dtype=str, keep_default_na=False)

@@ -200,6 +200,25 @@ def _decode(codes: NDArray[np.int64], uniques: list[pd.Index], names: list[str])
     return pd.DataFrame({n: cols[n] for n in names})
 
 
+def _had_and_age(scored: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Height-for-age difference [cm] and age [days] of each row (NaN where unknown)."""
+    had = np.full(len(scored), np.nan)
+    if {"clenhei", "age_days", "csex"} <= set(scored.columns):
+        had = np.asarray(
+            height_for_age_difference(
+                pd.to_numeric(scored["clenhei"], errors="coerce").to_numpy(float),
+                pd.to_numeric(scored["age_days"], errors="coerce").to_numpy(float),
+                pd.to_numeric(scored["csex"], errors="coerce").to_numpy(float),
+            )
+        )
+    age = (
+        pd.to_numeric(scored["age_days"], errors="coerce").to_numpy(float)
+        if "age_days" in scored.columns
+        else np.full(len(scored), np.nan)
+    )
+    return had, age
+
+
 def transition_partial_sums(
     scored: pd.DataFrame,
     *,
@@ -259,20 +278,7 @@ def transition_partial_sums(
         codes, u = pd.factorize(groups[name], sort=True)
         uniques.append(pd.Index(u))
         gcode = gcode * (len(u) + 1) + np.where(codes < 0, len(u), codes)
-    had = np.full(len(scored), np.nan)
-    if {"clenhei", "age_days", "csex"} <= set(scored.columns):
-        had = np.asarray(
-            height_for_age_difference(
-                pd.to_numeric(scored["clenhei"], errors="coerce").to_numpy(float),
-                pd.to_numeric(scored["age_days"], errors="coerce").to_numpy(float),
-                pd.to_numeric(scored["csex"], errors="coerce").to_numpy(float),
-            )
-        )
-    age = (
-        pd.to_numeric(scored["age_days"], errors="coerce").to_numpy(float)
-        if "age_days" in scored.columns
-        else np.full(len(scored), np.nan)
-    )
+    had, age = _had_and_age(scored)
     day = _day_numbers(scored, "measure_date")
     stunted = np.where(valid, np.where(z < STUNTING_CUTOFF, 1, 0), -1).astype(np.int8)
 
