@@ -126,7 +126,7 @@ def test_every_option_has_help() -> None:
             assert action.help and action.help.strip(), (name, action.option_strings)
             if action.choices and action.option_strings:
                 usage = command.format_help()
-                assert "{" + ",".join(action.choices) + "}" in usage  # choices shown
+                assert "{" + ",".join(map(str, action.choices)) + "}" in usage  # choices shown
 
 
 def test_data_sasaran_and_period(tmp_path: Path) -> None:

@@ -82,7 +82,7 @@ def test_cli_seam_writes_the_workbook(tmp_path):
     )
     said = []
     assert run(args, say=said.append) == 0
-    sheets = pd.read_excel(tmp_path / "s.xlsx", sheet_name=None)
+    sheets = pd.read_excel(tmp_path / "s.xlsx", sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["Data Sasaran", "Cakupan Layanan", "Situasi"]
     sit = sheets["Situasi"]
     assert "konvergensi" in sit.columns

@@ -204,15 +204,17 @@ def test_custom_preset():
 def test_export_reimports_to_the_same_columns(situasi, tmp_path):
     t = situasi["traffic_light"].reset_index()
     path = write_aksi_bangda(t, tmp_path / "situasi.xlsx")
-    sas = pd.read_excel(path, sheet_name="Data Sasaran", dtype={"Kode Desa/Kelurahan": str})
+    sas = pd.read_excel(
+        path, sheet_name="Data Sasaran", dtype={"Kode Desa/Kelurahan": str}, engine="openpyxl"
+    )
     assert list(sas.columns) == list(DATA_SASARAN_COLUMNS.values())
     assert sas["Kode Desa/Kelurahan"].tolist() == t["kode"].tolist()
     assert sas["Jumlah Balita Diukur"].tolist() == t["balita_diukur"].tolist()
     assert sas["Jumlah Keluarga Berisiko Stunting"].tolist() == t["krs"].tolist()
-    sit = pd.read_excel(path, sheet_name="Situasi", dtype={"kode": str})
+    sit = pd.read_excel(path, sheet_name="Situasi", dtype={"kode": str}, engine="openpyxl")
     assert list(sit.columns) == list(t.columns)
     np.testing.assert_allclose(sit["prevalensi"], t["prevalensi"])
-    cak = pd.read_excel(path, sheet_name="Cakupan Layanan")
+    cak = pd.read_excel(path, sheet_name="Cakupan Layanan", engine="openpyxl")
     assert len(cak.columns) == 31
     # the coverage sheet re-imports as a coverage table with the same values
     back = pd.DataFrame({"kode": sit["kode"], "asi_eksklusif": cak.iloc[:, 2 + 13] / 100})

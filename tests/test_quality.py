@@ -499,6 +499,8 @@ def test_dps_is_between_0_and_100(counts: list[int]) -> None:
 
 # ----------------------------------------------------------------------------------------
 # the synthetic Pekalongan sample: every planted defect is found
+#: physically impossible raw values (a reason of stuntlib.score since 0.2)
+IMPOSSIBLE = "implausible_measurement"
 DEFECT_CHECKS = {
     "missing_sex": {"missing_sex"},
     "missing_birth_date": {"missing_birth_date"},
@@ -511,9 +513,25 @@ DEFECT_CHECKS = {
     "twin_nik_duplicate": {"duplicate_nik"},
     "lying_over_24m": {"position_age_mismatch"},
     "standing_under_9m": {"position_age_mismatch"},
-    "implausible_height": {"flagged_zlen", "flagged_zwfl", "flagged_zbmi"},
-    "implausible_weight": {"flagged_zwei", "flagged_zwfl", "flagged_zbmi"},
-    "swapped_height_weight": {"flagged_zlen", "flagged_zwei", "flagged_zwfl", "flagged_zbmi"},
+    "implausible_height": {
+        "flagged_zlen",
+        "flagged_zwfl",
+        "flagged_zbmi",
+        "implausible_measurement",
+    },
+    "implausible_weight": {
+        "flagged_zwei",
+        "flagged_zwfl",
+        "flagged_zbmi",
+        "implausible_measurement",
+    },
+    "swapped_height_weight": {
+        "flagged_zlen",
+        "flagged_zwei",
+        "flagged_zwfl",
+        "flagged_zbmi",
+        "implausible_measurement",
+    },
     "nik_scientific_notation": {"nik_scientific_notation"},
     "nik_sex_mismatch": {"nik_sex"},
     "nik_birthdate_mismatch": {"nik_birth_date"},

@@ -72,8 +72,8 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> neutralise_frame(pd.DataFrame({"kel": ["@SUM(1)"], "n": [-3]})).iloc[0].tolist()
-    ["'@SUM(1)", -3]
+    >>> neutralise_frame(pd.DataFrame({"kel": ["@SUM(1)"], "n": [-3]})).iloc[0].astype(str).tolist()
+    ["'@SUM(1)", '-3']
     """
     out = frame.copy()
     for column in out.columns:

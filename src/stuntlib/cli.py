@@ -409,11 +409,11 @@ def _read_targets(path: Path | None) -> Any:
     return pd.read_csv(path, dtype=str, sep=None, engine="python")
 
 
-def _quality_frame(scored: Any, by: str | None) -> Any:
+def _quality_frame(scored: Any, by: str | None, include_identifiers: bool = False) -> Any:
     """The row-level checks table of :func:`stuntlib.quality.check_quality` and the report."""
     from stuntlib.quality import check_quality
 
-    report = check_quality(scored, by=by)
+    report = check_quality(scored, by=by, include_identifiers=include_identifiers)
     return report.checks, report
 
 
@@ -435,7 +435,7 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
     out = args.output or _default_output(args.input, ".csv", "quality")
     scored = _read_and_score(args, progress)
     progress.step("checking")
-    frame, report = _quality_frame(scored, args.by)
+    frame, report = _quality_frame(scored, args.by, bool(args.include_identifiers))
     progress.step(f"writing {out.name}")
     if out.suffix.lower() in (".html", ".htm"):
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -54,8 +54,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     p.add_argument("--periods", nargs=2, metavar=("A", "B"), help="the two rounds to compare")
     p.add_argument("--child", default="nik", help="column identifying a child (default nik)")
     p.add_argument("--by", default="kelurahan", help="area column (default kelurahan)")
-    p.add_argument("--confirm", type=int, choices=[1, 2], default=1)
-    p.add_argument("--language", choices=["id", "en"], default="id")
+    p.add_argument(
+        "--confirm",
+        type=int,
+        choices=[1, 2],
+        default=1,
+        help="2: count a new case or a recovery only when the next round confirms it (default 1)",
+    )
+    p.add_argument("--language", choices=["id", "en"], default="id", help="language of the output")
     p.add_argument(
         "--profile", choices=["auto", "eppgbm", "who", "generic"], default="auto",
         help="column profile of the input (default: auto-detect)",

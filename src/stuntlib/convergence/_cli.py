@@ -47,7 +47,12 @@ def add_parser(subparsers: Any, **kwargs: Any) -> argparse.ArgumentParser:
         default="traffic_light",
         help="priority preset (default: traffic_light)",
     )
-    p.add_argument("--method", choices=["beta_binomial", "fay_herriot"], default="beta_binomial")
+    p.add_argument(
+        "--method",
+        choices=["beta_binomial", "fay_herriot"],
+        default="beta_binomial",
+        help="small-area estimator of the prevalence (default: beta_binomial)",
+    )
     p.add_argument("--top-k", type=int, default=None, help="size of the top list (default m/3)")
     p.add_argument("--area", default="kelurahan", help="area column (default: kelurahan)")
     p.add_argument("-o", "--output", type=Path, help="output .xlsx (default: <input>_situasi.xlsx)")

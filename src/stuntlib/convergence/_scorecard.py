@@ -524,7 +524,7 @@ def read_service_records(
         if path.suffix.lower() == ".csv":
             frame = pd.read_csv(path, dtype="string", keep_default_na=False)
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype="string", keep_default_na=False)
+            frame = pd.read_excel(path, dtype="string", keep_default_na=False, engine="calamine")
         else:
             raise StuntlibError(f"source: expected a .csv or .xlsx file; got {path.name!r}")
     if shape == "long":

@@ -140,7 +140,7 @@ def _read(source: Any, argument: str) -> pd.DataFrame:
     if suffix == ".csv":
         return pd.read_csv(path, dtype={"kode": "string", "nama": "string"})
     if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype={"kode": "string", "nama": "string"})
+        return pd.read_excel(path, dtype={"kode": "string", "nama": "string"}, engine="calamine")
     raise StuntlibError(f"{argument}: expected a .csv or .xlsx file; got {path.name!r}")
 
 

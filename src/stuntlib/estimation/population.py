@@ -65,7 +65,13 @@ def age_in_months(frame: pd.DataFrame) -> FloatArray:
     if all(v is None for v in given.values()):
         return np.full(n, np.nan)
     resolved = resolve_age(n=n, **given)
-    return np.asarray(resolved.months, dtype=np.float64)
+    months = np.asarray(resolved.months, dtype=np.float64)
+    if "reference" in frame.columns and given["age_months"] is not None:
+        # a scored frame: its age_months are the months that chose the WHO reference
+        # (ages given in months stay as given; 60.0 is WHO 2007, not under five)
+        scored_months = np.asarray(given["age_months"], dtype=np.float64)
+        months = np.where(np.isnan(scored_months), months, scored_months)
+    return months
 
 
 def in_age_population(frame: pd.DataFrame, max_age_months: float | None) -> NDArray[np.bool_]:

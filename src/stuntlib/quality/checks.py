@@ -504,6 +504,26 @@ for _z in PROFILED_ZSCORES:
     _flag_check(_z)
 
 
+@_check(
+    "implausible_measurement",
+    "who_unicef",
+    ("zlen",),
+    "warning",
+    "A measurement is physically impossible in its unit (reason implausible_measurement; "
+    "see stuntlib.standardize.PLAUSIBLE_LIMITS): a typing or unit error.",
+    "Hasil ukur mustahil secara fisik dalam satuannya (alasan implausible_measurement): "
+    "salah ketik atau salah satuan.",
+)
+def _implausible(v: CheckContext) -> Mask | None:
+    reasons = [c for c in v.frame.columns if str(c).endswith("_reason")]
+    bad = np.zeros(v.n, dtype=bool)  # no reason columns: nothing was found impossible
+    for column in reasons:
+        bad |= (v.frame[column].astype("string") == "implausible_measurement").to_numpy(
+            dtype=bool, na_value=False
+        )
+    return ~bad
+
+
 # ----------------------------------------------------------------------------------------
 # Routine data (e-PPGBM): NIK
 @_check("missing_nik", "routine", ("nik",), "info", "NIK is missing.", "NIK kosong.")
@@ -516,8 +536,8 @@ def _missing_nik(v: CheckContext) -> Mask | None:
     "routine",
     ("nik",),
     "warning",
-    "NIK was turned into a number in scientific notation (e.g. 3.37501E+15) by a spreadsheet.",
-    "NIK diubah menjadi angka notasi ilmiah (mis. 3.37501E+15) oleh spreadsheet.",
+    "NIK was turned into a number in scientific notation (e.g. 3,3E+15) by a spreadsheet.",
+    "NIK diubah menjadi angka notasi ilmiah (mis. 3,3E+15) oleh spreadsheet.",
 )
 def _nik_scientific(v: CheckContext) -> Mask | None:
     return None if v.nik_scientific is None else ~v.nik_scientific
