@@ -31,10 +31,10 @@ typecheck: install-dev
 	$(VENV)/bin/mypy
 
 pytest: install-dev
-	$(VENV)/bin/pytest -q -p no:cacheprovider
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto
 
 notebooks: install-dev
-	$(VENV)/bin/pytest -q -p no:cacheprovider --nbmake notebooks
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto --nbmake notebooks
 
 test: lint typecheck pytest notebooks
 
@@ -44,6 +44,7 @@ bench: install-dev
 	$(PY) benchmarks/bench_quality.py
 	$(PY) benchmarks/bench_stream.py
 	$(PY) benchmarks/bench_reporting.py
+	$(PY) benchmarks/bench_import.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
