@@ -205,10 +205,18 @@ def score(
             "drop the duplicates (e.g. after pandas.concat) so each input has one column"
         )
     args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
-    scored = zscores(**args, indicators=None if indicators is None else tuple(indicators))
+    given = given_indicators(args)
+    # by default only the indicators whose measurements are given (a height-only export
+    # gets no all-NaN weight columns); an oedema column keeps the weight-based ones, since
+    # oedema alone classes a child as severely wasted/underweight
+    if indicators is not None:
+        wanted = tuple(indicators)
+    else:
+        with_oedema = ("zwei", "zwfl", "zbmi") if "oedema" in args else ()
+        wanted = tuple(dict.fromkeys((*(given or ("zlen",)), *with_oedema)))
+    scored = zscores(**args, indicators=wanted)
     oedema = (scored["coedema"] == "y").to_numpy(dtype=bool, na_value=False)
     months = scored["age_months"].to_numpy()
-    given = given_indicators(args)
     for z, column in (("zlen", "stunting"), ("zwei", "underweight"), ("zwfl", "wasting")):
         if z not in scored.columns:
             continue
