@@ -9,10 +9,13 @@ cut-off ``h = (c - mean) / sd`` the share crossing the cut-off downwards is
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from stuntlib.errors import StuntlibError
 
@@ -187,6 +190,10 @@ def stationary_confirmed_rates(
     return new, back
 
 
+@overload
+def conditional_zscore(z1: ArrayLike, z2: pd.Series, r: ArrayLike) -> pd.Series: ...
+@overload
+def conditional_zscore(z1: ArrayLike, z2: ArrayLike, r: ArrayLike) -> NDArray[np.float64]: ...
 def conditional_zscore(z1: ArrayLike, z2: ArrayLike, r: ArrayLike) -> Any:
     """Conditional z-score of growth: ``(z2 - r z1) / sqrt(1 - r^2)``.
 

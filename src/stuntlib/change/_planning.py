@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from stuntlib.errors import ColumnError, StuntlibError
 
@@ -30,7 +30,7 @@ def sample_size(
     nonresponse: float = 0.0,
     population: ArrayLike | None = None,
     rounding: Literal["nearest", "up"] = "nearest",
-) -> Any:
+) -> int | NDArray[np.int64]:
     """Children to measure for a prevalence with a given margin of error.
 
     ``n0 = z^2 p (1 - p) / d^2 x deff``; with a ``population`` N, the finite-population
