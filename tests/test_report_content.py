@@ -71,6 +71,7 @@ def test_flow_of_counts_adds_up() -> None:
     steps = dict(flow_counts(frame))
     assert steps == {
         "flow_rows": 11,
+        "flow_other_period": 0,
         "flow_unscorable": 2,
         "flow_age": 1,
         "flow_duplicates": 0,
@@ -79,6 +80,43 @@ def test_flow_of_counts_adds_up() -> None:
     }
     removed = sum(v for k, v in steps.items() if k not in ("flow_rows", "flow_analysed"))
     assert steps["flow_rows"] - removed == steps["flow_analysed"]
+
+
+def test_two_rounds_are_published_one_at_a_time_with_no_child_twice() -> None:
+    """Hand-counted: 3 children in Februari, 3 in Agustus (one measured twice there)."""
+    from stuntlib.rounds import select_round
+
+    frame = pd.DataFrame(
+        {
+            "nik": ["A", "B", "C", "A", "B", "D", "D"],
+            "measure_date": pd.to_datetime(
+                [
+                    "2025-02-03",
+                    "2025-02-04",
+                    "2025-02-05",
+                    "2025-08-04",
+                    "2025-08-05",
+                    "2025-08-06",
+                    "2025-08-20",
+                ]
+            ),  # fmt: skip
+            "zlen": [-2.5, -1.0, 0.0, -2.1, -0.5, -3.2, -3.0],
+            "flen": 0,
+            "age_days": 700,
+        }
+    )
+    august = select_round(frame)
+    assert august.attrs["stuntlib_round"] == {
+        "period": "2025-08", "rows_other_periods": 3, "duplicates_merged": 1,
+    }  # fmt: skip
+    assert sorted(august["nik"]) == ["A", "B", "D"]
+    # the last valid measurement of D (20 August) is kept
+    assert august.loc[august["nik"] == "D", "zlen"].tolist() == [-3.0]
+    steps = dict(flow_counts(august))
+    assert steps["flow_rows"] == 7 and steps["flow_other_period"] == 3
+    assert steps["flow_duplicates"] == 1 and steps["flow_analysed"] == 3
+    february = select_round(frame, "2025-02")
+    assert sorted(february["nik"]) == ["A", "B", "C"]
 
 
 def test_stunting_classes_are_the_who_unicef_2019_thresholds() -> None:

@@ -24,7 +24,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from types import ModuleType
 from typing import Any, Literal
 
@@ -32,12 +32,13 @@ import pandas as pd
 
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation import (
-    WHO_MAX_AGE_DAYS,
     PartialSums,
+    PrevalenceOptions,
     finalize_prevalence,
     merge_partial_sums,
     prevalence_partial_sums,
 )
+from stuntlib.estimation.options import SUMS_FIELDS
 from stuntlib.scoring import score as _score_frame
 
 __all__ = ["INSTALL_HINT", "partial_sums", "prevalence", "score"]
@@ -129,13 +130,9 @@ def partial_sums(
     ddf: Any,
     by: Any = None,
     *,
-    indicators: Sequence[str] | str | None = None,
-    weights: str | None = None,
-    cluster: str | None = None,
-    strata: str | None = None,
-    rounding: Literal["who"] | None = "who",
-    max_age_days: float | None = WHO_MAX_AGE_DAYS,
+    options: PrevalenceOptions | None = None,
     split_every: int = 8,
+    **prevalence_options: Any,
 ) -> Any:
     """Lazy partial sums of :func:`prevalence`: map per partition, tree-reduce.
 
@@ -143,10 +140,15 @@ def partial_sums(
     ----------
     ddf : dask.dataframe.DataFrame
         Scored children (e.g. from :func:`score`).
-    by, indicators, weights, cluster, strata, rounding, max_age_days
+    by
         As in :func:`stuntlib.estimation.prevalence`.
+    options : stuntlib.estimation.PrevalenceOptions, optional
+        The prevalence options; the map step reads its ``SUMS_FIELDS``.
     split_every : int, default 8
         Partial sums merged per task of the tree reduction.
+    **prevalence_options
+        Fields of :class:`~stuntlib.estimation.PrevalenceOptions` overriding ``options``
+        (``indicators="stunting"``, ``min_n=1``, the 0.1 name ``max_age_days``...).
 
     Returns
     -------
@@ -177,18 +179,13 @@ def partial_sums(
     _check_frame(ddf, dd)
     if isinstance(split_every, bool) or not isinstance(split_every, int) or split_every < 2:
         raise StuntlibError(f"split_every: expected an integer >= 2; got {split_every!r}")
-    options: dict[str, Any] = {
-        "indicators": indicators,
-        "weights": weights,
-        "cluster": cluster,
-        "strata": strata,
-        "rounding": rounding,
-        "max_age_days": max_age_days,
-    }
-    prevalence_partial_sums(ddf._meta, by, **options)  # validate on the metadata
+    opts = PrevalenceOptions.build(options, **prevalence_options)
+    # the map step reads only its fields; passed as values so the tasks are plain
+    fields: dict[str, Any] = {f: getattr(opts, f) for f in SUMS_FIELDS}
+    prevalence_partial_sums(ddf._meta, by, **fields)  # validate on the metadata
     map_step = dask.delayed(prevalence_partial_sums, pure=True)
     merge_step = dask.delayed(merge_partial_sums, pure=True)
-    level = [map_step(part, by, **options) for part in ddf.to_delayed()]
+    level = [map_step(part, by, **fields) for part in ddf.to_delayed()]
     while len(level) > 1:
         level = [merge_step(level[i : i + split_every]) for i in range(0, len(level), split_every)]
     return level[0]
@@ -198,20 +195,10 @@ def prevalence(
     ddf: Any,
     by: Any = None,
     *,
-    indicators: Sequence[str] | str | None = None,
-    ci: Any = None,
-    weights: str | None = None,
-    cluster: str | None = None,
-    strata: str | None = None,
-    level: float = 0.95,
-    rounding: Literal["who"] | None = "who",
-    population: Any = None,
-    min_n: int = 25,
-    min_cases: int = 3,
-    suppress: bool = False,
-    max_age_days: float | None = WHO_MAX_AGE_DAYS,
+    options: PrevalenceOptions | None = None,
     split_every: int = 8,
     scheduler: Any = None,
+    **prevalence_options: Any,
 ) -> pd.DataFrame:
     """Prevalence per group of a Dask DataFrame, finalised exactly as the pandas path.
 
@@ -219,11 +206,16 @@ def prevalence(
     ----------
     ddf : dask.dataframe.DataFrame
         Scored children (e.g. from :func:`score`).
-    by, indicators, ci, weights, cluster, strata, level, rounding, population, min_n, \
-min_cases, suppress, max_age_days
+    by
         As in :func:`stuntlib.estimation.prevalence`.
+    options : stuntlib.estimation.PrevalenceOptions, optional
+        The same options object :func:`stuntlib.estimation.prevalence` and
+        :func:`stuntlib.stream.score_dataset` take.
     split_every : int, default 8
         Partial sums merged per task of the tree reduction.
+    **prevalence_options
+        Fields of :class:`~stuntlib.estimation.PrevalenceOptions` overriding ``options``
+        (``indicators="stunting"``, ``min_n=1``, the 0.1 name ``max_age_days``...).
     scheduler : str or object, optional
         Passed to ``dask.compute`` (``"threads"``, ``"processes"``, ``"sync"``, a
         ``distributed.Client``); default: the active client or Dask's default.
@@ -259,26 +251,9 @@ min_cases, suppress, max_age_days
     1     Tirto  3      2    0.6667
     """
     dask, _dd = _import_dask()
-    lazy = partial_sums(
-        ddf,
-        by,
-        indicators=indicators,
-        weights=weights,
-        cluster=cluster,
-        strata=strata,
-        rounding=rounding,
-        max_age_days=max_age_days,
-        split_every=split_every,
-    )
+    opts = PrevalenceOptions.build(options, **prevalence_options)
+    lazy = partial_sums(ddf, by, options=opts, split_every=split_every)
     (sums,) = dask.compute(lazy, scheduler=scheduler)
     if not isinstance(sums, PartialSums):  # pragma: no cover - defensive
         raise StuntlibError(f"internal: expected PartialSums from Dask; got {type(sums)}")
-    return finalize_prevalence(
-        sums,
-        ci=ci,
-        level=level,
-        population=population,
-        min_n=min_n,
-        min_cases=min_cases,
-        suppress=suppress,
-    )
+    return finalize_prevalence(sums, options=opts)

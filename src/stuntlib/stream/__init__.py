@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,12 +59,13 @@ import pyarrow.dataset as ds
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation import (
-    WHO_MAX_AGE_DAYS,
     PartialSums,
+    PrevalenceOptions,
     finalize_prevalence,
     merge_partial_sums,
     prevalence_partial_sums,
 )
+from stuntlib.estimation.options import SUMS_FIELDS
 from stuntlib.scoring import score
 from stuntlib.stream._manifest import LOCK_NAME as LOCK_NAME
 from stuntlib.stream._manifest import MANIFEST_NAME, Manifest, options_key
@@ -267,19 +268,9 @@ def score_dataset(
     on_error: Literal["report", "raise"] = "report",
     language: Literal["en", "id"] = "en",
     rounding: Literal["who", "exact"] = "who",
-    indicators: Sequence[str] | str | None = None,
-    weights: str | None = None,
-    cluster: str | None = None,
-    strata: str | None = None,
-    ci: Any = None,
-    level: float = 0.95,
-    population: Any = None,
-    min_n: int = 25,
-    min_cases: int = 3,
-    suppress: bool = False,
-    prevalence_rounding: Literal["who"] | None = "who",
-    max_age_days: float | None = WHO_MAX_AGE_DAYS,
     compression: str = "snappy",
+    options: PrevalenceOptions | None = None,
+    **prevalence_options: Any,
 ) -> StreamResult:
     """Score a Parquet dataset batch by batch; write it and tabulate prevalence.
 
@@ -321,14 +312,16 @@ def score_dataset(
         output is removed); ``"raise"`` stops at the first such file.
     language, rounding
         As in :func:`stuntlib.score`.
-    indicators, weights, cluster, strata, ci, level, population, min_n, min_cases, suppress
-        As in :func:`stuntlib.estimation.prevalence`.
-    prevalence_rounding : {"who", None}, default "who"
-        ``rounding`` of :func:`stuntlib.estimation.prevalence`.
-    max_age_days : float or None, default 1826
-        As in :func:`stuntlib.estimation.prevalence`.
     compression : str, default "snappy"
         Parquet compression of the output.
+    options : stuntlib.estimation.PrevalenceOptions, optional
+        The prevalence options (indicators, design, interval, small cells...), the same
+        object :func:`stuntlib.estimation.prevalence` and the Dask adapter take.
+    **prevalence_options
+        Fields of :class:`~stuntlib.estimation.PrevalenceOptions` overriding ``options``
+        (``indicators="stunting"``, ``min_n=1``...). The 0.1 names ``prevalence_rounding``
+        (``"who"`` or None) and ``max_age_days`` are accepted. ``period`` is applied row
+        by row; ``child`` is refused (deduplicate before streaming).
 
     Returns
     -------
@@ -400,15 +393,9 @@ def score_dataset(
         "language": language,
         "rounding": rounding,
     }
-    sums_options: dict[str, Any] = {
-        "by": by,
-        "indicators": indicators,
-        "weights": weights,
-        "cluster": cluster,
-        "strata": strata,
-        "rounding": prevalence_rounding,
-        "max_age_days": max_age_days,
-    }
+    opts = _prevalence_options(options, prevalence_options)
+    # the map step's options as plain values: they key the resume decision in the manifest
+    sums_options: dict[str, Any] = {"by": by} | {f: getattr(opts, f) for f in SUMS_FIELDS}
     job = _prepare(dataset, dest, score_options, sums_options, batch_rows, compression)
     fragments = {str(f.path): f for f in dataset.get_fragments()} if dataset is not None else {}
     opened: Any = nullcontext(None)
@@ -430,16 +417,24 @@ def score_dataset(
             manifest.finish(complete, tally.errors)
     table = None
     if tally.sums is not None:
-        table = finalize_prevalence(
-            tally.sums,
-            ci=ci,
-            level=level,
-            population=population,
-            min_n=min_n,
-            min_cases=min_cases,
-            suppress=suppress,
-        )
+        table = finalize_prevalence(tally.sums, options=opts)
     return tally.result(table, dest, complete)
+
+
+def _prevalence_options(
+    options: PrevalenceOptions | None, keywords: Mapping[str, Any]
+) -> PrevalenceOptions:
+    """One options object from ``options=`` and keyword fields (0.1's names accepted)."""
+    changes = dict(keywords)
+    if "prevalence_rounding" in changes:  # 0.1 name: "who" or None (exact)
+        value = changes.pop("prevalence_rounding")
+        changes["rounding"] = "exact" if value is None else value
+    if "child" in changes:
+        raise StuntlibError(
+            "child: one measurement per child needs every row of a period at once; "
+            "deduplicate before streaming (stuntlib.rounds.one_per_child)"
+        )
+    return PrevalenceOptions.build(options, **changes)
 
 
 def _check_arguments(batch_rows: Any, on_error: Any, progress: Any) -> None:
