@@ -154,3 +154,15 @@ def test_failure_list_hides_identifiers_unless_asked(tmp_path: Path) -> None:
     result = run("quality", export, "--failures", "--include-identifiers", "-o",
                  tmp_path / "g.csv", "-q", cwd=tmp_path)  # fmt: skip
     assert "3.37501E+15" in (tmp_path / "g.csv").read_text()
+
+
+def test_report_with_coverage_and_krs_adds_the_situasi_section(tmp_path: Path) -> None:
+    samples = Path(__file__).resolve().parents[1] / "data" / "samples"
+    result = run(
+        "report", samples / "pekalongan_eppgbm.csv", "-o", tmp_path / "r.html", "-q",
+        "--coverage", samples / "pekalongan_cakupan.csv",
+        "--krs", samples / "pekalongan_krs.csv", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<h2>Situasi: desa/kelurahan prioritas</h2>" in page

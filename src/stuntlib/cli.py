@@ -464,6 +464,14 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
     scored = _read_and_score(args, progress)
     progress.step("drawing the report")
+    situation = None
+    if getattr(args, "coverage", None) is not None or getattr(args, "krs", None) is not None:
+        from stuntlib.convergence import situation_analysis
+        from stuntlib.rounds import select_round
+
+        situation = situation_analysis(
+            select_round(scored, args.period), coverage=args.coverage, krs=args.krs
+        )
     write_report(
         scored,
         out,
@@ -477,6 +485,7 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         ci=args.ci,
         min_n=args.min_n,
         min_cases=args.min_cases,
+        situation=situation,
     )
     from stuntlib.rounds import select_round
 
@@ -696,6 +705,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--title", help="report title (default: 'Laporan stunting balita' + kota)")
     p.add_argument("--geojson", type=Path, help="GeoJSON of kelurahan boundaries (adds a map)")
     p.add_argument("--geojson-key", help="GeoJSON property naming the kelurahan or its code")
+    p.add_argument("--coverage", type=Path, help="coverage indicators per desa (.csv/.xlsx): "
+                   "adds the Situasi section (Aksi 1 priorities)")  # fmt: skip
+    p.add_argument("--krs", type=Path, help="BKKBN keluarga berisiko stunting recap per desa "
+                   "(.csv/.xlsx), for the Situasi section")  # fmt: skip
     _add_publication(p)
     p.set_defaults(labels="en")
     p = add("demo", "report on the bundled Kota Pekalongan sample")

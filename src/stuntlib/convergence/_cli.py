@@ -103,7 +103,7 @@ def run(args: argparse.Namespace, say: Callable[[str], None] | None = None) -> i
         k=args.top_k,
         area=args.area,
     )
-    out = args.output or args.input.with_name(f"{args.input.stem}_situasi.xlsx")
+    out = args.output or Path.cwd() / f"{Path(args.input).stem}_situasi.xlsx"
     write_aksi_bangda(table, out)
     if say is not None:
         first = int((table["kelas_prioritas"] == 1).sum())

@@ -220,6 +220,15 @@ def _change_html(every_round: pd.DataFrame, language: Language) -> str:
         return ""
 
 
+def _situation_html(situation: pd.DataFrame | None, language: Language, geojson: Any) -> str:
+    """The Situasi section (Aksi 1 priorities) when a situation table is given."""
+    if situation is None:
+        return ""
+    from stuntlib.convergence._report import render_situation_section
+
+    return render_situation_section(situation, language=language, geojson=geojson)
+
+
 def render_report(
     scored: pd.DataFrame,
     *,
@@ -235,6 +244,7 @@ def render_report(
     ci: CIMethod = "wilson",
     min_n: int = 25,
     min_cases: int = 3,
+    situation: pd.DataFrame | None = None,
 ) -> str:
     """Render the stunting report of scored rows as one self-contained HTML page.
 
@@ -269,6 +279,9 @@ def render_report(
         Interval method of :func:`stuntlib.prevalence`.
     min_n, min_cases : int, default 25 and 3
         Small-cell rules (:func:`stuntlib.publication.aksi7_table`).
+    situation : pandas.DataFrame, optional
+        A table of :func:`stuntlib.convergence.situation_analysis`: adds the "Situasi"
+        section (priority desa/kelurahan with their probabilities, Aksi 1).
 
     Returns
     -------
@@ -347,6 +360,7 @@ def render_report(
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
         _change_html(every_round, language),
+        _situation_html(situation, language, geojson),
         _sections.quality_section(scored, quality, kel_col, t, language),
         _interpretation(t, min_n),
         _html.section(
