@@ -258,3 +258,14 @@ def test_every_table_column_prints_on_a4_landscape(page_id: str, tmp_path: Path)
         for row in (rows[0], rows[-1]):  # the rightmost cells of the first and last rows
             for word in " ".join(row[-2:]).split():
                 assert word in words, (word, row)
+
+
+def test_every_reason_and_check_has_a_name_in_both_languages() -> None:
+    """A new reason code or check must not reach the report as an English identifier."""
+    from stuntlib.growth import REASONS
+    from stuntlib.quality import CHECKS
+    from stuntlib.report._text import CHECK_NAMES, REASON_NAMES
+
+    for language in ("id", "en"):
+        assert not [r for r in REASONS if r not in REASON_NAMES[language]], language
+        assert not [c for c in CHECKS if c not in CHECK_NAMES[language]], language

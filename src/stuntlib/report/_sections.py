@@ -116,6 +116,13 @@ def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> s
     return _html.section(str(t["flow"]), body)
 
 
+def _reason_name(names: Mapping[str, str], code: str) -> str:
+    """Readable name of a reason or read problem (``unit_converted:lenhei`` included)."""
+    stem, _, column = code.partition(":")
+    name = names.get(stem, stem.replace("_", " "))
+    return f"{name} ({column})" if column else name
+
+
 def _label(names: pd.Series) -> pd.Series:
     return names.astype("string").str.strip().str.title()
 
@@ -243,10 +250,7 @@ def _counts(values: pd.Series, names: Mapping[str, str], t: Mapping[str, Any], l
             header: str) -> str:  # fmt: skip
     split = values.dropna().astype(str).str.split("; ").explode()
     counts = split.value_counts()
-    rows = [
-        [names.get(str(k), str(k).replace("_", " ")), format_count(v, language)]
-        for k, v in counts.items()
-    ]
+    rows = [[_reason_name(names, str(k)), format_count(v, language)] for k, v in counts.items()]
     return _html.table([header, str(t["count"])], rows)
 
 

@@ -251,6 +251,11 @@ REASON_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "oedema": "edema",
             "lenhei_outside_table": "tinggi/panjang di luar tabel WHO",
             "nik_scientific_notation": "NIK tersimpan sebagai angka ilmiah (digit hilang)",
+            "implausible_measurement": "hasil ukur mustahil (salah ketik atau salah satuan)",
+            "nik_numeric": "NIK tersimpan sebagai angka",
+            "unit_converted": "satuan dikonversi",
+            "date_order_assumed": "urutan hari/bulan tanggal diasumsikan",
+            "future_date": "tanggal di masa depan",
         },
         "en": {
             "missing_sex": "sex missing",
@@ -268,6 +273,11 @@ REASON_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "oedema": "oedema",
             "lenhei_outside_table": "length/height outside the WHO table",
             "nik_scientific_notation": "NIK stored in scientific notation (digits lost)",
+            "implausible_measurement": "physically impossible value (typing or unit error)",
+            "nik_numeric": "NIK stored as a number",
+            "unit_converted": "unit converted",
+            "date_order_assumed": "day/month order of the date assumed",
+            "future_date": "date in the future",
         },
     }
 )
@@ -306,6 +316,10 @@ CHECK_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "implausible_velocity": "Perubahan z-skor TB/U tidak masuk akal",
             "carried_forward_height": "Tinggi badan sama persis dengan kunjungan lalu",
             "carried_forward_weight": "Berat badan sama persis dengan kunjungan lalu",
+            "implausible_measurement": "Hasil ukur mustahil secara fisik",
+            "smart_flag_zwfl": "Z-skor BB/TB jauh dari rata-rata survei (SMART)",
+            "smart_flag_zlen": "Z-skor TB/U jauh dari rata-rata survei (SMART)",
+            "smart_flag_zwei": "Z-skor BB/U jauh dari rata-rata survei (SMART)",
         },
         "en": {
             "missing_sex": "Sex missing",
@@ -338,6 +352,10 @@ CHECK_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "implausible_velocity": "Implausible change of HAZ",
             "carried_forward_height": "Height copied from the last visit",
             "carried_forward_weight": "Weight copied from the last visit",
+            "implausible_measurement": "Physically impossible measurement",
+            "smart_flag_zwfl": "WHZ far from the survey mean (SMART flag)",
+            "smart_flag_zlen": "HAZ far from the survey mean (SMART flag)",
+            "smart_flag_zwei": "WAZ far from the survey mean (SMART flag)",
         },
     }
 )
