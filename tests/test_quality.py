@@ -388,14 +388,17 @@ def test_failure_table_points_to_rows() -> None:
         "column",
         "index",
         "row",
+        "sheet_row",
         "value",
         "severity",
         "description",
     ]
-    # row: as a spreadsheet shows it (header on row 1, so frame row 2 is sheet row 3)
-    assert failures[["check", "column", "index", "row", "severity"]].values.tolist() == [
-        ["missing_sex", "JK", "b", 3, "error"],
-        ["missing_lenhei", "Tinggi", "c", 4, "error"],
+    # row: position in the frame (0-based, as in 0.1); sheet_row: as a spreadsheet shows
+    # it (header on row 1, so frame row 1 is sheet row 3)
+    cols = ["check", "column", "index", "row", "sheet_row", "severity"]
+    assert failures[cols].values.tolist() == [
+        ["missing_sex", "JK", "b", 1, 3, "error"],
+        ["missing_lenhei", "Tinggi", "c", 2, 4, "error"],
     ]
 
 

@@ -52,7 +52,8 @@ def test_whole_months_stay_whole_months(scored: bool) -> None:
     assert whipple["n"] == 9
     out = report.failures[report.failures["check"] == "age_out_of_range"]
     assert out["index"].tolist() == [9]
-    assert out["row"].tolist() == [11]  # sheet row: header on row 1, frame row 9 on row 11
+    assert out["row"].tolist() == [9]  # the frame's row (shared case real_world/03)
+    assert out["sheet_row"].tolist() == [11]  # header on row 1, frame row 9 on row 11
 
 
 # ----------------------------------------------------------------------------------------
@@ -129,7 +130,9 @@ def test_dps_over_even_digits_of_an_even_mm_tape() -> None:
     assert not row["warning"]
     # over ten digits the same data give chi2 = (16*3 + 25 + 9)/4 + 5 * 16/4 = 40.5,
     # DPS = 100 sqrt(40.5 / 360) = 33.54
-    ten = check_quality(frame_02()).digit_preference_score.set_index("measure").loc["muac"]
+    # declared all ten (undeclared, a tape that gave no odd digit is read as even-only)
+    ten = check_quality(frame_02(), digits={"muac": tuple(range(10))})
+    ten = ten.digit_preference_score.set_index("measure").loc["muac"]
     assert ten["dps"] == pytest.approx(100 * np.sqrt(40.5 / 360))
 
 
@@ -319,11 +322,11 @@ def test_failure_table_locates_rows_in_the_export() -> None:
     frame.loc[4, "JK"] = None
     report = check_quality(frame, language="id")
     row = report.failures[report.failures["check"] == "missing_sex"].iloc[0]
-    assert (row["index"], row["row"], row["no"]) == (4, 6, 5)
+    assert (row["index"], row["row"], row["sheet_row"], row["no"]) == (4, 4, 6, 5)
     assert (row["kelurahan"], row["posyandu"]) == ("TIRTO", "Melati")
     assert row["description"] == "Jenis kelamin kosong."
     shifted = check_quality(frame, first_row=5).failures
-    assert shifted.loc[shifted["check"] == "missing_sex", "row"].tolist() == [9]
+    assert shifted.loc[shifted["check"] == "missing_sex", "sheet_row"].tolist() == [9]
     named = check_quality(frame, include_identifiers=True).failures
     fmt = named[named["check"] == "nik_sex"]
     assert fmt["nik"].tolist() == frame.loc[fmt["index"], "NIK"].tolist()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import pandas as pd
 
 from stuntlib.classification import CLASSIFICATIONS, Language, Rounding, classify
 from stuntlib.columns import resolve_columns
-from stuntlib.errors import ColumnError
+from stuntlib.errors import ColumnError, StuntlibWarning
 from stuntlib.growth import ZSCORE_INPUTS, given_indicators, zscores
 from stuntlib.indicators import ZSCORES
 from stuntlib.standardize import is_under_five
@@ -117,6 +118,21 @@ def _bmi_status(
     return pd.Categorical.from_codes(np.where(is_2007, codes[1], codes[0]), dtype=dtype)
 
 
+def _warn_half_date_pair(mapping: Mapping[str, object]) -> None:
+    """Warn when ages can only come from dates and one of the two dates is not found."""
+    if "age_days" in mapping or "age_months" in mapping:
+        return
+    for have, missing in (("birth_date", "measure_date"), ("measure_date", "birth_date")):
+        if have in mapping and missing not in mapping:
+            warnings.warn(
+                f"frame: a {have} column ({mapping[have]!r}) was found but no {missing} "
+                "column, so no age can be computed and every row gets missing_age; pass "
+                f"columns={{'{missing}': '<label>'}} to name it",
+                StuntlibWarning,
+                stacklevel=3,
+            )
+
+
 def score(
     frame: pd.DataFrame,
     columns: Mapping[str, str] | None = None,
@@ -204,6 +220,7 @@ def score(
             f"frame: the column label {duplicated[0]!r} appears more than once; rename or "
             "drop the duplicates (e.g. after pandas.concat) so each input has one column"
         )
+    _warn_half_date_pair(mapping)
     args = {name: frame[mapping[name]] for name in ZSCORE_INPUTS if name in mapping}
     given = given_indicators(args)
     # by default only the indicators whose measurements are given (a height-only export

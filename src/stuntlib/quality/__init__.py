@@ -21,9 +21,9 @@ Examples
 ...                    "Tanggal Pengukuran": ["11/08/2025"] * 3,
 ...                    "Tinggi": [88.2, 87.0, 90.1], "Berat": [12.1, 11.4, 13.0]})
 >>> report = check_quality(df)
->>> report.failures[["check", "column", "row", "severity"]]
-         check column  row severity
-0  missing_sex     JK    4    error
+>>> report.failures[["check", "column", "row", "sheet_row", "severity"]]
+         check column  row  sheet_row severity
+0  missing_sex     JK    2          4    error
 """
 
 from __future__ import annotations

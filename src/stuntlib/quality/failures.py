@@ -30,6 +30,7 @@ FAILURE_COLUMNS: tuple[str, ...] = (
     "column",
     "index",
     "row",
+    "sheet_row",
     "no",
     "kelurahan",
     "posyandu",
@@ -80,7 +81,8 @@ def failure_table(
     -------
     pandas.DataFrame
         Columns in the order of :data:`FAILURE_COLUMNS` (those that apply): ``index``
-        is the frame's index label, ``row`` the spreadsheet row number.
+        is the frame's index label, ``row`` its 0-based position in the frame and
+        ``sheet_row`` the row number a spreadsheet shows.
     """
     place = {name: ctx.label(name) for name in ("kelurahan", "posyandu")}
     identifying = set(identifying_columns(ctx.frame.columns))
@@ -120,7 +122,8 @@ def failure_table(
     out = out.sort_values(["_pos", "_order"], kind="stable").reset_index(drop=True)
     pos = out["_pos"].to_numpy()
     out["index"] = ctx.frame.index[pos]
-    out["row"] = pos + first_row
+    out["row"] = pos  # position in the frame (0-based), as in stuntlib 0.1
+    out["sheet_row"] = pos + first_row  # the row number a spreadsheet shows
     for name, label in extra.items():
         if label is not None:
             out[name] = ctx.frame[label].iloc[pos].to_numpy(dtype=object)

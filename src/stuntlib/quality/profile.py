@@ -353,6 +353,30 @@ DIGIT_MEASURES: Mapping[str, str] = MappingProxyType(
 )
 
 
+#: Values needed before an instrument that gave no odd last digit at all is taken to be
+#: an even-only one (a tape marked every 2 mm): the chance of no odd digit among 20
+#: values with all ten digits equally likely is 2**-20, about one in a million.
+EVEN_ONLY_MIN_VALUES = 20
+_EVEN = (0, 2, 4, 6, 8)
+
+
+def _allowed_digits(ctx: GroupContext, short: str, counts: Any) -> Any:
+    """The digits an instrument can give: as declared, else even-only when no value is odd.
+
+    References
+    ----------
+    .. [1] Bilukha O, Kianian B. Digit preference score, nipnTK ``digitPreference(values=)``
+       (allowed digits of the instrument; SMART methodology 2017).
+    """
+    declared = ctx.digits.get(short)
+    if declared is not None:
+        return declared
+    total = np.asarray(counts).sum(axis=0)
+    if total.sum() >= EVEN_ONLY_MIN_VALUES and total[1::2].sum() == 0 and total[2::2].any():
+        return _EVEN
+    return None
+
+
 def digit_tables(
     ctx: GroupContext, rows: NDArray[np.bool_] | None = None
 ) -> dict[str, tuple[Any, Any, Any, Any]]:
@@ -370,7 +394,7 @@ def digit_tables(
         counts = stats.terminal_digit_counts(values, ctx.codes, ctx.size)
         if name == "armc" and counts.sum() == 0:
             continue
-        dps, chi2, p = stats.digit_preference_score(counts, ctx.digits.get(short))
+        dps, chi2, p = stats.digit_preference_score(counts, _allowed_digits(ctx, short, counts))
         out[short] = (counts, dps, chi2, p)
     return out
 

@@ -51,8 +51,8 @@ def publishable(table: pd.DataFrame | None) -> pd.DataFrame | None:
         hidden = out["column"].isin(identifying_columns(out["column"].dropna().unique()))
         if hidden.any():
             out = out.assign(value=out["value"].astype(object).where(~hidden, None))
-    if {"check", "row", "index"} <= set(out.columns):
-        out = out.drop(columns="index")
+    if {"check", "row", "index", "sheet_row"} <= set(out.columns):
+        out = out.drop(columns=["index", "row"])  # people find rows by the spreadsheet's number
     return out
 
 

@@ -515,7 +515,7 @@ def check_quality(
         Put NIK and name into the failure table (and keep the value of the NIK
         checks). Off by default: the report is meant to be shared.
     first_row : int, default 2
-        Spreadsheet row number of the frame's first row, for ``failures["row"]``
+        Spreadsheet row number of the frame's first row, for ``failures["sheet_row"]``
         (2: the export has one header row).
     max_age_months : float, default 60
         Ages at or above are reported by ``age_out_of_range``.
@@ -573,7 +573,7 @@ def check_quality(
       indicator      n
     0      zlen  400.0
     >>> report.failures.columns.tolist()
-    ['check', 'column', 'index', 'row', 'value', 'severity', 'description']
+    ['check', 'column', 'index', 'row', 'sheet_row', 'value', 'severity', 'description']
     """
     _check_arguments(
         scored,
