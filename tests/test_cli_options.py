@@ -166,3 +166,16 @@ def test_report_with_coverage_and_krs_adds_the_situasi_section(tmp_path: Path) -
     assert result.returncode == 0, result.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "<h2>Situasi: desa/kelurahan prioritas</h2>" in page
+
+
+def test_a_column_error_tells_the_terminal_user_the_option(tmp_path: Path) -> None:
+    """Case real_world/08: the advice must work from the terminal, not only in Python."""
+    source = Path(__file__).resolve().parent / "data" / "cases" / "08_cli_cannot_map_columns.csv"
+    result = run("score", source, "-o", tmp_path / "s.csv", "-q", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "--column age_months=age" in result.stderr
+    mapped = run("score", source, "-o", tmp_path / "s.csv", "-q", "--column", "age_months=age",
+                 cwd=tmp_path)  # fmt: skip
+    assert mapped.returncode == 0, mapped.stderr
+    # WHO 2006, age days = round_half_up(months x 30.4375), no position: -1.39, -0.89, -1.07
+    assert pd.read_csv(tmp_path / "s.csv")["zlen"].round(2).tolist() == [-1.39, -0.89, -1.07]

@@ -846,7 +846,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stderr.write("\n")
         if args.debug:
             traceback.print_exc()
-        print(f"stuntlib {args.command}: error: {exc}", file=sys.stderr)
+        print(f"stuntlib {args.command}: error: {exc}{_cli_hint(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("stuntlib: interrupted", file=sys.stderr)
@@ -860,6 +860,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_BUG
+
+
+def _cli_hint(exc: BaseException) -> str:
+    """The terminal's way to do what a column error's Python advice says."""
+    from stuntlib.errors import ColumnError
+
+    if not isinstance(exc, ColumnError):
+        return ""
+    return (
+        "\nFrom the command line: --column CANONICAL=HEADER maps a column (repeatable), "
+        "e.g. --column age_months=age; --header-row N and --sheet NAME choose where the "
+        "headers are."
+    )
 
 
 def run() -> None:
