@@ -74,6 +74,20 @@ def test_resolve_age_reasons_invalid_date_and_negative_age() -> None:
     assert r.days[1] == -61.0  # kept negative; the reason says why
 
 
+def test_resolve_age_future_dates_are_a_reason() -> None:
+    """Reliability case 23: a typed year in the future is not an age (export of 2025-08-31)."""
+    r = resolve_age(
+        birth_date=["2029-01-01", "2023-01-01", "2023-01-01", "2023-01-01"],
+        measure_date=["2031-08-11", "2025-09-01", "2025-09-02", "2025-08-11"],
+        as_of="2025-08-31",
+    )
+    # one day of grace (Indonesian clocks run ahead of UTC): 09-01 passes, 09-02 does not
+    assert _reasons(r.reason) == ["future_date", "ok", "future_date", "ok"]
+    assert r.days[0] == 952.0  # the age is kept; the reason says why it is not used
+    with pytest.raises(StuntlibError, match="as_of"):
+        resolve_age(birth_date=["2023-01-01"], measure_date=["2025-08-11"], as_of="kemarin")
+
+
 def test_resolve_age_needs_a_source_or_n() -> None:
     with pytest.raises(StuntlibError, match="resolve_age"):
         resolve_age()

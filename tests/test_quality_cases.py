@@ -222,6 +222,17 @@ def test_missing_tokens_count_as_missing() -> None:
     assert report.failing_rows("nik_format").tolist() == []
 
 
+def test_dates_in_the_future_fail_a_check() -> None:
+    """Reliability case 23: typed years after today (this test runs before 2029)."""
+    frame = pd.DataFrame({
+        "sex": [1, 2, 1], "lenhei": [84.0, 80.0, 84.0], "weight": [11.0, 10.0, 11.0],
+        "birth_date": ["01/01/2029", "01/01/2023", "01/01/2023"],
+        "measure_date": ["11/08/2031", "11/08/2025", "11/08/2099"],
+    })  # fmt: skip
+    report = check_quality(frame)
+    assert report.failing_rows("future_date").tolist() == [0, 2]
+
+
 # ----------------------------------------------------------------------------------------
 # reliability/14: a frame without the profiled columns gives a report that says so
 @pytest.mark.parametrize(

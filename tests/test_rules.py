@@ -181,6 +181,11 @@ class TestAgeRules:
         row = z1(sex=1, birth_date="2025-08-02", measure_date="2025-08-01", lenhei=50)
         assert row["zlen_reason"] == "negative_age"
 
+    def test_a_measurement_date_in_the_future_is_a_reason(self) -> None:
+        row = z1(sex=1, birth_date="01/01/2029", measure_date="11/08/2031", lenhei=84, weight=11)
+        assert np.isnan(row["zlen"]) and np.isnan(row["zwfl"])
+        assert row["zlen_reason"] == "future_date" and row["zwfl_reason"] == "future_date"
+
     def test_unreadable_date(self) -> None:
         row = z1(sex=1, birth_date="31/02/2024", measure_date="2025-08-01", lenhei=80)
         assert row["zlen_reason"] == "invalid_date"

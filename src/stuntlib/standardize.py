@@ -24,7 +24,7 @@ import datetime as _dt
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -41,6 +41,8 @@ __all__ = [
     "OEDEMA_CODES",
     "PLAUSIBLE_LIMITS",
     "REASONS",
+    "FUTURE_DATE_GRACE_DAYS",
+    "future_cutoff",
     "REASON_CODE",
     "SEX_CODES",
     "AgeResolution",
@@ -139,6 +141,7 @@ REASONS: tuple[str, ...] = (
     "invalid_sex",
     "missing_age",
     "invalid_date",
+    "future_date",
     "negative_age",
     "age_below_range",
     "age_above_range",
@@ -626,12 +629,26 @@ def age_from_dates(
     >>> days.tolist(), bad.tolist()
     ([60.0], [False])
     """
+    days, bad, _ = _dated_age(birth_date, measure_date)
+    return days, bad
+
+
+#: Days a date may lie after today before it is a ``future_date``: Indonesia's clocks run
+#: up to 9 hours ahead of UTC, so "today" in Papua may be tomorrow here.
+FUTURE_DATE_GRACE_DAYS = 1
+
+
+def _dated_age(
+    birth_date: ArrayLike, measure_date: ArrayLike
+) -> tuple[FloatArray, BoolArray, NDArray[np.datetime64]]:
+    """Age in days, unreadable dates, and the later of the two dates of each row."""
     birth, bad_birth = parse_dates(birth_date)
     visit, bad_visit = parse_dates(measure_date)
     diff = (visit - birth).astype("timedelta64[D]")
     days = diff.astype(np.float64)
     days[np.isnat(diff)] = np.nan
-    return days, bad_birth | bad_visit
+    latest = np.where(np.isnat(visit) | (birth > visit), birth, visit)
+    return days, bad_birth | bad_visit, latest
 
 
 def age_in_days(
@@ -704,7 +721,7 @@ class AgeResolution(NamedTuple):
         3 ``age_months`` (see :data:`AGE_SOURCES`).
     reason : numpy.ndarray of int8, shape (n,)
         0 when the age is usable, else the code (:data:`REASON_CODE`) of
-        ``missing_age``, ``invalid_date`` or ``negative_age``.
+        ``missing_age``, ``invalid_date``, ``future_date`` or ``negative_age``.
     """
 
     days: FloatArray
@@ -724,6 +741,7 @@ def resolve_age(
     birth_date: ArrayLike | None = None,
     measure_date: ArrayLike | None = None,
     n: int | None = None,
+    as_of: Any = None,
 ) -> AgeResolution:
     """The one age rule: each row's age from the first source that gives it.
 
@@ -742,6 +760,10 @@ def resolve_age(
     n : int, optional
         Number of rows, needed only when no source is given (every age is then missing);
         scalars are broadcast to it.
+    as_of : date-like, optional
+        The day the data were exported; default today. A row without ``age_days`` whose
+        birth or measurement date is more than :data:`FUTURE_DATE_GRACE_DAYS` after it
+        gets ``future_date``.
 
     Returns
     -------
@@ -756,7 +778,9 @@ def resolve_age(
     Notes
     -----
     A row whose dates are given but unreadable gets ``invalid_date`` even when
-    ``age_months`` gives an age: the record contradicts itself.
+    ``age_months`` gives an age: the record contradicts itself. A date in the future (a
+    mistyped year) gives ``future_date``: WHO ``anthro`` scores such rows, stuntlib does
+    not, because their age cannot be right.
 
     References
     ----------
@@ -767,7 +791,7 @@ def resolve_age(
     --------
     >>> r = resolve_age(age_days=[400.5, np.nan, np.nan, -3], age_months=[1, 24, np.nan, 1])
     >>> r.days.tolist(), r.months.tolist()[:2], r.source.tolist(), r.reason.tolist()
-    ([401.0, 731.0, nan, -3.0], [13.158110882956878, 24.0], [1, 3, 0, 1], [0, 0, 3, 5])
+    ([401.0, 731.0, nan, -3.0], [13.158110882956878, 24.0], [1, 3, 0, 1], [0, 0, 3, 6])
     """
     given = {
         name: col
@@ -805,9 +829,11 @@ def resolve_age(
     if "age_days" in cols:
         raw, _ = to_float(cols["age_days"])
         take(1, round_half_up(raw), raw / DAYS_PER_MONTH)
+    future = np.zeros(rows, dtype=bool)
     if "birth_date" in cols and "measure_date" in cols:
-        raw, bad = age_from_dates(cols["birth_date"], cols["measure_date"])
+        raw, bad, latest = _dated_age(cols["birth_date"], cols["measure_date"])
         bad_date |= bad & np.isnan(days)
+        future = np.isnan(days) & (latest > future_cutoff(as_of))
         take(2, raw, raw / DAYS_PER_MONTH)
     if "age_months" in cols:
         raw, _ = to_float(cols["age_months"])
@@ -815,9 +841,51 @@ def resolve_age(
     with np.errstate(invalid="ignore"):
         reason = np.where(days < 0, REASON_CODE["negative_age"], np.int8(0))
     reason = np.where(np.isnan(days), REASON_CODE["missing_age"], reason)
+    if future.any():
+        reason = np.where(future, REASON_CODE["future_date"], reason)
     if bad_date.any():
         reason = np.where(bad_date, REASON_CODE["invalid_date"], reason)
     return AgeResolution(days, months, source, reason.astype(np.int8, copy=False))
+
+
+def future_cutoff(as_of: Any = None) -> np.datetime64:
+    """The last date a record may carry: ``as_of`` (default today) plus the grace days.
+
+    Parameters
+    ----------
+    as_of : date-like, optional
+        The export date (``"2025-08-31"``, a ``datetime.date``...); default today.
+
+    Returns
+    -------
+    numpy.datetime64
+        ``as_of`` + :data:`FUTURE_DATE_GRACE_DAYS` days, unit ``D``. Later birth or
+        measurement dates are ``future_date``.
+
+    Raises
+    ------
+    StuntlibError
+        If ``as_of`` is not a readable date.
+
+    References
+    ----------
+    .. [1] WHO & UNICEF (2019). *Recommendations for data collection, analysis and
+       reporting on anthropometric indicators in children under 5 years old*, ch. 3
+       (data cleaning: dates outside the survey period are errors).
+
+    Examples
+    --------
+    >>> future_cutoff("2025-08-31")
+    np.datetime64('2025-09-01')
+    """
+    if as_of is None:
+        day = np.datetime64(_dt.date.today(), "D")
+    else:
+        parsed, bad = parse_dates(np.asarray([as_of], dtype=object))
+        if bad[0] or np.isnat(parsed[0]):
+            raise StuntlibError(f"as_of: expected a date such as '2025-08-31'; got {as_of!r}")
+        day = parsed[0]
+    return day + np.timedelta64(FUTURE_DATE_GRACE_DAYS, "D")
 
 
 def is_under_five(months: ArrayLike, *, unknown: bool = False) -> BoolArray:

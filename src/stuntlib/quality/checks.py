@@ -45,7 +45,7 @@ from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.indicators import FLAG_LIMITS, ZSCORES
 from stuntlib.quality.context import CheckContext, QualityParams, combine_codes, visit_pairs
 from stuntlib.quality.stats import smart_flags
-from stuntlib.standardize import HEIGHT_FROM_DAY
+from stuntlib.standardize import HEIGHT_FROM_DAY, future_cutoff
 
 __all__ = ["CHECKS", "PROFILED_ZSCORES", "Check", "Family", "Language", "Severity"]
 
@@ -287,6 +287,27 @@ def _birth_after_measurement(v: CheckContext) -> Mask | None:
         return None
     with np.errstate(invalid="ignore"):
         return ~(age < 0)
+
+
+@_check(
+    "future_date",
+    "who_unicef",
+    ("measure_date",),
+    "error",
+    "A birth or measurement date lies after today (a mistyped year); the row is not scored.",
+    "Tanggal lahir atau tanggal pengukuran sesudah hari ini (salah ketik tahun); baris tidak "
+    "dihitung.",
+)
+def _future_date(v: CheckContext) -> Mask | None:
+    visit = v.visit
+    if visit is None:
+        return None
+    cutoff = future_cutoff()
+    future = visit[0] > cutoff
+    birth = v.birth
+    if birth is not None:
+        future |= birth[0] > cutoff
+    return ~future
 
 
 @_check(
