@@ -205,6 +205,25 @@ def test_case_13_duplicate_column_labels_name_the_label() -> None:
         zscores(sex=doubled["sex"], age_days=doubled["age_days"], lenhei=doubled["lenhei"])
 
 
+@pytest.mark.parametrize("label", ["zlen", "kelurahan", "lenhei"])
+def test_case_13_duplicate_labels_downstream_name_the_label(label: str) -> None:
+    import stuntlib
+
+    base = pd.DataFrame({"sex": [1, 2], "age_days": [400, 500], "lenhei": [70.0, 72.0],
+                         "kelurahan": ["TIRTO", "TIRTO"]})  # fmt: skip
+    scored = score(base)
+    doubled = pd.concat([scored, scored[[label]]], axis=1)
+    calls = [
+        lambda: stuntlib.prevalence(doubled, "kelurahan", indicators="stunting"),
+        lambda: stuntlib.check_quality(doubled),
+        lambda: stuntlib.aksi7_table(doubled),
+        lambda: stuntlib.render_report(doubled),
+    ]
+    for call in calls:
+        with pytest.raises(ColumnError, match=f"'{label}' appears more than once"):
+            call()
+
+
 def test_strict_numbers_in_score() -> None:
     frame = pd.DataFrame(
         {

@@ -6,6 +6,7 @@ from typing import Any
 
 import pandas as pd
 
+from stuntlib._validation import check_unique_labels
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.estimation.finalize import finalize_prevalence
 from stuntlib.estimation.groupings import GroupSpec, _parse_by
@@ -121,7 +122,8 @@ def prevalence(
     ------
     StuntlibError
         For a bad argument (unknown indicator or interval, level outside (0, 1), negative
-        weights...); :class:`~stuntlib.errors.ColumnError` for a missing column.
+        weights, with ``suppress=True`` a grouping by NIK, name or another identifying
+        column...); :class:`~stuntlib.errors.ColumnError` for a missing column.
 
     See Also
     --------
@@ -153,6 +155,7 @@ def prevalence(
         raise StuntlibError(
             f"frame: expected a pandas DataFrame of z-scores and flags; got {type(frame).__name__}"
         )
+    check_unique_labels(frame)
     groupings = _parse_by(by)
     periods, chosen = _choose_period(frame, groupings, opts)
     notes: dict[str, Any] = {}

@@ -23,6 +23,7 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from stuntlib._groups import group_codes
+from stuntlib._validation import check_unique_labels
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation._frame import FloatArray, _need_column, _numeric
 from stuntlib.estimation.groupings import GroupSpec, _parse_by, add_group_columns
@@ -142,6 +143,7 @@ def _prepare(
         raise StuntlibError(
             f"frame: expected a pandas DataFrame of z-scores and flags; got {type(frame).__name__}"
         )
+    check_unique_labels(frame)
     for argument in ("weights", "cluster", "strata"):
         column = getattr(opts, argument)
         if column is not None:

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from stuntlib._validation import check_unique_labels
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.quality import render
 from stuntlib.quality.checks import CHECKS, Check, Language
@@ -438,6 +439,7 @@ def _add_coverage(
 def _check_arguments(scored: Any, ratios: Mapping[str, float], language: str) -> None:
     if not isinstance(scored, pd.DataFrame):
         raise StuntlibError(f"scored: expected a pandas DataFrame; got {type(scored).__name__}")
+    check_unique_labels(scored, "scored")
     for name, value in ratios.items():
         if not (np.isfinite(value) and value > 0):
             raise StuntlibError(f"{name}: expected a positive number; got {value!r}")
