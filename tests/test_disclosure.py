@@ -186,3 +186,26 @@ def test_prevalence_suppress_closes_the_rollup_subtraction() -> None:
     kel_a = int(np.flatnonzero(truth["kelurahan"].eq("Kel A").to_numpy())[0])
     lo, hi = bounds[kel_a]
     assert hi - lo >= 3, (lo, hi)
+
+
+@pytest.mark.parametrize("by", ["nik", "Nama Balita", ["kelurahan", "NIK Anak"], "alamat"])
+def test_a_suppressed_table_is_never_grouped_by_an_identifier(by) -> None:
+    """Reliability case 04 through the Python API: suppress=True refuses, naming the column."""
+    from stuntlib.estimation import prevalence
+
+    df = pd.DataFrame({"zlen": [-2.5, 0.0], "flen": 0, "kelurahan": "TIRTO", "nik": ["1", "2"],
+                       "Nama Balita": ["A", "B"], "NIK Anak": ["1", "2"],
+                       "alamat": ["x", "y"]})  # fmt: skip
+    with pytest.raises(StuntlibError, match="identify children"):
+        prevalence(df, by, suppress=True)
+    assert len(prevalence(df, by, min_n=1)) > 0  # internal (unsuppressed) use stays possible
+
+
+def test_an_ungrouped_suppressed_table_masks_its_small_cells() -> None:
+    """The headline (no grouping) is a published table: 2 of 3 stunted is disclosive."""
+    from stuntlib.estimation import prevalence
+
+    df = pd.DataFrame({"zlen": [-2.5, -2.1, 0.3], "flen": 0})
+    out = prevalence(df, indicators="stunting", suppress=True)
+    assert out["suppressed"].tolist() == [True] and np.isnan(out["estimate"].iloc[0])
+    assert out["cases"].isna().all()

@@ -206,6 +206,36 @@ def test_small_age_sex_cells_are_masked_in_table_and_chart() -> None:
     assert row is not None and row.groups() == ("–", "–", "–")
 
 
+def test_age_sex_chart_is_drawn_from_the_masked_table(monkeypatch) -> None:
+    # case reliability/21, as the case script sees it: the chart's input, captured
+    import stuntlib.report as rep
+
+    seen = {}
+    real = rep._age_sex_figure
+
+    def spy(res, t):
+        seen["res"] = res
+        return real(res, t)
+
+    monkeypatch.setattr(rep, "_age_sex_figure", spy)
+    df = pd.DataFrame({"kelurahan": "TIRTO", "kecamatan": "PEKALONGAN BARAT", "flen": 0,
+                       "csex": [2] + [1] * 39, "age_days": [100] + [900] * 39,
+                       "zlen": [-2.5] + [-0.5] * 39})  # fmt: skip
+    render_report(df, language="en")
+    cell = seen["res"][seen["res"]["age_group"].eq("00-05 mo") & seen["res"]["sex"].eq("Female")]
+    assert cell["suppressed"].tolist() == [True] and cell["estimate"].isna().all()
+
+
+def test_headline_of_a_tiny_file_is_masked() -> None:
+    # case reliability/17's file: 3 children, 2 stunted; the headline would say 66.7 %
+    df = pd.DataFrame({"kelurahan": "TIRTO", "kecamatan": "PEKALONGAN BARAT", "flen": 0,
+                       "csex": [1, 2, 1], "age_days": [900, 600, 400],
+                       "zlen": [-2.5, -2.1, 0.3]})  # fmt: skip
+    text = _visible_text(render_report(df, language="en"))
+    assert "66.7" not in text and "66,7" not in text
+    assert re.search(r"3\s+Records of children in the file", text)
+
+
 def test_no_pyplot_and_the_callers_backend_is_kept(tmp_path: Path) -> None:
     code = (
         "import sys, matplotlib\n"

@@ -448,9 +448,10 @@ def prevalence_relations(
     frame = table.reset_index(drop=True)
     cases = pd.to_numeric(frame["cases"], errors="coerce").to_numpy(dtype=np.float64)
     n = pd.to_numeric(frame["n"], errors="coerce").to_numpy(dtype=np.float64)
-    present = frame[list(group_columns)].notna().to_numpy()
+    present = frame[list(group_columns)].notna().to_numpy(dtype=bool)
     is_mean = frame["kind"].eq("mean").to_numpy() if "kind" in frame else np.zeros(len(frame), bool)
-    keysets = [tuple(np.array(group_columns)[row]) for row in present]
+    names = np.array(list(group_columns), dtype=object)
+    keysets = [tuple(names[row]) for row in present]
     extra_cases: list[float] = []
     extra_n: list[float] = []
     relations: list[Relation] = []

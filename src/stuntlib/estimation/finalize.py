@@ -370,6 +370,19 @@ def _reliability(result: pd.DataFrame, opts: PrevalenceOptions) -> pd.DataFrame:
     return result
 
 
+def _refuse_identifying_groups(groupings: tuple[tuple[str, ...], ...]) -> None:
+    """A published (suppressed) table is never grouped by a column naming a child."""
+    from stuntlib.columns import identifying_columns
+
+    named = identifying_columns(c for g in groupings for c in g)
+    if named:
+        raise StuntlibError(
+            f"by: {sorted(set(named))} identify children (NIK, name, address, phone); a "
+            "published table (suppress=True) is never grouped by them; group by an area "
+            "or posyandu instead"
+        )
+
+
 def finalize_prevalence(
     sums: PartialSums, *, options: PrevalenceOptions | None = None, **changes: Any
 ) -> pd.DataFrame:
@@ -393,8 +406,9 @@ def finalize_prevalence(
     Raises
     ------
     StuntlibError
-        If ``sums`` is not a PartialSums, for a bad option, or for ``population`` with a
-        survey design.
+        If ``sums`` is not a PartialSums, for a bad option, for ``population`` with a
+        survey design, or with ``suppress=True`` for a grouping column that identifies
+        children (:func:`stuntlib.columns.identifying_columns`).
 
     References
     ----------
@@ -413,6 +427,8 @@ def finalize_prevalence(
     if not isinstance(sums, PartialSums):
         raise StuntlibError(f"sums: expected PartialSums; got {type(sums).__name__}")
     opts = PrevalenceOptions.build(options, **changes)
+    if opts.suppress:
+        _refuse_identifying_groups(sums.groupings)
     ci_method = _check_ci(opts.ci, sums.mode)
     population = opts.population
     if population is not None and sums.mode == "survey":

@@ -155,12 +155,15 @@ def _headline(
     from stuntlib.estimation import prevalence
 
     wanted = [i for i, z in _sections.INDICATORS if z in scored.columns]
-    est = prevalence(scored, indicators=wanted, **options).set_index("indicator")
+    # the headline is a published table too: its small cells are masked like the others
+    est = prevalence(scored, indicators=wanted, suppress=True, **options).set_index("indicator")
 
     def card(name: str) -> tuple[str, str, str]:
         if name not in est.index:
             return str(t[name]), "–", ""
         r = est.loc[name]
+        if bool(r["suppressed"]):
+            return str(t[name]), "–", str(t["masked"])
         return (str(t[name]), format_percent(r["estimate"], language),
                 format_interval(r["ci_low"], r["ci_high"], language))  # fmt: skip
 
@@ -190,8 +193,13 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     res = res.sort_values(["age_group", "sex"], kind="stable")
     res.loc[res["suppressed"], ["estimate", "ci_low", "ci_high"]] = np.nan
     body = _sections.age_sex_table(res, t, language)
-    body += _html.figure(_figures.age_sex_figure(res, t, language), str(t["prev_age"]))
+    body += _html.figure(_age_sex_figure(res, t), str(t["prev_age"]))
     return _html.section(str(t["prev_age"]), body)
+
+
+def _age_sex_figure(res: pd.DataFrame, t: Mapping[str, Any]) -> str:
+    """The age x sex chart of a masked table, in ``t``'s language (a seam tests patch)."""
+    return _figures.age_sex_figure(res, t, str(t["language"]))
 
 
 def _period(scored: pd.DataFrame, period: str | None, language: Language) -> str | None:

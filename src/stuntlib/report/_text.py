@@ -8,6 +8,7 @@ from types import MappingProxyType
 __all__ = ["CHECK_NAMES", "METHODS", "REASON_NAMES", "SEVERITY_NAMES", "TEXT"]
 
 _ID = {
+    "language": "id",
     "title": "Laporan stunting balita",
     "generated": "Dibuat {date} dengan stuntlib {version}",
     "source": "Sumber data",
@@ -119,12 +120,13 @@ _ID = {
 }
 
 _EN = {
+    "language": "en",
     "title": "Child stunting report",
     "generated": "Produced {date} with stuntlib {version}",
     "source": "Data source",
     "period": "Measurement period",
     "headline": "Headline figures",
-    "records": "Rows of children in the file",
+    "records": "Records of children in the file",
     "measured": "Children analysed (valid HAZ)",
     "stunting": "Stunting prevalence",
     "severe_stunting": "Severe stunting (HAZ < -3 SD)",
@@ -293,6 +295,7 @@ CHECK_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "missing_measure_date": "Tanggal ukur kosong",
             "invalid_measure_date": "Tanggal ukur tidak lengkap atau tidak sah",
             "birth_after_measurement": "Tanggal lahir sesudah tanggal ukur",
+            "future_date": "Tanggal sesudah hari ini",
             "age_out_of_range": "Umur 60 bulan atau lebih",
             "missing_lenhei": "Panjang/tinggi badan kosong",
             "invalid_lenhei": "Panjang/tinggi badan tidak sah",
@@ -329,6 +332,7 @@ CHECK_NAMES: Mapping[str, Mapping[str, str]] = MappingProxyType(
             "missing_measure_date": "Visit date missing",
             "invalid_measure_date": "Visit date incomplete or invalid",
             "birth_after_measurement": "Birth date after the visit date",
+            "future_date": "Date after today",
             "age_out_of_range": "Age 60 months or more",
             "missing_lenhei": "Length/height missing",
             "invalid_lenhei": "Length/height invalid",
