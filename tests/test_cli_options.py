@@ -171,11 +171,27 @@ def test_report_with_coverage_and_krs_adds_the_situasi_section(tmp_path: Path) -
 def test_a_column_error_tells_the_terminal_user_the_option(tmp_path: Path) -> None:
     """Case real_world/08: the advice must work from the terminal, not only in Python."""
     source = Path(__file__).resolve().parent / "data" / "cases" / "08_cli_cannot_map_columns.csv"
-    result = run("score", source, "-o", tmp_path / "s.csv", "-q", cwd=tmp_path)
+    unknown = tmp_path / "agemo.csv"
+    unknown.write_text(source.read_text().replace("age,", "umur_anak,", 1))
+    result = run("score", unknown, "-o", tmp_path / "s.csv", "-q", cwd=tmp_path)
     assert result.returncode == 2
     assert "--column age_months=age" in result.stderr
-    mapped = run("score", source, "-o", tmp_path / "s.csv", "-q", "--column", "age_months=age",
-                 cwd=tmp_path)  # fmt: skip
+    mapped = run("score", unknown, "-o", tmp_path / "s.csv", "-q", "--column",
+                 "age_months=umur_anak", cwd=tmp_path)  # fmt: skip
     assert mapped.returncode == 0, mapped.stderr
     # WHO 2006, age days = round_half_up(months x 30.4375), no position: -1.39, -0.89, -1.07
     assert pd.read_csv(tmp_path / "s.csv")["zlen"].round(2).tolist() == [-1.39, -0.89, -1.07]
+
+
+def test_a_bare_age_column_is_read_by_the_unit_rule_with_a_warning(tmp_path: Path) -> None:
+    """Case real_world/08 as filed: 'age' (SMART/ENA: months, all <= 72) scores as is."""
+    source = Path(__file__).resolve().parent / "data" / "cases" / "08_cli_cannot_map_columns.csv"
+    result = run("score", source, "-o", tmp_path / "s.csv", "-q", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "warning:" in result.stderr and "--units age=" in result.stderr
+    assert "cli.py" not in result.stderr  # the message, not our source line
+    assert pd.read_csv(tmp_path / "s.csv")["zlen"].round(2).tolist() == [-1.39, -0.89, -1.07]
+    days = run("score", source, "-o", tmp_path / "d.csv", "-q", "--units", "age=days",
+               cwd=tmp_path)  # fmt: skip
+    assert days.returncode == 0 and "warning" not in days.stderr
+    assert pd.read_csv(tmp_path / "d.csv")["age_days"].tolist() == [10, 14, 30]

@@ -116,6 +116,24 @@ def test_age_column_mapped_by_columns() -> None:
     assert stuntlib.score(df)["zlen"].round(2).tolist() == [-1.39, -0.89, -1.07]
 
 
+def test_bare_age_column_unit_rule() -> None:
+    """'age'/'umur' without a unit: months when all <= 72, days when any > 240, else refused."""
+    with pytest.warns(StuntlibWarning, match="read as age in months"):
+        months = parse_measurements(b"sex,umur,lenhei\n1,10,70.1\n2,72,100\n", "csv")
+    assert months["age_months"].tolist() == [10, 72]
+    with pytest.warns(StuntlibWarning, match="read as age in days"):
+        days = parse_measurements(b"sex,Age,lenhei\n1,300,70.1\n2,1500,100\n", "csv")
+    assert days["age_days"].tolist() == [300, 1500]
+    with pytest.raises(StuntlibError, match="fit neither months nor days"):
+        parse_measurements(b"sex,age,lenhei\n1,10,70.1\n2,120,100\n", "csv")
+    declared = parse_measurements(b"sex,age,lenhei\n1,10,70.1\n2,120,100\n", "csv",
+                                  units={"age": "days"})  # fmt: skip
+    assert declared["age_days"].tolist() == [10, 120]
+    # an explicit age source wins: the bare column stays an ordinary column
+    both = parse_measurements(b"sex,age,age_days,lenhei\n1,10,400,70.1\n", "csv")
+    assert "age_months" not in both.columns and both["age_days"].tolist() == [400]
+
+
 # --- strict numbers and codes ------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ import os
 import sys
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -807,6 +808,16 @@ def _add_dask_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def _show_warning(command: str) -> Any:
+    """A ``warnings.showwarning`` that prints ``stuntlib <command>: warning: <message>``."""
+
+    def show(message: Any, category: Any, filename: Any, lineno: Any, file: Any = None,
+             line: Any = None) -> None:  # fmt: skip
+        print(f"stuntlib {command}: warning: {message}", file=sys.stderr)
+
+    return show
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``stuntlib`` command line and return its exit code.
 
@@ -839,7 +850,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     progress = Progress(_STEPS[args.command], enabled=not args.quiet)
     try:
         _check_output(args)
-        return _COMMANDS[args.command](args, progress)
+        with warnings.catch_warnings():
+            if not args.debug:  # a terminal user needs the message, not our source line
+                warnings.showwarning = _show_warning(args.command)
+            return _COMMANDS[args.command](args, progress)
     except (StuntlibError, _BadInput, FileNotFoundError, IsADirectoryError, PermissionError,
             UnicodeDecodeError) as exc:  # fmt: skip
         if progress.tty and progress.enabled:

@@ -32,6 +32,8 @@ from stuntlib.columns import CANONICAL_ALIASES, normalise_header, resolve_column
 from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
 from stuntlib.io import _cells
 from stuntlib.io._cells import (
+    BARE_AGE_HEADERS,
+    BARE_AGE_RULE,
     EXCEL_EPOCH,
     EXCEL_MAX_SERIAL,
     EXCEL_MIN_SERIAL,
@@ -44,6 +46,8 @@ from stuntlib.io._write import EXCEL_MAX_ROWS, format_of, write_table
 from stuntlib.standardize import MEASURE_CODES, OEDEMA_CODES, SEX_CODES
 
 __all__ = [
+    "BARE_AGE_HEADERS",
+    "BARE_AGE_RULE",
     "EXCEL_EPOCH",
     "EXCEL_MAX_ROWS",
     "EXCEL_MAX_SERIAL",
@@ -442,6 +446,7 @@ def _standardise(
     spec = PROFILES[name]
     explicit = {**_profile_mapping(labels, spec), **dict(columns or {})}
     mapping = resolve_columns(labels, explicit)
+    age_unit = _bare_age(raw.frame, mapping, declared.get("age"), source)
     _check_missing(spec, mapping, labels, source, raw)
     frame = raw.frame.rename(columns={label: canonical for canonical, label in mapping.items()})
     for col in frame.columns:
@@ -472,7 +477,50 @@ def _standardise(
         "notes": list(raw.notes),
         **facts,
     }
+    if age_unit is not None:
+        frame.attrs["stuntlib_read"]["age_unit"] = age_unit
     return frame
+
+
+def _bare_age(
+    frame: pd.DataFrame, mapping: dict[str, Any], declared: str | None, source: str
+) -> str | None:
+    """Map an ``age``/``umur`` column of no stated unit, by ``units`` or the value rule.
+
+    Only when the file has no other age source. Adds the column to ``mapping`` as
+    ``age_months`` or ``age_days`` and warns which was assumed; returns the unit.
+    """
+    if {"age_days", "age_months"} & set(mapping) or {"birth_date", "measure_date"} <= set(
+        mapping
+    ):
+        return None
+    used = set(mapping.values())
+    found = [c for c in frame.columns if c not in used
+             and normalise_header(c) in _cells.BARE_AGE_HEADERS]  # fmt: skip
+    if len(found) != 1:
+        return None
+    label = found[0]
+    unit = _cells.bare_age_unit(frame[label], declared)
+    if unit is None:
+        low, high = _cells.BARE_AGE_RULE
+        raise StuntlibError(
+            f"{source}: the column {label!r} gives ages without a unit and its values (up to "
+            f"{high:g} and above {low:g}) fit neither months nor days; declare it with "
+            "units={'age': 'months'} or {'age': 'days'} (CLI: --units age=months), or map it "
+            "with columns={'age_months': ...} (CLI: --column age_months=" + f"{label})"
+        )
+    mapping["age_months" if unit == "months" else "age_days"] = label
+    if declared is None:
+        low, high = _cells.BARE_AGE_RULE
+        rule = f"every value <= {low:g}" if unit == "months" else f"values above {high:g}"
+        warnings.warn(
+            f"{source}: the column {label!r} gives ages without a unit; read as age in {unit} "
+            f"({rule}, rule of stuntlib.io.BARE_AGE_RULE). Declare it with units={{'age': ...}} "
+            "(CLI: --units age=months or age=days) to read it otherwise",
+            StuntlibWarning,
+            stacklevel=4,
+        )
+    return unit
 
 
 def _raw_of(
@@ -622,6 +670,11 @@ def read_measurements(
       another unit (:data:`UNIT_RULES`: MUAC 60-300 is mm, weight 500-60,000 is g,
       length/height above 250 is mm; values of nines only are never converted) are
       converted, with ``unit_converted:<column>`` and a warning.
+    * **Age without a unit.** A column headed ``age``, ``umur`` or ``usia`` (SMART/ENA,
+      nipnTK) is used when no other age source exists: in months when every value is
+      at most 72, in days when the largest is above 240 (:data:`BARE_AGE_RULE`), with
+      a warning; between those it is refused. ``units={"age": "months"}`` (or
+      ``"days"``) declares it.
     * **Dates** accept ``a/b/yyyy`` (also ``-``/``.`` and 2-digit years),
       ``yyyy-mm-dd``, ``15-Mar-24``, ``17 Agustus 2025``, Excel date cells and Excel
       serial numbers; anything else becomes NaT with ``invalid_date:<column>``. The
@@ -661,7 +714,8 @@ def read_measurements(
         BOM), falling back to cp1252.
     units : mapping, optional
         Declared units: ``{"weight": "kg" | "g", "lenhei" | "headc" | "armc": "cm" |
-        "mm"}``. A declared column is converted whole and the unit rule is off for it.
+        "mm", "age": "months" | "days"}``. A declared column is converted whole and the
+        unit rule is off for it (``age``: a column headed ``age``/``umur``/``usia``).
     export_date : date-like, optional
         Date of the export; dates after it get ``future_date``. Default: today.
 

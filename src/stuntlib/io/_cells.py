@@ -349,6 +349,29 @@ UNIT_RULES: Mapping[str, tuple[str, float, float]] = {
 }
 
 
+#: Headers of an age column that does not say its unit (SMART/ENA and nipnTK files use
+#: ``age`` in months; WHO ``anthro``'s ``age`` argument is in days by default).
+BARE_AGE_HEADERS: frozenset[str] = frozenset({"age", "umur", "usia"})
+#: The rule for such a column when ``units={"age": ...}`` does not declare it: months when
+#: every value is at most the first number (72: six years in months), days when the
+#: largest is above the second (240: twenty years in months); in between it is refused.
+BARE_AGE_RULE: tuple[float, float] = (72.0, 240.0)
+AGE_UNITS: tuple[str, ...] = ("months", "days")
+
+
+def bare_age_unit(values: pd.Series, declared: str | None) -> str | None:
+    """``"months"``, ``"days"`` or None (undecidable) for a column of :data:`BARE_AGE_HEADERS`."""
+    if declared is not None:
+        return declared
+    numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype=np.float64)
+    numbers = numbers[np.isfinite(numbers)]
+    if numbers.size == 0:
+        return None
+    top = float(numbers.max())
+    months_max, days_min = BARE_AGE_RULE
+    return "months" if top <= months_max else "days" if top > days_min else None
+
+
 def check_units(units: Mapping[str, str] | None) -> dict[str, str]:
     """Validated ``units=`` argument."""
     if units is None:
@@ -359,8 +382,12 @@ def check_units(units: Mapping[str, str] | None) -> dict[str, str]:
         )
     out = {}
     for column, unit in units.items():
+        if column == "age" and unit in AGE_UNITS:
+            out[column] = unit
+            continue
         if column not in UNITS or unit not in UNITS[column]:
             allowed = "; ".join(f"{c}: {', '.join(u)}" for c, u in UNITS.items())
+            allowed += f"; age: {', '.join(AGE_UNITS)}"
             raise StuntlibError(f"units: {column!r}: {unit!r} is not allowed; expected {allowed}")
         out[column] = unit
     return out
