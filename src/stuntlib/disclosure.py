@@ -496,7 +496,7 @@ def protect(
         if options:
             # re-audit after each addition: one cell often protects several
             target = int(failing.iloc[0])
-            before = report.set_index("cell").loc[target]
+            before = report.set_index("cell").loc[[target]].iloc[0]
             suppressed[_useful(options, c, target, before, v, suppressed, relations, u, room)] = (
                 True
             )

@@ -220,8 +220,8 @@ def protect_counts(
         values, sensitive, relations, upper=upper, cost=cost, width=min_cases, start=start
     )
     by_kind = hidden[: 3 * rows].reshape(3, rows)
-    primary_row = sensitive[: 3 * rows].reshape(3, rows).any(axis=0)
-    extra = (hidden & ~sensitive)[: 3 * rows].reshape(3, rows).any(axis=0)
+    primary_row = np.asarray(sensitive[: 3 * rows].reshape(3, rows).any(axis=0), dtype=bool)
+    extra = np.asarray((hidden & ~sensitive)[: 3 * rows].reshape(3, rows).any(axis=0), dtype=bool)
     return CountMasks(by_kind[0], by_kind[1], by_kind[2], primary_row, extra)
 
 
