@@ -89,3 +89,28 @@ def test_quality_profile_does_not_import_scipy_stats() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_kabupaten_of_is_the_kabupaten_of_match_areas() -> None:
+    # kabupaten_of skips the per-row table of match_areas; the kabupaten must not change.
+    # Kota Pekalongan is 33.75 and Kabupaten Batang 33.25 (Kepmendagri 2025).
+    import pandas as pd
+
+    from stuntlib.areas import kabupaten_of, match_areas
+
+    frames = [
+        pd.DataFrame(
+            {
+                "Kab/Kota": ["KAB. BATANG", "KOTA PEKALONGAN", "BATANG", None],
+                "Kec": ["Kec. Batang", "PEKALONGAN TIMUR", "WARUNGASEM", "PEKALONGAN BARAT"],
+                "Desa/Kel": ["KEL. KAUMAN", "KAUMAN", "KAUMAN", "TIRTO"],
+            }
+        ),
+        pd.DataFrame({"Kec": ["PEKALONGAN BARAT"] * 3, "Desa/Kel": ["TIRTO", "MEDONO", "X"]}),
+        pd.DataFrame({"Desa/Kel": ["NOWHERE AT ALL"]}),
+        pd.DataFrame({"Kode Desa": ["3375021004", "33.25.11.1015", "99.99.99.9999"]}),
+        pd.DataFrame({"Desa/Kel": pd.Series([], dtype=object)}),
+    ]
+    expected = [("33.25", "33.75"), ("33.75",), (), ("33.25", "33.75"), ()]
+    for frame, want in zip(frames, expected, strict=True):
+        assert kabupaten_of(frame) == match_areas(frame).kabupaten == want

@@ -500,6 +500,64 @@ def _resolve_by_names(combos: pd.DataFrame, levels: tuple[_Level, ...]) -> pd.Da
     return out
 
 
+def _resolve(
+    frame: pd.DataFrame, areas: Any, chosen: Mapping[str, str | None], code: str | None
+) -> tuple[pd.DataFrame, dict[int, Any], pd.DataFrame, np.ndarray]:
+    """Codes of each distinct combination of names (see :func:`match_areas`).
+
+    Returns the first row of each combination, the name column of each depth, the
+    resolved codes, status and candidates per combination, and each row's combination.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
+    labels, code_label = _given_columns(frame, chosen, code)
+    if not labels and code_label is None:
+        raise ColumnError(
+            "frame: no area column found; expected a desa/kelurahan ('Desa/Kel'), "
+            "kecamatan ('Kec'), kabupaten ('Kab/Kota') or code ('Kode Desa') column, or "
+            f"pass desa=/kecamatan=/kabupaten=/code=; the columns are {list(frame.columns)}"
+        )
+    if areas is None:
+        levels, known_codes = _national_levels(), _national_codes()
+    else:
+        registry = load_areas(areas)
+        levels = _levels(registry)
+        known_codes = pd.Index(registry["kode"].to_numpy(dtype=object))
+    used = [labels[d] for d in sorted(labels)] + ([code_label] if code_label is not None else [])
+    raw = pd.DataFrame({i: frame[c].to_numpy(dtype=object) for i, c in enumerate(used)})
+    row_combo = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(row_combo, return_index=True)[1]
+    distinct = frame.iloc[first]
+    combos = pd.DataFrame({"combo": np.arange(len(first))})
+    for depth in (1, 2, 3, 4):
+        if depth in labels:
+            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
+        else:
+            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
+            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
+        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
+        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
+        if depth in (2, 4):
+            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
+    code_given = (
+        normalise_area_code(distinct[code_label].reset_index(drop=True))
+        if code_label is not None
+        else pd.Series(pd.NA, index=combos.index, dtype="string")
+    )
+    in_registry = known_codes.get_indexer(pd.Index(_objects(code_given), dtype=object))
+    combos["code"] = code_given.where(in_registry >= 0).to_numpy()
+    resolved = _resolve_by_names(combos, levels)
+    by_code = combos.set_index("combo")["code"]
+    known = by_code[by_code.notna()]
+    for depth in (1, 2, 3, 4):
+        ok = known.str.len() >= _CODE_LENGTH[depth]
+        resolved.loc[known.index[ok], f"code{depth}"] = known[ok].str[: _CODE_LENGTH[depth]]
+    full = known.index[known.str.len() == _CODE_LENGTH[4]]
+    resolved.loc[full, "status"] = "code"
+    resolved.loc[full, "candidates"] = ""
+    return distinct, labels, resolved, row_combo
+
+
 def match_areas(
     frame: pd.DataFrame,
     *,
@@ -576,54 +634,10 @@ def match_areas(
     >>> m.kabupaten, m.spans_several_kabupaten
     (('33.25', '33.75'), True)
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
-    chosen = {"provinsi": provinsi, "kabupaten": kabupaten, "kecamatan": kecamatan, "desa": desa}
-    labels, code_label = _given_columns(frame, chosen, code)
-    if not labels and code_label is None:
-        raise ColumnError(
-            "frame: no area column found; expected a desa/kelurahan ('Desa/Kel'), "
-            "kecamatan ('Kec'), kabupaten ('Kab/Kota') or code ('Kode Desa') column, or "
-            f"pass desa=/kecamatan=/kabupaten=/code=; the columns are {list(frame.columns)}"
-        )
-    if areas is None:
-        levels, known_codes = _national_levels(), _national_codes()
-    else:
-        registry = load_areas(areas)
-        levels = _levels(registry)
-        known_codes = pd.Index(registry["kode"].to_numpy(dtype=object))
-    used = [labels[d] for d in sorted(labels)] + ([code_label] if code_label is not None else [])
-    raw = pd.DataFrame({i: frame[c].to_numpy(dtype=object) for i, c in enumerate(used)})
-    row_combo = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
-    first = np.unique(row_combo, return_index=True)[1]
-    distinct = frame.iloc[first]
-    combos = pd.DataFrame({"combo": np.arange(len(first))})
-    for depth in (1, 2, 3, 4):
-        if depth in labels:
-            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
-        else:
-            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
-            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
-        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
-        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
-        if depth in (2, 4):
-            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
-    code_given = (
-        normalise_area_code(distinct[code_label].reset_index(drop=True))
-        if code_label is not None
-        else pd.Series(pd.NA, index=combos.index, dtype="string")
-    )
-    in_registry = known_codes.get_indexer(pd.Index(_objects(code_given), dtype=object))
-    combos["code"] = code_given.where(in_registry >= 0).to_numpy()
-    resolved = _resolve_by_names(combos, levels)
-    by_code = combos.set_index("combo")["code"]
-    known = by_code[by_code.notna()]
-    for depth in (1, 2, 3, 4):
-        ok = known.str.len() >= _CODE_LENGTH[depth]
-        resolved.loc[known.index[ok], f"code{depth}"] = known[ok].str[: _CODE_LENGTH[depth]]
-    full = known.index[known.str.len() == _CODE_LENGTH[4]]
-    resolved.loc[full, "status"] = "code"
-    resolved.loc[full, "candidates"] = ""
+    distinct, labels, resolved, row_combo = _resolve(
+        frame, areas, {"provinsi": provinsi, "kabupaten": kabupaten, "kecamatan": kecamatan,
+                       "desa": desa}, code
+    )  # fmt: skip
     columns = {
         "kode_provinsi": "code1",
         "kode_kabupaten": "code2",
@@ -638,7 +652,7 @@ def match_areas(
         },
         index=frame.index,
     )
-    n_rows = np.bincount(row_combo, minlength=len(first))
+    n_rows = np.bincount(row_combo, minlength=len(distinct))
     return _report(distinct, labels, resolved, n_rows, codes)
 
 
@@ -727,7 +741,13 @@ def kabupaten_of(frame: pd.DataFrame, *, areas: Any = None, **columns: str) -> t
         kab = normalise_area_code(frame["kode_kabupaten"])
         kab = kab[kab.str.len() == _CODE_LENGTH[2]]
         return tuple(sorted(kab.dropna().unique().tolist()))
-    return match_areas(frame, areas=areas, **columns).kabupaten
+    unknown = set(columns) - {"provinsi", "kabupaten", "kecamatan", "desa", "code"}
+    if unknown:  # as match_areas(**columns) would refuse them
+        raise TypeError(f"kabupaten_of() got unexpected keyword arguments {sorted(unknown)}")
+    chosen = {level: columns.get(level) for level in _LEVELS}
+    resolved = _resolve(frame, areas, chosen, columns.get("code"))[2]
+    kab = resolved["code2"]  # per distinct combination of names: no per-row table needed
+    return tuple(sorted(kab[kab != UNKNOWN].dropna().unique().tolist()))
 
 
 def area_names(codes: Any, *, areas: Any = None) -> pd.Series:
