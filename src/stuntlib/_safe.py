@@ -49,15 +49,17 @@ def neutralise_text(values: pd.Series) -> pd.Series:
 
     Examples
     --------
-    >>> neutralise_text(pd.Series(["=1+1", "TIRTO", "-x", None, 3])).tolist()
-    ["'=1+1", 'TIRTO', "'-x", None, 3]
+    >>> neutralise_text(pd.Series(["=1+1", "TIRTO", "-x", None, 3, "-"])).tolist()
+    ["'=1+1", 'TIRTO', "'-x", None, 3, '-']
     """
     is_text = values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
     is_text = is_text.astype(bool)
     if not is_text.any():
         return values
     text = values[is_text].astype(str)
-    hostile = text.str.startswith(FORMULA_PREFIXES)
+    # a lone "-" (the mark of a masked cell) cannot be a formula
+    inert = text.str.fullmatch(r"-+")
+    hostile = text.str.startswith(FORMULA_PREFIXES) & ~inert
     if not hostile.any():
         return values
     out = values.astype(object).copy()

@@ -161,33 +161,25 @@ def _components(
     suppressed: _BoolArray, relations: Sequence[Relation]
 ) -> list[tuple[NDArray[np.int64], list[Relation]]]:
     """Groups of suppressed cells tied together by relations (solved independently)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    k = len(suppressed)
+    members = [np.asarray((total, *parts), dtype=np.int64) for total, parts in relations]
+    hidden = [m[suppressed[m]] for m in members]
+    live = [i for i, h in enumerate(hidden) if h.size]
+    src = np.concatenate([hidden[i] for i in live]) if live else np.zeros(0, np.int64)
+    dst = np.concatenate([np.full(hidden[i].size, hidden[i][0]) for i in live]) if live else src
+    graph = coo_matrix((np.ones(src.size), (src, dst)), shape=(k, k))
+    _, label = connected_components(graph, directed=False)
     index = np.flatnonzero(suppressed)
-    parent = {int(i): int(i) for i in index}
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    live: list[Relation] = []
-    for total, parts in relations:
-        cells = [c for c in (total, *parts) if suppressed[c]]
-        if not cells:
-            continue
-        live.append((total, tuple(parts)))
-        root = find(cells[0])
-        for c in cells[1:]:
-            other = find(c)
-            if other != root:
-                parent[other] = root
     groups: dict[int, list[int]] = {}
     for i in index:
-        groups.setdefault(find(int(i)), []).append(int(i))
+        groups.setdefault(int(label[i]), []).append(int(i))
     by_root: dict[int, list[Relation]] = {r: [] for r in groups}
-    for total, parts in live:
-        first = next(c for c in (total, *parts) if suppressed[c])
-        by_root[find(first)].append((total, parts))
+    for r in live:
+        total, parts = relations[int(r)]
+        by_root[int(label[hidden[r][0]])].append((total, tuple(parts)))
     return [(np.array(cells, dtype=np.int64), by_root[root]) for root, cells in groups.items()]
 
 
@@ -541,14 +533,13 @@ def protect(
             raise StuntlibError(f"start: expected {len(s)} booleans; got shape {begin.shape}")
         suppressed |= begin
     c = v + 1.0 if cost is None else np.asarray(cost, dtype=np.float64)
+    safe: set[int] = set()
     known: dict[frozenset[int], dict[int, float]] = {}
     for _ in range(max_rounds):
         # a cell whose public bound is 0 cannot vary, so suppressing it hides nothing
         room = _room(v, u, suppressed, relations)
-        widths = _sensitive_widths(v, suppressed, sensitive, relations, u, known)
-        failing = np.array(
-            [cell for cell, w in sorted(widths.items()) if w < min(width, u[cell])], dtype=np.intp
-        )
+        widths = _unsafe_widths(v, suppressed, sensitive, relations, u, (safe, known), width)
+        failing = np.array(sorted(widths), dtype=np.intp)
         if not failing.size:
             return suppressed
         options = _options(failing, relations, suppressed, room)
@@ -566,31 +557,37 @@ def protect(
     raise StuntlibError(f"max_rounds: protection did not converge in {max_rounds} rounds")
 
 
-def _sensitive_widths(
+def _unsafe_widths(
     v: NDArray[np.float64], suppressed: _BoolArray, sensitive: _BoolArray,
     relations: Sequence[Relation], u: NDArray[np.float64],
-    known: dict[frozenset[int], dict[int, float]],
+    memory: tuple[set[int], dict[frozenset[int], dict[int, float]]], width: float,
 ) -> dict[int, float]:  # fmt: skip
-    """Provable integer width of every sensitive cell's interval.
+    """Provable interval width of every sensitive cell not yet known to be protected.
 
-    Only the sensitive cells are bounded, and a component of suppressed cells that did
-    not change since the last round (``known``, updated in place) is not solved again:
-    what an attacker can prove about a component depends only on its cells and on the
-    published cells of its relations, which change only when the component does.
+    ``memory`` (updated in place) spares solving again: suppressing more cells only
+    widens what an attacker can prove (the feasible set grows), so a cell found
+    protected stays protected (``safe``); and a component of suppressed cells that did
+    not change keeps its widths (``known``: they depend only on its cells and the
+    published cells of its relations). Returns the widths of the cells still recovered.
     """
+    safe, known = memory
     out: dict[int, float] = {}
     for cells, rels in _components(suppressed, relations):
         key = frozenset(int(x) for x in cells)
         if key not in known:
-            wanted = [int(x) for x in cells if sensitive[x]]
-            found: dict[int, float] = {}
+            wanted = [int(x) for x in cells if sensitive[x] and int(x) not in safe]
+            failing: dict[int, float] = {}
             if wanted:
                 lo, hi = _bounds_of_component(cells, rels, v, suppressed, u, only=wanted)
                 at = {int(x): j for j, x in enumerate(cells)}
                 for cell in wanted:
                     j = at[cell]
-                    found[cell] = float(np.floor(hi[j] + 1e-7) - np.ceil(lo[j] - 1e-7))
-            known[key] = found
+                    w = float(np.floor(hi[j] + 1e-7) - np.ceil(lo[j] - 1e-7))
+                    if w < min(width, u[cell]):
+                        failing[cell] = w
+                    else:
+                        safe.add(cell)
+            known[key] = failing
         out.update(known[key])
     return out
 

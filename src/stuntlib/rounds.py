@@ -194,6 +194,25 @@ class ChildDeduplication:
     summary: pd.DataFrame
 
 
+def _chosen_period(period: str | None, distinct: list[str]) -> str | None:
+    """``period`` as a key of ``distinct`` (``"Agustus 2025"`` is ``"2025-08"``).
+
+    Raises :class:`StuntlibError` for a period the rows do not hold; None: the latest.
+    """
+    if period is None:
+        return distinct[-1] if distinct else None
+    key = str(period)
+    if key not in distinct:
+        month = _months_from_text(pd.Series([key], dtype=object))[0]
+        key = "" if np.isnat(month) else str(_as_period_text(np.array([month]), "month").iloc[0])
+    if key not in distinct:
+        raise StuntlibError(
+            f"period: expected one of the periods in the rows, {distinct} (or e.g. "
+            f"'Agustus 2025'); got {period!r}"
+        )
+    return key
+
+
 def _valid(frame: pd.DataFrame) -> NDArray[np.bool_]:
     """Rows with a present, unflagged z-score (unscored: a weight or length/height)."""
     zs = [z for z in _Z_COLUMNS if z in frame.columns]
@@ -211,6 +230,10 @@ def _valid(frame: pd.DataFrame) -> NDArray[np.bool_]:
     return np.asarray(frame[present].notna().any(axis=1).to_numpy())
 
 
+#: An id in scientific notation (``3.37502E+15``): Excel dropped its digits.
+_MANGLED_ID = r"\d+(\.\d+)?[eE][+-]?\d+"
+
+
 def one_per_child(
     frame: pd.DataFrame,
     child: str = "nik",
@@ -220,7 +243,10 @@ def one_per_child(
 ) -> ChildDeduplication:
     """Keep one measurement per child and period; list every other row and why.
 
-    Rows of the same child (``child`` id) in the same period are one child. Among them
+    Rows of the same child (``child`` id, and the same ``sex`` and ``birth_date`` where
+    the frame has them: twins entered under one NIK stay two children) in the same
+    period are one child; an id in scientific notation (``3.37502E+15``, digits lost in
+    Excel) identifies no one. Among them
     the kept row is the **last valid measurement**: valid rows (a present, unflagged
     z-score, or for unscored rows a weight or length/height) before invalid ones, then
     the latest ``measure_date``, then the last row in file order. The other rows are
@@ -283,15 +309,16 @@ def one_per_child(
     ids = frame[child]
     has_id = ids.notna().to_numpy().copy()
     if ids.dtype == object or pd.api.types.is_string_dtype(ids.dtype):
-        has_id &= ids.astype(str).str.strip().ne("").to_numpy()
+        text = ids.astype(str).str.strip()
+        # an id Excel turned into 3.37502E+15 has lost its digits: it names no one
+        has_id &= (text.ne("") & ~text.str.fullmatch(_MANGLED_ID)).to_numpy()
     child_key = ids.where(has_id, None).rename("_child")
-    gcodes, _ = group_codes([child_key, periods.rename("_period")], "level", n=n)
+    # the same id with another sex or birth date is another child (twins under one NIK)
+    same = [frame[c].astype("string").rename(c) for c in ("sex", "birth_date") if c in frame]
+    key = [child_key, *same, periods.rename("_period")]
+    gcodes, _ = group_codes(key, "level", n=n)
     gcodes = np.where(has_id, gcodes, -1)
-    exact, _ = group_codes(
-        [child_key, periods.rename("_period")] + [frame[c].rename(c) for c in compare],
-        "level",
-        n=n,
-    )
+    exact, _ = group_codes(key + [frame[c].rename(c) for c in compare], "level", n=n)
     dates = (
         parse_dates(frame["measure_date"].to_numpy(dtype=object))[0].astype("datetime64[D]")
         if "measure_date" in frame.columns
@@ -399,12 +426,18 @@ def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFram
         Rows (scored or not) with a ``period``, ``Bulan Pengukuran`` or ``measure_date``
         column, and ideally ``nik``.
     period : str, optional
-        The period to keep (``"2025-08"``); default the latest in the file.
+        The period to keep (``"2025-08"`` or ``"Agustus 2025"``); default the latest in
+        the file.
 
     Returns
     -------
     pandas.DataFrame
         The rows kept (a subset of ``scored``, in its order, index preserved).
+
+    Raises
+    ------
+    StuntlibError
+        If ``period`` is not a period of the rows.
 
     References
     ----------
@@ -417,7 +450,7 @@ def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFram
     distinct = sorted(str(p) for p in periods.dropna().unique())
     if len(distinct) < 2 and "nik" not in scored.columns:
         return scored
-    chosen = period if period in distinct else (distinct[-1] if distinct else None)
+    chosen = _chosen_period(period, distinct)
     keep = (periods == chosen).to_numpy() if len(distinct) > 1 else np.ones(len(scored), bool)
     one = scored.loc[keep]
     merged = 0

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import pandas as pd
 
 from stuntlib._validation import check_unique_labels
-from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
 from stuntlib.estimation.finalize import finalize_prevalence
 from stuntlib.estimation.groupings import GroupSpec, _parse_by
 from stuntlib.estimation.options import PrevalenceOptions
@@ -94,7 +95,8 @@ def prevalence(
         ``period``, ``Bulan Pengukuran`` or ``measure_date``
         (:func:`stuntlib.rounds.measurement_period`). By default, when the frame holds
         more than one period and ``by`` does not name ``period``, the latest period is
-        estimated; the output then has a ``period`` column. ``by="period"`` (or
+        estimated, with a :class:`~stuntlib.errors.StuntlibWarning`; the output then has a
+        ``period`` column. ``by="period"`` (or
         ``measure_month``/``_quarter``/``_year``, in every grouping set) tabulates each
         period. Pooled rounds are never one prevalence.
     child : str, optional
@@ -162,6 +164,15 @@ def prevalence(
     if periods is not None and chosen is not None:
         keep = (periods == chosen).to_numpy()
         notes["rows_outside_period"] = int((~keep).sum())
+        if opts.period is None and notes["rows_outside_period"]:
+            warnings.warn(
+                f"prevalence: the rows hold several measurement periods; the latest, "
+                f"{chosen}, is estimated and {notes['rows_outside_period']:,} rows of other "
+                "periods are left out (pooled rounds are never one prevalence). Pass "
+                "period='YYYY-MM' for another, or by='period' to tabulate each",
+                StuntlibWarning,
+                stacklevel=2,
+            )
         frame, periods = frame.loc[keep], periods.loc[keep]
     if opts.child is not None:
         from stuntlib.rounds import one_per_child

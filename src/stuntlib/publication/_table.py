@@ -59,37 +59,41 @@ _NOTES = {
         "suppressed": "sel kecil disamarkan (< {m} kasus)",
         "secondary": "disamarkan agar sel kecil lain tidak dapat dihitung balik",
         "small_n": "n < {n}: estimasi kurang stabil",
-        "unmatched": "nama tidak ditemukan dalam daftar kode wilayah",
+        "unmatched": "nama desa/kelurahan kosong atau tidak ditemukan dalam daftar kode wilayah",
         "no_data": "tidak ada data",
     },
     "en": {
         "suppressed": "small cell masked (< {m} cases)",
         "secondary": "masked so that another small cell cannot be recomputed",
         "small_n": "n < {n}: unstable estimate",
-        "unmatched": "name not found in the area code list",
+        "unmatched": "desa/kelurahan name empty or not found in the area code list",
         "no_data": "no data",
     },
 }
 _KOTA_ID = "__kota__"
+#: Name of the row of children whose desa/kelurahan has no code.
+_UNKNOWN = MappingProxyType({"id": "Tidak diketahui", "en": "Unknown"})
 
 
 def _group_rows(
     scored: pd.DataFrame, mapping: Mapping[str, Any], lookup: pd.DataFrame
-) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Kelurahan and kecamatan group of every row, and which rows match no code.
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """Kelurahan and kecamatan group of every row, which rows match no code, raw names.
 
-    A matched row's groups are its Kemendagri codes; an unmatched kelurahan is grouped
-    as ``"?NAME"`` under its kecamatan's code when that can be found by name.
+    A matched row's groups are its Kemendagri codes. Rows whose desa/kelurahan has no
+    code (a name not in the list, or none at all) never borrow one: they are pooled in
+    one "tidak diketahui" group (``"?"`` + kecamatan group) under their kecamatan, found
+    by name when it can be.
     """
     code, kec_raw, kel_raw = match_areas(scored, mapping, lookup)
     kec_by_code = lookup.loc[lookup["level"] == "kecamatan"].set_index("code")
     kec_key_to_code = pd.Series(kec_by_code.index.to_numpy(), index=kec_by_code["key"].to_numpy())
     kec_code = code.str.slice(0, 8)
     kec_code = kec_code.fillna(name_key(kec_raw).map(kec_key_to_code).astype("string"))
-    unmatched = code.isna() & kel_raw.notna()
-    kel_group = code.fillna("?" + kel_raw.str.upper().str.strip())
+    unmatched = code.isna()
     kec_group = kec_code.fillna("?" + kec_raw.str.upper().str.strip()).fillna("?")
-    return kel_group, kec_group, unmatched
+    kel_group = code.fillna("?" + kec_group)
+    return kel_group, kec_group, unmatched, kel_raw
 
 
 def _tabulate(
@@ -131,11 +135,13 @@ def _tabulate(
 
 
 def _skeleton(
-    lookup: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, unmatched: pd.Series
-) -> pd.DataFrame:
+    lookup: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, unmatched: pd.Series,
+    unknown: str,
+) -> pd.DataFrame:  # fmt: skip
     """One row per area of the list, sorted by code.
 
-    The data's kelurahan missing from the list are added after their kecamatan.
+    The children of no known desa/kelurahan get one ``unknown`` row after their
+    kecamatan's desa (after every kecamatan when theirs is not known either).
     """
     skeleton = lookup[["code", "name", "level", "kecamatan"]].copy()
     skeleton["_id"] = np.where(skeleton["level"] == "kota", _KOTA_ID, skeleton["code"])
@@ -148,7 +154,7 @@ def _skeleton(
         extra = pd.DataFrame(
             {
                 "code": pd.array([pd.NA] * len(extra_kel), dtype="string"),
-                "name": [str(x)[1:].title() for x in extra_kel],
+                "name": unknown,
                 "level": "kelurahan",
                 "kecamatan": [kec_names.get(p, str(p).lstrip("?").title()) for p in parent],
                 "_id": extra_kel,
@@ -292,6 +298,18 @@ def areas_of(scored: pd.DataFrame, registry: Any = None) -> pd.DataFrame:
     return own[["kode", "nama"]].reset_index(drop=True)
 
 
+def _one_round(scored: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one period, one per child, unless the caller selected them already.
+
+    See :func:`stuntlib.rounds.select_round`.
+    """
+    if "stuntlib_round" in scored.attrs:
+        return scored
+    from stuntlib.rounds import select_round
+
+    return select_round(scored)
+
+
 def match_desa(
     scored: pd.DataFrame, areas: Any = None, *, columns: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -340,10 +358,10 @@ def match_desa(
         )
     from_registry = areas is None or isinstance(areas, (str, os.PathLike))
     lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
-    kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
+    kel_group, kec_group, unmatched, kel_raw = _group_rows(scored, mapping, lookup)
     names = lookup.set_index("code")["name"]
-    code = kel_group.where(~kel_group.str.startswith("?")).astype("string")
-    raw_kel = kel_group.str.slice(1).str.title().where(kel_group.str.len() > 1)
+    code = kel_group.where(~unmatched).astype("string")
+    raw_kel = kel_raw.str.strip().str.title()
     raw_kec = kec_group.str.slice(1).str.title().where(kec_group.str.len() > 1)
     return pd.DataFrame(
         {
@@ -378,6 +396,10 @@ def aksi7_table(
     Every row carries the name of its area (``name``); kelurahan rows also carry the
     puskesmas that measured most of their children when the data have a puskesmas
     column.
+
+    One period is published, each child once: the latest period of the rows, one
+    measurement per child (:func:`stuntlib.rounds.select_round`), unless the rows were
+    selected already (``select_round(scored, "2025-02")`` chooses another).
 
     Counts follow WHO's rules through :func:`stuntlib.prevalence`: children of 0-59
     months (age up to :data:`stuntlib.estimation.WHO_MAX_AGE_DAYS` days) with a valid,
@@ -465,6 +487,7 @@ def aksi7_table(
     """
     check_language(language)
     check_scored_frame(scored)
+    scored = _one_round(scored)
     mapping = resolve_columns(scored.columns, columns)
     if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
         raise ColumnError(
@@ -473,10 +496,10 @@ def aksi7_table(
         )
     from_registry = areas is None or isinstance(areas, (str, os.PathLike))
     lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
-    kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
+    kel_group, kec_group, unmatched, _ = _group_rows(scored, mapping, lookup)
     options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
     wide, work = _tabulate(scored, kel_group, kec_group, options)
-    skeleton = _skeleton(lookup, kel_group, kec_group, unmatched)
+    skeleton = _skeleton(lookup, kel_group, kec_group, unmatched, _UNKNOWN[language])
     out = _assemble(skeleton, wide, work, language)
     is_kel = (skeleton["level"] == "kelurahan").to_numpy()
     if "puskesmas" in mapping:

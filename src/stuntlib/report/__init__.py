@@ -150,8 +150,9 @@ def _aksi7_html(table: pd.DataFrame, keys: list[str], language: Language) -> str
 
 def _headline(
     scored: pd.DataFrame, kota_row: pd.Series, n_kel: int, kota_name: str,
-    t: Mapping[str, Any], language: Language, options: dict[str, Any],
+    t: Mapping[str, Any], language: Language, options: dict[str, Any], *, records: int,
 ) -> str:  # fmt: skip
+    """Headline cards: rows of the file (every period), children measured, prevalences."""
     from stuntlib.estimation import prevalence
 
     wanted = [i for i, z in _sections.INDICATORS if z in scored.columns]
@@ -168,7 +169,7 @@ def _headline(
                 format_interval(r["ci_low"], r["ci_high"], language))  # fmt: skip
 
     items = [
-        (str(t["records"]), format_count(len(scored), language), ""),
+        (str(t["records"]), format_count(records, language), ""),
         (str(t["measured"]), format_count(kota_row["measured"], language), ""),
         *[card(i) for i in wanted],
         (str(t["kelurahan_n"]), format_count(n_kel, language), kota_name),
@@ -364,7 +365,8 @@ def render_report(
         if aksi7 is not None
         else aksi7_table(scored, areas, targets=targets, language=language, decimals=1, **options)
     )
-    desa = _sections.desa_labels(match_desa(scored, areas), t)
+    matched = match_desa(scored, areas)
+    desa = _sections.desa_labels(matched, t)
     keys = table.attrs["stuntlib_aksi7"]["keys"]
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
@@ -375,7 +377,9 @@ def render_report(
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
     parts = [
-        _headline(scored, kota_row, len(kel), kota_name, t, language, options),
+        _headline(
+            scored, kota_row, len(kel), kota_name, t, language, options, records=len(every_round)
+        ),  # fmt: skip
         _sections.flow_section(scored, t, language),
         _sections.prevalence_section(scored, desa, t, language, options),
         _html.section(
@@ -396,6 +400,7 @@ def render_report(
         ),  # fmt: skip
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
+        _sections.match_section(matched, t, language),
         _change_html(every_round, language),
         _situation_html(situation, language, geojson),
         _sections.quality_section(scored, quality, kel_col, t, language),
@@ -462,8 +467,8 @@ def write_report(scored: pd.DataFrame, path: str | os.PathLike[str], **options: 
     Examples
     --------
     >>> import pathlib, tempfile
-    >>> df = pd.DataFrame({"kelurahan": ["TIRTO"] * 40, "flen": 0,
-    ...                    "zlen": np.linspace(-3, 1, 40), "age_days": 400})
+    >>> df = pd.DataFrame({"kelurahan": ["TIRTO"] * 40, "kecamatan": "PEKALONGAN BARAT",
+    ...                    "flen": 0, "zlen": np.linspace(-3, 1, 40), "age_days": 400})
     >>> out = write_report(df, pathlib.Path(tempfile.mkdtemp()) / "laporan.html")
     >>> out.read_text(encoding="utf-8").count("<img ")
     2

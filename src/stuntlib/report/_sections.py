@@ -23,6 +23,7 @@ __all__ = [
     "analysed_mask",
     "desa_labels",
     "flow_section",
+    "match_section",
     "mean_z_section",
     "prevalence_section",
     "quality_section",
@@ -140,9 +141,38 @@ def desa_labels(desa: pd.DataFrame, t: Mapping[str, Any]) -> pd.Series:
     pairs = pd.DataFrame({"d": name, "k": kec}).dropna().drop_duplicates()
     repeated = set(pairs.loc[pairs["d"].duplicated(keep=False), "d"])
     label = name.where(~name.isin(repeated), name + " (" + kec + ")")
-    label = label.where(desa["matched"].to_numpy() | name.isna(),
-                        label + " (" + str(t["no_code"]) + ")")  # fmt: skip
-    return label.fillna(str(t["unknown_desa"]))
+    # no code: pooled per kecamatan, as in the Aksi 7 table (the names are listed apart)
+    unknown = str(t["unknown_desa"]) + " (" + kec + ")"
+    return label.where(desa["matched"].to_numpy(), unknown)
+
+
+def match_section(desa: pd.DataFrame, t: Mapping[str, Any], language: str) -> str:
+    """The desa/kelurahan names of the data with no code: what to correct in the export."""
+    lost = desa.loc[~desa["matched"].to_numpy()]
+    if lost.empty:
+        return ""
+    counts = (
+        lost.assign(desa=lost["desa"].fillna("–"), kecamatan=lost["kecamatan"].fillna("–"))
+        .groupby(["kecamatan", "desa"], dropna=False)
+        .size()
+        .sort_values(ascending=False)
+    )
+    rows = [
+        [str(kec), str(name), format_count(n, language)]
+        for kec, name, n in zip(
+            counts.index.get_level_values(0),
+            counts.index.get_level_values(1),
+            counts.to_numpy(),
+            strict=True,
+        )
+    ]
+    body = _html.paragraph(
+        str(t["match_intro"]).format(
+            rows=format_count(len(lost), language), names=format_count(len(counts), language)
+        )
+    )
+    headers = [str(t["kecamatan"]), str(t["name_in_data"]), str(t["rows"])]
+    return _html.section(str(t["match"]), body + _html.table(headers, rows, text_columns=(0, 1)))
 
 
 def prevalence_section(
@@ -239,9 +269,13 @@ def mean_z_section(
         row = [str(label)]
         for z in zs:
             r = by_ind.loc[f"{z}_mean"]
+            # the mean of one or two children is their own z-scores: masked
+            few = r["n"] < options.get("min_cases", 3)
             row += [
                 format_count(r["n"], language),
-                f"{format_decimal(r['estimate'], language, 2)} ± "
+                "–"
+                if few
+                else f"{format_decimal(r['estimate'], language, 2)} ± "
                 f"{format_decimal(r['sd'], language, 2)}",
             ]
         rows.append(row)

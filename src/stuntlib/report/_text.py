@@ -24,6 +24,13 @@ _ID = {
     "kelurahan_n": "Desa/kelurahan",
     "unknown_desa": "Desa/kelurahan tidak diketahui",
     "no_code": "tanpa kode wilayah",
+    "match": "Nama desa/kelurahan tanpa kode wilayah",
+    "match_intro": "{rows} baris data ({names} nama) tidak cocok dengan daftar kode wilayah "
+    "Kemendagri atau tidak berisi nama desa/kelurahan. Anak-anaknya dihitung pada baris "
+    '"Tidak diketahui" kecamatannya, tidak dipinjamkan ke desa lain. Perbaiki nama di '
+    "e-PPGBM agar tercatat di desanya.",
+    "name_in_data": "Nama dalam data",
+    "rows": "Baris",
     "flow": "Alur data: dari berkas sampai analisis",
     "flow_intro": "Setiap baris berkas dihitung tepat satu kali; jumlah di bawah ini "
     "menjumlah kembali ke jumlah baris berkas.",
@@ -138,6 +145,12 @@ _EN = {
     "kelurahan_n": "Villages (desa/kelurahan)",
     "unknown_desa": "Unknown desa/kelurahan",
     "no_code": "no area code",
+    "match": "Desa/kelurahan names without an area code",
+    "match_intro": "{rows} rows ({names} names) match no Kemendagri area code or have no "
+    'desa/kelurahan name. Their children are counted in their kecamatan\'s "Unknown" row, '
+    "never lent to another desa. Correct the names in e-PPGBM to place them.",
+    "name_in_data": "Name in the data",
+    "rows": "Rows",
     "flow": "Data flow: from the file to the analysis",
     "flow_intro": "Each row of the file is counted exactly once; the counts below add "
     "back up to the rows of the file.",
