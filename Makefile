@@ -39,13 +39,13 @@ pytest: install-dev
 NBVAL = --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
 
 notebooks: install-dev
+	$(VENV)/bin/ruff check notebooks
+	$(VENV)/bin/ruff format --check notebooks
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto --dist loadscope $(NBVAL) notebooks
 
-# Re-execute the notebooks in place (after a change of the code), then commit the outputs.
+# Re-execute the notebooks in place (after a change of the code), then review and commit.
 notebooks-refresh: install-dev
-	cd notebooks && for nb in [0-9]*.ipynb; do \
-		../$(VENV)/bin/jupyter execute --inplace --NotebookClient.record_timing=False "$$nb" || exit 1; \
-	done
+	$(PY) notebooks/refresh_outputs.py
 
 test: lint typecheck pytest notebooks
 
