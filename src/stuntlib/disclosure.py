@@ -197,7 +197,9 @@ def _bounds_of_component(
     values: NDArray[np.float64],
     suppressed: _BoolArray,
     upper: NDArray[np.float64],
+    only: int | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Integer-relaxed bounds of each cell of a component (of cell ``only`` alone if given)."""
     if not relations:  # a hidden cell tied to nothing: the reader knows only its bounds
         return np.zeros(len(cells)), upper[cells].astype(np.float64)
     from scipy.optimize import linprog  # lazily: scipy.optimize is not needed at import
@@ -221,7 +223,8 @@ def _bounds_of_component(
     bounds = [(0.0, None if not np.isfinite(b) else float(b)) for b in ub]
     lower = np.zeros(len(cells))
     high = np.full(len(cells), np.inf)
-    for j in range(len(cells)):  # two small LPs per suppressed cell of this component
+    which = range(len(cells)) if only is None else [position[only]]
+    for j in which:  # two small LPs per suppressed cell of this component
         objective = np.zeros(len(cells))
         objective[j] = 1.0
         for sign in (1.0, -1.0):
@@ -318,12 +321,103 @@ def audit(
 def _candidates(
     cell: int, relations: Sequence[Relation], suppressed: _BoolArray, room: NDArray[np.float64]
 ) -> list[int]:
-    found: list[int] = []
+    """Published cells that can vary and share a relation with ``cell``'s hidden cluster.
+
+    The cluster is ``cell`` and every suppressed cell linked to it through relations
+    that run over suppressed cells: hiding a neighbour of any of them can widen the
+    interval of ``cell`` (a complement of a complement).
+    """
+    members = [(total, *parts) for total, parts in relations]
+    cluster = {cell}
+    frontier = [cell]
+    while frontier:
+        current = frontier.pop()
+        for group in members:
+            if current in group:
+                for m in group:
+                    if suppressed[m] and m not in cluster:
+                        cluster.add(m)
+                        frontier.append(m)
+    return sorted({m for group in members if cluster.intersection(group)
+                   for m in group if not suppressed[m] and room[m] > 0})  # fmt: skip
+
+
+#: How many of the cheapest candidates :func:`protect` tries before taking the cheapest.
+CANDIDATES_TRIED = 8
+#: How many of the cheapest pairs of cells :func:`protect` tries when no single cell helps.
+PAIRS_TRIED = 40
+
+
+def _useful(
+    options: list[int], cost: NDArray[np.float64], target: int, before: pd.Series,
+    v: NDArray[np.float64], suppressed: _BoolArray, relations: Sequence[Relation],
+    u: NDArray[np.float64], room: NDArray[np.float64],
+) -> list[int]:  # fmt: skip
+    """The cheapest candidate (or pair) whose suppression widens ``target``'s interval.
+
+    A cell pinned by other published cells hides nothing; of the
+    :data:`CANDIDATES_TRIED` cheapest, the first that widens the interval is chosen,
+    then the cheapest pair that does, else the cheapest cell (the next round goes on
+    from there).
+    """
+    ranked = sorted(options, key=lambda i: (cost[i], i))[:CANDIDATES_TRIED]
+    width = before["upper"] - before["lower"]
+
+    def widens(extra: tuple[int, ...]) -> bool:
+        trial = suppressed.copy()
+        trial[list(extra)] = True
+        for cells, rels in _components(trial, relations):
+            if target in cells:
+                lo, hi = _bounds_of_component(cells, rels, v, trial, u, only=target)
+                at = int(np.flatnonzero(cells == target)[0])
+                return bool(np.floor(hi[at] + 1e-7) - np.ceil(lo[at] - 1e-7) > width)
+        return False
+
+    best = next((cell for cell in ranked if widens((cell,))), None)
+    limit = np.inf if best is None else cost[best]
+    # a cell pinned by other published cells (severe = total - moderate; a kecamatan =
+    # the sum of its kelurahan) helps together with one of them: try such pairs
+    pairs = {
+        (min(a, b), max(a, b))
+        for a in ranked
+        for b in (*ranked, *_candidates(a, relations, suppressed, room))
+        if a != b
+    }
+    ordered = sorted(pairs, key=lambda p: (cost[p[0]] + cost[p[1]], p))
+    for pair in ordered[:PAIRS_TRIED]:
+        if cost[pair[0]] + cost[pair[1]] >= limit:
+            break
+        if widens(pair):
+            return list(pair)
+    return [best] if best is not None else ranked[:1]
+
+
+def _options(
+    failing: NDArray[np.intp], relations: Sequence[Relation], suppressed: _BoolArray,
+    room: NDArray[np.float64],
+) -> list[int]:  # fmt: skip
+    """Candidates for the next complement: around the first failing cell that has any."""
+    for cell in failing:
+        options = _candidates(int(cell), relations, suppressed, room)
+        if options:
+            return options
+    options = []  # every neighbour is hidden: widen through the hidden cells' relations
+    for cell in np.flatnonzero(suppressed):
+        options += _candidates(int(cell), relations, suppressed, room)
+    return options
+
+
+def _room(
+    v: NDArray[np.float64], u: NDArray[np.float64], suppressed: _BoolArray,
+    relations: Sequence[Relation],
+) -> NDArray[np.float64]:  # fmt: skip
+    """How far each cell could vary: its bound, capped by every published total it is in."""
+    room = u.copy()
     for total, parts in relations:
-        members = (total, *parts)
-        if cell in members:
-            found += [m for m in members if not suppressed[m] and room[m] > 0]
-    return found
+        if not suppressed[total]:
+            idx = np.asarray(parts, dtype=np.intp)
+            room[idx] = np.minimum(room[idx], v[total])
+    return room
 
 
 def protect(
@@ -335,6 +429,7 @@ def protect(
     cost: ArrayLike | None = None,
     width: float = DEFAULT_MIN_CASES,
     max_rounds: int = 200,
+    start: ArrayLike | None = None,
 ) -> _BoolArray:
     """Primary and complementary suppression: no sensitive cell can be narrowed down.
 
@@ -354,6 +449,9 @@ def protect(
         (default: the cell's value plus one, so small cells go first).
     max_rounds : int, default 200
         Safety limit on audit rounds.
+    start : array_like of bool, shape (k,), optional
+        Cells already chosen as complements (e.g. by a pattern suited to the table's
+        shape); they are kept and the audit goes on from them.
 
     Returns
     -------
@@ -379,25 +477,29 @@ def protect(
     v, s, u = _check_tabulation(values, primary, relations, upper)
     sensitive = s.copy()
     suppressed = s.copy()
+    if start is not None:
+        begin = np.asarray(start, dtype=bool)
+        if begin.shape != s.shape:
+            raise StuntlibError(f"start: expected {len(s)} booleans; got shape {begin.shape}")
+        suppressed |= begin
     c = v + 1.0 if cost is None else np.asarray(cost, dtype=np.float64)
-    # a cell whose public bound is 0 cannot vary, so suppressing it hides nothing
-    room = u
     for _ in range(max_rounds):
+        # a cell whose public bound is 0 cannot vary, so suppressing it hides nothing
+        room = _room(v, u, suppressed, relations)
         report = audit(v, suppressed, relations, upper=u, width=width)
         failing = report.loc[report["recovered"] & sensitive[report["cell"]], "cell"]
         if failing.empty:
             return suppressed
-        options: list[int] = []
-        for cell in failing.to_numpy():
-            options = _candidates(int(cell), relations, suppressed, room)
-            if options:
-                break
-        if not options:  # every neighbour is hidden: widen through the hidden cells' relations
-            for cell in np.flatnonzero(suppressed):
-                options += _candidates(int(cell), relations, suppressed, room)
+        options = _options(failing.to_numpy(), relations, suppressed, room)
+        if not options:  # cells pinned by published totals may still help once those go
+            options = _options(failing.to_numpy(), relations, suppressed, u)
         if options:
             # re-audit after each addition: one cell often protects several
-            suppressed[min(options, key=lambda i: (c[i], i))] = True
+            target = int(failing.iloc[0])
+            before = report.set_index("cell").loc[[target]].iloc[0]
+            suppressed[_useful(options, c, target, before, v, suppressed, relations, u, room)] = (
+                True
+            )
         else:
             raise StuntlibError(
                 "relations: a sensitive cell cannot be protected by suppressing more cells "

@@ -490,9 +490,7 @@ def _bare_age(
     Only when the file has no other age source. Adds the column to ``mapping`` as
     ``age_months`` or ``age_days`` and warns which was assumed; returns the unit.
     """
-    if {"age_days", "age_months"} & set(mapping) or {"birth_date", "measure_date"} <= set(
-        mapping
-    ):
+    if {"age_days", "age_months"} & set(mapping) or {"birth_date", "measure_date"} <= set(mapping):
         return None
     used = set(mapping.values())
     found = [c for c in frame.columns if c not in used

@@ -13,7 +13,7 @@ from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
 from stuntlib.publication._areas import area_codes, match_areas, name_key, targets_by_code
-from stuntlib.publication._disclosure import protect_counts
+from stuntlib.publication._disclosure import CountMasks, protect_counts
 
 if TYPE_CHECKING:
     from stuntlib.estimation import CIMethod
@@ -162,7 +162,7 @@ def _skeleton(
 
 def _notes(
     measured: np.ndarray,
-    masked: np.ndarray,
+    masked: np.ndarray,  # rows with a small count of their own (masked)
     secondary: np.ndarray,
     unmatched: np.ndarray,
     language: Language,
@@ -172,7 +172,7 @@ def _notes(
     """The note of every row: masking, small n, no data, no code."""
     text = _NOTES[language]
     parts = [
-        (masked & ~secondary, text["suppressed"].format(m=min_cases)),
+        (masked, text["suppressed"].format(m=min_cases)),
         (secondary, text["secondary"]),
         ((measured > 0) & (measured < min_n), text["small_n"].format(n=min_n)),
         (measured == 0, text["no_data"]),
@@ -384,9 +384,9 @@ def aksi7_table(
         out.insert(list(out.columns).index("records"), "target", target)
         out.insert(list(out.columns).index("measured") + 1, "coverage", coverage)
     zeros = np.zeros(len(out), dtype=bool)
-    split, total, secondary = zeros, zeros, zeros
+    masks = CountMasks(zeros, zeros, zeros, zeros, zeros)
     if protect:
-        split, total, secondary = protect_counts(
+        masks = protect_counts(
             out["severe"].to_numpy(dtype=np.float64),
             out["moderate"].to_numpy(dtype=np.float64),
             measured,
@@ -395,7 +395,8 @@ def aksi7_table(
             kec_name=skeleton["kecamatan"].astype(object).fillna("").to_numpy(dtype=object),
             min_cases=min_cases,
         )
-    for key, mask in (("severe", split), ("moderate", split), ("stunted", total)):
+    total, secondary = masks.total, masks.secondary
+    for key, mask in (("severe", masks.severe), ("moderate", masks.moderate), ("stunted", total)):
         out.loc[mask, key] = pd.NA
     for key in ("prevalence", "ci_low", "ci_high"):
         out[key] = np.where(total, np.nan, out[key])
@@ -405,7 +406,13 @@ def aksi7_table(
                 out[key] = out[key].round(decimals)
     unmatched_rows = skeleton["code"].isna().to_numpy()
     out["note"] = _notes(
-        measured, split | total, secondary, unmatched_rows, language, min_n, min_cases
+        measured,
+        masks.primary,
+        secondary,
+        unmatched_rows,
+        language,
+        min_n,
+        min_cases,
     )
     out.attrs["stuntlib_aksi7"] = {
         "kota_code": str(skeleton["code"].iloc[0]) if (skeleton["level"] == "kota").any() else "",
