@@ -6,7 +6,7 @@ VENV   ?= .venv
 PY      = $(VENV)/bin/python
 PIP     = $(PY) -m pip
 
-.PHONY: demo test venv install install-dev lint typecheck pytest notebooks bench clean
+.PHONY: demo test venv install install-dev lint typecheck pytest notebooks notebooks-refresh bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,19 @@ typecheck: install-dev
 pytest: install-dev
 	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto
 
+# Run every notebook and compare each cell's output with the stored one (nbval): a notebook
+# whose stored outputs no longer match the code fails. Volatile parts are masked by
+# notebooks/nbval_sanitize.cfg; images are not compared. One notebook per worker (loadscope).
+NBVAL = --nbval --nbval-current-env --nbval-sanitize-with notebooks/nbval_sanitize.cfg
+
 notebooks: install-dev
-	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto --nbmake notebooks
+	$(VENV)/bin/ruff check notebooks
+	$(VENV)/bin/ruff format --check notebooks
+	$(VENV)/bin/pytest -q -p no:cacheprovider -n auto --dist loadscope $(NBVAL) notebooks
+
+# Re-execute the notebooks in place (after a change of the code), then review and commit.
+notebooks-refresh: install-dev
+	$(PY) notebooks/refresh_outputs.py
 
 test: lint typecheck pytest notebooks
 
