@@ -18,6 +18,7 @@ CODE = {
     "pandas": "import pandas",
     "stuntlib": "import pandas, stuntlib",
     "stuntlib.score": "import pandas, stuntlib; stuntlib.score",
+    "stuntlib.report": "import stuntlib; stuntlib.report",
 }
 
 

@@ -1,6 +1,6 @@
 """Reading the bundled e-PPGBM sample (CSV vs xlsx) and matching its areas.
 
-Reports the best of ``--repeat`` wall-clock times of ``read_measurements`` on
+Reports the best and the median of ``--repeat`` wall-clock times of ``read_measurements`` on
 ``data/samples/pekalongan_eppgbm.csv`` and ``.xlsx`` (20,040 rows each), the xlsx/CSV
 ratio, and the time of ``stuntlib.areas.match_areas`` on the read rows (first call, which
 loads the national registry, and a second call). ``--engine openpyxl`` times the
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import platform
+import statistics
 import time
 import warnings
 from pathlib import Path
@@ -31,13 +32,22 @@ CSV = ROOT / "data" / "samples" / "pekalongan_eppgbm.csv"
 XLSX = ROOT / "data" / "samples" / "pekalongan_eppgbm.xlsx"
 
 
-def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
-    times = []
+def timed(fn, repeat: int) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """Best and median wall-clock seconds of ``repeat`` calls, and their median CPU seconds.
+
+    CPU (this process, all threads) is the figure to compare on a shared machine.
+    """
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         fn()
         times.append(time.perf_counter() - t0)
-    return min(times)
+        cpu.append(time.process_time() - c0)
+    return min(times), statistics.median(times), statistics.median(cpu)
+
+
+def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    return float(timed(fn, repeat)[0])
 
 
 def openpyxl_cells(path: Path) -> int:
@@ -57,10 +67,16 @@ def main() -> None:
     args = ap.parse_args()
     warnings.simplefilter("ignore", StuntlibWarning)
     print(f"stuntlib {stuntlib.__version__}, pandas {pd.__version__}, {platform.platform()}")
-    csv = best(lambda: read_measurements(CSV), args.repeat)
-    xlsx = best(lambda: read_measurements(XLSX), args.repeat)
-    print(f"read_measurements CSV : {csv:6.2f} s")
-    print(f"read_measurements xlsx: {xlsx:6.2f} s  ({xlsx / csv:.1f}x the CSV)")
+    csv, csv_median, csv_cpu = timed(lambda: read_measurements(CSV), args.repeat)
+    xlsx, xlsx_median, xlsx_cpu = timed(lambda: read_measurements(XLSX), args.repeat)
+    print(
+        f"read_measurements CSV : best {csv:6.2f} s, median {csv_median:6.2f} s, "
+        f"median CPU {csv_cpu:6.2f} s"
+    )
+    print(
+        f"read_measurements xlsx: best {xlsx:6.2f} s, median {xlsx_median:6.2f} s, "
+        f"median CPU {xlsx_cpu:6.2f} s ({xlsx_median / csv_median:.1f}x the CSV)"
+    )
     if args.engine == "openpyxl":
         raw = best(lambda: openpyxl_cells(XLSX), 1)
         print(f"openpyxl raw cells only (former reader): {raw:6.2f} s ({raw / csv:.1f}x)")

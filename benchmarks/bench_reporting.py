@@ -7,17 +7,22 @@ profile, scored, reported (HTML, with the quality profile) and tabulated for Aks
 Run: ``python benchmarks/bench_reporting.py [rows] [--workdir DIR]``.
 
 ``--cli`` instead times the command a Dinas Kesehatan runs on the bundled 20,040-row
-sample, ``stuntlib report pekalongan_eppgbm.xlsx --aksi7 ...``, against the floor of
-``python -c "import pandas; pandas.read_csv('pekalongan_eppgbm.csv')"``, as wall-clock
-and CPU (user + system) seconds of the child processes; the CPU time is the figure to
-compare on a shared, loaded machine.
+sample, ``stuntlib report pekalongan_eppgbm.xlsx --aksi7 aksi7.xlsx -o r.html -q``,
+against the floor of ``python -c "import pandas; pandas.read_csv('pekalongan_eppgbm.csv',
+sep=None, engine='python')"`` (the separator sniffed, as a reader of an unknown export
+must), as wall-clock and CPU (user + system) seconds of the child processes: the median
+of ``--repeats`` runs of each, alternated, with the spread (min-max). The CPU time is the
+figure to compare on a shared, loaded machine. ``--pythonpath DIR`` runs the command on
+another source tree (e.g. an export of an older commit's ``src``) for before/after
+figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import resource
-import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -45,33 +50,40 @@ def make_export(rows: int, path: Path) -> None:
     big.to_parquet(path, index=False)
 
 
-def _timed(command: list[str], cwd: Path) -> tuple[float, float]:
+def _timed(command: list[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall-clock and CPU (user + system) seconds of one child process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
-    subprocess.run(command, cwd=cwd, check=True, capture_output=True)
+    subprocess.run(command, cwd=cwd, check=True, capture_output=True, env=env)
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
 
-def cli_ratio(repeats: int) -> None:
+def cli_ratio(repeats: int, pythonpath: str | None = None) -> None:
     """``stuntlib report sample.xlsx --aksi7`` against ``pandas.read_csv`` of the sample."""
-    exe = shutil.which("stuntlib") or str(Path(sys.executable).with_name("stuntlib"))
+    env = dict(os.environ)
+    if pythonpath:
+        env["PYTHONPATH"] = pythonpath
     xlsx = ROOT / "data" / "samples" / "pekalongan_eppgbm.xlsx"
-    floor = [sys.executable, "-c", f"import pandas; pandas.read_csv({str(SAMPLE)!r})"]
+    code = f"import pandas; pandas.read_csv({str(SAMPLE)!r}, sep=None, engine='python')"
+    floor = [sys.executable, "-c", code]
     with tempfile.TemporaryDirectory() as tmp:
-        report = [exe, "report", str(xlsx), "-q", "--aksi7", "tabel.xlsx"]
-        rows = {"read_csv (floor)": [], "stuntlib report --aksi7": []}
+        report = [sys.executable, "-m", "stuntlib", "report", str(xlsx), "--aksi7", "aksi7.xlsx",
+                  "-o", "r.html", "-q"]  # fmt: skip
+        rows: dict[str, list[tuple[float, float]]] = {"floor": [], "report": []}
         for _ in range(repeats):
-            rows["read_csv (floor)"].append(_timed(floor, Path(tmp)))
-            rows["stuntlib report --aksi7"].append(_timed(report, Path(tmp)))
-    medians = {k: tuple(sorted(v)[len(v) // 2]) for k, v in rows.items()}
-    for name, (wall, cpu) in medians.items():
-        print(f"  {name:<28} wall {wall:6.2f} s   cpu {cpu:6.2f} s")
-    (fw, fc), (rw, rc) = medians.values()
-    print(f"  ratio report / floor        wall {rw / fw:6.2f}     cpu {rc / fc:6.2f}")
+            rows["floor"].append(_timed(floor, Path(tmp), env))
+            rows["report"].append(_timed(report, Path(tmp), env))
+    medians = {}
+    for name, runs in rows.items():
+        wall, cpu = sorted(r[0] for r in runs), sorted(r[1] for r in runs)
+        medians[name] = (statistics.median(wall), statistics.median(cpu))
+        print(f"  {name:<7} wall {medians[name][0]:6.2f} s ({wall[0]:.2f}-{wall[-1]:.2f})   "
+              f"cpu {medians[name][1]:6.2f} s ({cpu[0]:.2f}-{cpu[-1]:.2f})")  # fmt: skip
+    (fw, fc), (rw, rc) = medians["floor"], medians["report"]
+    print(f"  ratio report / floor: wall {rw / fw:5.2f}   cpu {rc / fc:5.2f}")
 
 
 def main() -> None:
@@ -80,9 +92,10 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--cli", action="store_true", help="time the CLI on the sample")
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--pythonpath", default=None, help="source tree for --cli (before)")
     args = parser.parse_args()
     if args.cli:
-        cli_ratio(args.repeats)
+        cli_ratio(args.repeats, args.pythonpath)
         return
     with tempfile.TemporaryDirectory(dir=args.workdir) as tmp:
         export = Path(tmp) / "eppgbm.parquet"

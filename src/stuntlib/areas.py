@@ -58,12 +58,20 @@ _CODE_LENGTH = {1: 2, 2: 5, 3: 8, 4: 13}
 _DEPTH_OF_LENGTH = {v: k for k, v in _CODE_LENGTH.items()}
 _REGISTRY_FILE = "kode_wilayah_2025.tsv.gz"
 
-# Prefixes people write before a name (after upper-casing and punctuation -> space).
+# Prefixes people write before a name. They are applied to text already reduced to
+# A-Z, 0-9 and single spaces, so a space stands for any separator (and the patterns
+# run in pyarrow's regex engine, not one Python call per name).
 _PREFIX = {
-    1: r"^(?:PROVINSI|PROPINSI|PROV)\s+",
-    2: r"^(?:KABUPATEN|KAB|KOTA)\s+(?:ADMINISTRASI\s+|ADM\s+)?",
-    3: r"^(?:KECAMATAN|KEC)\s+",
-    4: r"^(?:DESA|DS|KELURAHAN|KEL)\s+",
+    1: r"^(?:PROVINSI|PROPINSI|PROV) +",
+    2: r"^(?:KABUPATEN|KAB|KOTA) +(?:ADMINISTRASI +|ADM +)?",
+    3: r"^(?:KECAMATAN|KEC) +",
+    4: r"^(?:DESA|DS|KELURAHAN|KEL) +",
+}
+# What a prefix says about the kind of place: depth -> (kind, pattern) in order of
+# precedence (the last that matches wins).
+_KIND_PREFIX = {
+    2: (("kota", r"^KOTA "), ("kab", r"^(?:KABUPATEN|KAB) ")),
+    4: (("1", r"^(?:KELURAHAN|KEL) "), ("2", r"^(?:DESA|DS) ")),
 }
 # Common abbreviations, expanded before comparison (whole words only).
 _ABBREVIATIONS = {
@@ -255,17 +263,17 @@ def _keys(names: pd.Series, depth: int) -> pd.DataFrame:
         .str.replace(r"[^0-9A-Z]+", " ", regex=True)
         .str.strip()
     )
-    prefix = text.str.extract("(" + _PREFIX[depth] + ")")[0]
-    text = text.str.replace(_PREFIX[depth], "", regex=True)
-    for pattern, full in _ABBREVIATIONS.items():
-        text = text.str.replace(pattern, full, regex=True)
     kind = pd.Series(pd.NA, index=u.index, dtype="string")
-    if depth == 2:
-        kind = kind.mask(prefix.str.startswith("KOTA").fillna(False), "kota")
-        kind = kind.mask(prefix.str.startswith("KAB").fillna(False), "kab")
-    elif depth == 4:
-        kind = kind.mask(prefix.str.startswith("KEL").fillna(False), "1")
-        kind = kind.mask(prefix.str.match(r"^(DESA|DS)\b").fillna(False), "2")
+    for name, pattern in _KIND_PREFIX.get(depth, ()):
+        kind = kind.mask(text.str.match(pattern).fillna(False), name)
+    text = text.str.replace(_PREFIX[depth], "", regex=True)
+    # one pass finds the few names with an abbreviation (no expansion makes another match)
+    some = text.str.contains("|".join(_ABBREVIATIONS), regex=True).fillna(False).to_numpy(bool)
+    if some.any():
+        short = text[some]
+        for pattern, full in _ABBREVIATIONS.items():
+            short = short.str.replace(pattern, full, regex=True)
+        text = text.mask(some, short)
     text = text.mask(text == "")
     table = pd.DataFrame(
         {"exact": text, "key": text.str.replace(" ", "", regex=False), "kind": kind}
@@ -302,38 +310,48 @@ def _national_levels() -> tuple[_Level, ...]:
 
 
 def _levels(registry: pd.DataFrame) -> tuple[_Level, ...]:
-    """One :class:`_Level` per depth: each area with its own and its ancestors' keys."""
-    keyed = {}
+    """One :class:`_Level` per depth: each area with its own and its ancestors' keys.
+
+    An area whose parent code is not in the registry is left out (as an inner join
+    would). Columns are object arrays built with index look-ups, not frame merges: the
+    national registry has 91,599 areas and this runs on the first match of a session.
+    """
+    kode = registry["kode"].astype("string")
+    length = kode.str.len().to_numpy(dtype=np.int64, na_value=-1)
+    own: dict[int, dict[str, np.ndarray]] = {}
     for depth in (1, 2, 3, 4):
-        rows = registry[registry["kode"].str.len() == _CODE_LENGTH[depth]]
-        keys = _keys(rows["nama"].reset_index(drop=True), depth)
-        part = pd.DataFrame({f"code{depth}": rows["kode"].to_numpy(dtype=object)})
-        part[f"key{depth}"] = _objects(keys["key"])
-        part[f"exact{depth}"] = _objects(keys["exact"])
+        rows = length == _CODE_LENGTH[depth]
+        names = registry["nama"][rows].reset_index(drop=True)
+        keys = _keys(names, depth)
+        part = {
+            f"code{depth}": kode[rows].to_numpy(dtype=object),
+            f"key{depth}": _objects(keys["key"]),
+            f"exact{depth}": _objects(keys["exact"]),
+        }
         if depth == 2:
-            kota = rows["nama"].str.upper().str.startswith("KOTA").to_numpy(dtype=bool)
-            part["kind2"] = np.where(kota, "kota", "kab").astype(object)
+            kota = names.astype("string").str.upper().str.startswith("KOTA")
+            part["kind2"] = np.where(kota.to_numpy(dtype=bool), "kota", "kab").astype(object)
         if depth == 4:
-            part["kind4"] = rows["kode"].str[9].to_numpy(dtype=object)
-        keyed[depth] = part
-    frames = [keyed[1]]
+            part["kind4"] = kode[rows].str[9].to_numpy(dtype=object)
+        own[depth] = part
+    tables = [own[1]]
     for depth in (2, 3, 4):
-        part = keyed[depth]
-        parent = part[f"code{depth}"].str[: _CODE_LENGTH[depth - 1]]
-        frames.append(
-            part.assign(**{f"code{depth - 1}": parent}).merge(
-                frames[-1], on=f"code{depth - 1}", how="inner"
-            )
-        )
+        part, above = own[depth], tables[-1]
+        parent = pd.Index(part[f"code{depth}"]).str[: _CODE_LENGTH[depth - 1]]
+        where = pd.Index(above[f"code{depth - 1}"]).get_indexer(parent)
+        found = where >= 0
+        table = {c: v[found] for c, v in part.items()}
+        table.update({c: v[where[found]] for c, v in above.items()})
+        tables.append(table)
     out = []
-    for depth, frame in enumerate(frames, start=1):
-        codes, uniques = pd.factorize(frame[f"key{depth}"].to_numpy(dtype=object))
+    for depth, table in enumerate(tables, start=1):
+        codes, uniques = pd.factorize(table[f"key{depth}"])
         valid = codes >= 0
         order = np.flatnonzero(valid)[np.argsort(codes[valid], kind="stable")]
         counts = np.bincount(codes[valid], minlength=len(uniques))
         out.append(
             _Level(
-                columns={c: frame[c].to_numpy(dtype=object) for c in frame.columns},
+                columns=table,
                 keys=pd.Index(uniques, dtype=object),
                 order=order,
                 starts=np.cumsum(counts) - counts,
@@ -482,6 +500,64 @@ def _resolve_by_names(combos: pd.DataFrame, levels: tuple[_Level, ...]) -> pd.Da
     return out
 
 
+def _resolve(
+    frame: pd.DataFrame, areas: Any, chosen: Mapping[str, str | None], code: str | None
+) -> tuple[pd.DataFrame, dict[int, Any], pd.DataFrame, np.ndarray]:
+    """Codes of each distinct combination of names (see :func:`match_areas`).
+
+    Returns the first row of each combination, the name column of each depth, the
+    resolved codes, status and candidates per combination, and each row's combination.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
+    labels, code_label = _given_columns(frame, chosen, code)
+    if not labels and code_label is None:
+        raise ColumnError(
+            "frame: no area column found; expected a desa/kelurahan ('Desa/Kel'), "
+            "kecamatan ('Kec'), kabupaten ('Kab/Kota') or code ('Kode Desa') column, or "
+            f"pass desa=/kecamatan=/kabupaten=/code=; the columns are {list(frame.columns)}"
+        )
+    if areas is None:
+        levels, known_codes = _national_levels(), _national_codes()
+    else:
+        registry = load_areas(areas)
+        levels = _levels(registry)
+        known_codes = pd.Index(registry["kode"].to_numpy(dtype=object))
+    used = [labels[d] for d in sorted(labels)] + ([code_label] if code_label is not None else [])
+    raw = pd.DataFrame({i: frame[c].to_numpy(dtype=object) for i, c in enumerate(used)})
+    row_combo = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(row_combo, return_index=True)[1]
+    distinct = frame.iloc[first]
+    combos = pd.DataFrame({"combo": np.arange(len(first))})
+    for depth in (1, 2, 3, 4):
+        if depth in labels:
+            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
+        else:
+            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
+            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
+        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
+        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
+        if depth in (2, 4):
+            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
+    code_given = (
+        normalise_area_code(distinct[code_label].reset_index(drop=True))
+        if code_label is not None
+        else pd.Series(pd.NA, index=combos.index, dtype="string")
+    )
+    in_registry = known_codes.get_indexer(pd.Index(_objects(code_given), dtype=object))
+    combos["code"] = code_given.where(in_registry >= 0).to_numpy()
+    resolved = _resolve_by_names(combos, levels)
+    by_code = combos.set_index("combo")["code"]
+    known = by_code[by_code.notna()]
+    for depth in (1, 2, 3, 4):
+        ok = known.str.len() >= _CODE_LENGTH[depth]
+        resolved.loc[known.index[ok], f"code{depth}"] = known[ok].str[: _CODE_LENGTH[depth]]
+    full = known.index[known.str.len() == _CODE_LENGTH[4]]
+    resolved.loc[full, "status"] = "code"
+    resolved.loc[full, "candidates"] = ""
+    return distinct, labels, resolved, row_combo
+
+
 def match_areas(
     frame: pd.DataFrame,
     *,
@@ -558,54 +634,10 @@ def match_areas(
     >>> m.kabupaten, m.spans_several_kabupaten
     (('33.25', '33.75'), True)
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
-    chosen = {"provinsi": provinsi, "kabupaten": kabupaten, "kecamatan": kecamatan, "desa": desa}
-    labels, code_label = _given_columns(frame, chosen, code)
-    if not labels and code_label is None:
-        raise ColumnError(
-            "frame: no area column found; expected a desa/kelurahan ('Desa/Kel'), "
-            "kecamatan ('Kec'), kabupaten ('Kab/Kota') or code ('Kode Desa') column, or "
-            f"pass desa=/kecamatan=/kabupaten=/code=; the columns are {list(frame.columns)}"
-        )
-    if areas is None:
-        levels, known_codes = _national_levels(), _national_codes()
-    else:
-        registry = load_areas(areas)
-        levels = _levels(registry)
-        known_codes = pd.Index(registry["kode"].to_numpy(dtype=object))
-    used = [labels[d] for d in sorted(labels)] + ([code_label] if code_label is not None else [])
-    raw = pd.DataFrame({i: frame[c].to_numpy(dtype=object) for i, c in enumerate(used)})
-    row_combo = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
-    first = np.unique(row_combo, return_index=True)[1]
-    distinct = frame.iloc[first]
-    combos = pd.DataFrame({"combo": np.arange(len(first))})
-    for depth in (1, 2, 3, 4):
-        if depth in labels:
-            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
-        else:
-            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
-            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
-        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
-        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
-        if depth in (2, 4):
-            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
-    code_given = (
-        normalise_area_code(distinct[code_label].reset_index(drop=True))
-        if code_label is not None
-        else pd.Series(pd.NA, index=combos.index, dtype="string")
-    )
-    in_registry = known_codes.get_indexer(pd.Index(_objects(code_given), dtype=object))
-    combos["code"] = code_given.where(in_registry >= 0).to_numpy()
-    resolved = _resolve_by_names(combos, levels)
-    by_code = combos.set_index("combo")["code"]
-    known = by_code[by_code.notna()]
-    for depth in (1, 2, 3, 4):
-        ok = known.str.len() >= _CODE_LENGTH[depth]
-        resolved.loc[known.index[ok], f"code{depth}"] = known[ok].str[: _CODE_LENGTH[depth]]
-    full = known.index[known.str.len() == _CODE_LENGTH[4]]
-    resolved.loc[full, "status"] = "code"
-    resolved.loc[full, "candidates"] = ""
+    distinct, labels, resolved, row_combo = _resolve(
+        frame, areas, {"provinsi": provinsi, "kabupaten": kabupaten, "kecamatan": kecamatan,
+                       "desa": desa}, code
+    )  # fmt: skip
     columns = {
         "kode_provinsi": "code1",
         "kode_kabupaten": "code2",
@@ -620,7 +652,7 @@ def match_areas(
         },
         index=frame.index,
     )
-    n_rows = np.bincount(row_combo, minlength=len(first))
+    n_rows = np.bincount(row_combo, minlength=len(distinct))
     return _report(distinct, labels, resolved, n_rows, codes)
 
 
@@ -709,7 +741,13 @@ def kabupaten_of(frame: pd.DataFrame, *, areas: Any = None, **columns: str) -> t
         kab = normalise_area_code(frame["kode_kabupaten"])
         kab = kab[kab.str.len() == _CODE_LENGTH[2]]
         return tuple(sorted(kab.dropna().unique().tolist()))
-    return match_areas(frame, areas=areas, **columns).kabupaten
+    unknown = set(columns) - {"provinsi", "kabupaten", "kecamatan", "desa", "code"}
+    if unknown:  # as match_areas(**columns) would refuse them
+        raise TypeError(f"kabupaten_of() got unexpected keyword arguments {sorted(unknown)}")
+    chosen = {level: columns.get(level) for level in _LEVELS}
+    resolved = _resolve(frame, areas, chosen, columns.get("code"))[2]
+    kab = resolved["code2"]  # per distinct combination of names: no per-row table needed
+    return tuple(sorted(kab[kab != UNKNOWN].dropna().unique().tolist()))
 
 
 def area_names(codes: Any, *, areas: Any = None) -> pd.Series:

@@ -333,23 +333,35 @@ def _rounded(result: Any) -> Any:
     return out
 
 
-def _publication_files(args: argparse.Namespace, scored: Any) -> list[str]:
-    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print."""
+def _aksi7(args: argparse.Namespace, scored: Any, protect: bool | None = None) -> Any:
+    """The Aksi 7 table of the command's options (masked unless --no-suppress)."""
+    from stuntlib.publication import aksi7_table
+
+    return aksi7_table(scored, getattr(args, "areas", None), targets=_read_targets(args.targets),
+                       language=args.language, ci=args.ci, min_n=args.min_n,
+                       min_cases=args.min_cases,
+                       protect=args.suppress if protect is None else protect,
+                       columns=_column_map(args) or None)  # fmt: skip
+
+
+def _publication_files(args: argparse.Namespace, scored: Any, table: Any = None) -> list[str]:
+    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print.
+
+    ``table``: the masked Aksi 7 table already computed for the report, reused.
+    """
     lines = []
     if getattr(args, "aksi7", None):
-        from stuntlib.publication import aksi7_table, write_aksi7_workbook
+        from stuntlib.publication import write_aksi7_workbook
 
-        table = aksi7_table(scored, targets=_read_targets(args.targets), language=args.language,
-                            ci=args.ci, min_n=args.min_n, min_cases=args.min_cases,
-                            protect=args.suppress, columns=_column_map(args) or None)  # fmt: skip
+        table = table if table is not None and args.suppress else _aksi7(args, scored)
         write_aksi7_workbook(table, args.aksi7, source=args.input.name, period=args.period)
         masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
         lines.append(f"Aksi 7 workbook ({masked}) -> {Path(args.aksi7).resolve()}")
     if getattr(args, "data_sasaran", None):
         from stuntlib.publication import write_data_sasaran
 
-        write_data_sasaran(scored, args.data_sasaran, period=args.period,
-                           columns=_column_map(args) or None)  # fmt: skip
+        write_data_sasaran(scored, args.data_sasaran, getattr(args, "areas", None),
+                           period=args.period, columns=_column_map(args) or None)  # fmt: skip
         lines.append(
             "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> "
             f"{Path(args.data_sasaran).resolve()}"
@@ -464,15 +476,21 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
     if args.geojson is not None and not args.geojson.exists():
         raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
     scored = _read_and_score(args, progress)
+    from stuntlib.rounds import select_round
+
+    this_round = select_round(scored, args.period)
+    progress.step("tabulating Aksi 7")
+    from stuntlib.publication import areas_of
+
+    # the kab/kota is found once, for the report, the workbook and the data sasaran
+    args.areas = areas_of(this_round, getattr(args, "areas", None))
+    table = _aksi7(args, this_round, protect=True)  # the report is published: always masked
     progress.step("drawing the report")
     situation = None
     if getattr(args, "coverage", None) is not None or getattr(args, "krs", None) is not None:
         from stuntlib.convergence import situation_analysis
-        from stuntlib.rounds import select_round
 
-        situation = situation_analysis(
-            select_round(scored, args.period), coverage=args.coverage, krs=args.krs
-        )
+        situation = situation_analysis(this_round, coverage=args.coverage, krs=args.krs)
     write_report(
         scored,
         out,
@@ -487,10 +505,10 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         min_n=args.min_n,
         min_cases=args.min_cases,
         situation=situation,
+        areas=getattr(args, "areas", None),
+        aksi7=table,
     )
-    from stuntlib.rounds import select_round
-
-    lines = _publication_files(args, select_round(scored, args.period))
+    lines = _publication_files(args, this_round, table)
     progress.finish("done")
     _say(f"report (small cells masked) -> {out.resolve()}")
     for line in lines:
@@ -605,6 +623,10 @@ def _add_publication(p: argparse.ArgumentParser) -> None:
                        "(not for publication)")  # fmt: skip
     group.add_argument("--targets", type=Path,
                        help="CSV/XLSX of target children per kelurahan")  # fmt: skip
+    group.add_argument("--areas", type=Path, metavar="FILE",
+                       help="a newer Kemendagri code list (CSV/XLSX with kode, nama) to "
+                       "find the kab/kota and desa codes in (default: the packaged 2025 "
+                       "registry)")  # fmt: skip
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -759,7 +781,7 @@ _COMMANDS: dict[str, Callable[[argparse.Namespace, Progress], int]] = {
 }
 
 _STEPS = {
-    "score": 3, "prevalence": 4, "quality": 4, "report": 3, "demo": 3, "change": 1, "situasi": 1,
+    "score": 3, "prevalence": 4, "quality": 4, "report": 4, "demo": 4, "change": 1, "situasi": 1,
 }  # fmt: skip
 
 

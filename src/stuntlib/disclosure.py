@@ -197,13 +197,11 @@ def _bounds_of_component(
     values: NDArray[np.float64],
     suppressed: _BoolArray,
     upper: NDArray[np.float64],
-    only: int | None = None,
+    only: Sequence[int] | None = None,
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Integer-relaxed bounds of each cell of a component (of cell ``only`` alone if given)."""
+    """Relaxed bounds of each cell of a component (of the cells ``only`` if given)."""
     if not relations:  # a hidden cell tied to nothing: the reader knows only its bounds
         return np.zeros(len(cells)), upper[cells].astype(np.float64)
-    from scipy.optimize import linprog  # lazily: scipy.optimize is not needed at import
-
     position = {int(c): j for j, c in enumerate(cells)}
     rows, rhs = [], []
     for total, parts in relations:
@@ -217,30 +215,69 @@ def _bounds_of_component(
         if row.any():
             rows.append(row)
             rhs.append(constant)
-    a_eq = np.array(rows) if rows else None
-    b_eq = np.array(rhs) if rows else None
-    ub = upper[cells]
-    bounds = [(0.0, None if not np.isfinite(b) else float(b)) for b in ub]
+    which = range(len(cells)) if only is None else [position[int(c)] for c in only]
     lower = np.zeros(len(cells))
     high = np.full(len(cells), np.inf)
-    which = range(len(cells)) if only is None else [position[only]]
-    for j in which:  # two small LPs per suppressed cell of this component
-        objective = np.zeros(len(cells))
-        objective[j] = 1.0
-        for sign in (1.0, -1.0):
-            res = linprog(sign * objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            if res.status == 3:  # unbounded: nothing limits the cell from above
-                continue
-            if res.status != 0:
-                raise StuntlibError(
-                    "values: the published table is inconsistent with its relations "
-                    f"(linear programme status {res.status}: {res.message})"
-                )
-            if sign > 0:
-                lower[j] = res.fun
-            else:
-                high[j] = -res.fun
+    solver = _LinearProgramme(np.array(rows), np.array(rhs), upper[cells])
+    for j in which:  # two small LPs per cell, warm-started from the previous basis
+        lower[j], high[j] = solver.range_of(j)
     return lower, high
+
+
+class _LinearProgramme:
+    """``A x = b``, ``0 <= x <= ub``: the range of each ``x_j``, by HiGHS.
+
+    One model per component; only the objective changes between solves, so each solve
+    starts from the previous optimal basis (a few simplex iterations instead of a fresh
+    ``scipy.optimize.linprog`` call each time).
+    """
+
+    def __init__(self, a_eq: NDArray[np.float64], b_eq: NDArray[np.float64],
+                 ub: NDArray[np.float64]) -> None:  # fmt: skip
+        import highspy  # lazily: only the audit needs a solver
+
+        self._highspy = highspy
+        # highspy's Highs subclass prints a banner when built; the core class does not,
+        # and library code never prints
+        self._h = getattr(highspy, "_Highs")()  # noqa: B009
+        self._h.setOptionValue("output_flag", False)
+        lp = highspy.HighsLp()
+        m, k = a_eq.shape
+        lp.num_col_, lp.num_row_ = k, m
+        lp.col_cost_ = np.zeros(k)
+        lp.col_lower_ = np.zeros(k)
+        lp.col_upper_ = np.where(np.isfinite(ub), ub, highspy.kHighsInf).astype(np.float64)
+        lp.row_lower_ = b_eq.astype(np.float64)
+        lp.row_upper_ = b_eq.astype(np.float64)
+        nz_row, nz_col = np.nonzero(a_eq.T)  # column-wise (CSC) order
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = np.r_[0, np.cumsum(np.bincount(nz_row, minlength=k))].astype(np.int32)
+        lp.a_matrix_.index_ = nz_col.astype(np.int32)
+        lp.a_matrix_.value_ = a_eq.T[nz_row, nz_col].astype(np.float64)
+        self._h.passModel(lp)
+
+    def _solve(self, sense: object) -> float:
+        status = self._h.changeObjectiveSense(sense)
+        self._h.run()
+        model = self._h.getModelStatus()
+        ok = self._highspy.HighsModelStatus
+        if model == ok.kUnbounded:
+            return np.inf
+        if model != ok.kOptimal:
+            raise StuntlibError(
+                "values: the published table is inconsistent with its relations "
+                f"(linear programme status {model}, {status})"
+            )
+        return float(self._h.getInfo().objective_function_value)
+
+    def range_of(self, j: int) -> tuple[float, float]:
+        """Smallest and largest feasible ``x_j``."""
+        sense = self._highspy.ObjSense
+        self._h.changeColCost(j, 1.0)
+        low = self._solve(sense.kMinimize)
+        high = self._solve(sense.kMaximize)
+        self._h.changeColCost(j, 0.0)
+        return low, high
 
 
 def audit(
@@ -343,53 +380,74 @@ def _candidates(
 
 
 #: How many of the cheapest candidates :func:`protect` tries before taking the cheapest.
-CANDIDATES_TRIED = 8
-#: How many of the cheapest pairs of cells :func:`protect` tries when no single cell helps.
-PAIRS_TRIED = 40
+CANDIDATES_TRIED = 12
+
+
+def _closure(
+    first: int, suppressed: _BoolArray, relations: Sequence[Relation],
+    room: NDArray[np.float64], cost: NDArray[np.float64],
+) -> list[int]:  # fmt: skip
+    """``first`` and the cells it needs so that no relation has a lone hidden cell.
+
+    A hidden cell alone in a relation whose other cells are published is the difference
+    of those cells. So, starting from ``first``, every relation left with one hidden
+    cell gets its cheapest other cell that can vary hidden too, and so on (severe and
+    moderate beside a hidden total; a desa beside a hidden kecamatan, and its own row).
+    """
+    hidden = suppressed.copy()
+    hidden[first] = True
+    chosen, queue = [first], [first]
+    while queue:
+        cell = queue.pop()
+        for total, parts in relations:
+            group = (total, *parts)
+            if cell not in group or int(hidden[list(group)].sum()) != 1:
+                continue
+            options = [m for m in group if not hidden[m] and room[m] > 0]
+            if options:
+                pick = min(options, key=lambda i: (cost[i], i))
+                hidden[pick] = True
+                chosen.append(pick)
+                queue.append(pick)
+    return chosen
 
 
 def _useful(
-    options: list[int], cost: NDArray[np.float64], target: int, before: pd.Series,
+    options: list[int], cost: NDArray[np.float64], target: int, width: float,
     v: NDArray[np.float64], suppressed: _BoolArray, relations: Sequence[Relation],
     u: NDArray[np.float64], room: NDArray[np.float64],
 ) -> list[int]:  # fmt: skip
-    """The cheapest candidate (or pair) whose suppression widens ``target``'s interval.
+    """The cheapest candidate, with its closure, whose suppression widens ``target``.
 
-    A cell pinned by other published cells hides nothing; of the
-    :data:`CANDIDATES_TRIED` cheapest, the first that widens the interval is chosen,
-    then the cheapest pair that does, else the cheapest cell (the next round goes on
-    from there).
+    Each of the :data:`CANDIDATES_TRIED` cheapest candidates is taken with the cells it
+    needs (:func:`_closure`); the set of least total cost that widens the interval is
+    chosen, else the cheapest set (the next round goes on from there).
     """
-    ranked = sorted(options, key=lambda i: (cost[i], i))[:CANDIDATES_TRIED]
-    width = before["upper"] - before["lower"]
+    ranked = sorted(options, key=lambda i: (cost[i], i))
 
-    def widens(extra: tuple[int, ...]) -> bool:
+    def widens(extra: list[int]) -> bool:
         trial = suppressed.copy()
-        trial[list(extra)] = True
+        trial[extra] = True
         for cells, rels in _components(trial, relations):
             if target in cells:
-                lo, hi = _bounds_of_component(cells, rels, v, trial, u, only=target)
+                lo, hi = _bounds_of_component(cells, rels, v, trial, u, only=[target])
                 at = int(np.flatnonzero(cells == target)[0])
                 return bool(np.floor(hi[at] + 1e-7) - np.ceil(lo[at] - 1e-7) > width)
         return False
 
-    best = next((cell for cell in ranked if widens((cell,))), None)
-    limit = np.inf if best is None else cost[best]
-    # a cell pinned by other published cells (severe = total - moderate; a kecamatan =
-    # the sum of its kelurahan) helps together with one of them: try such pairs
-    pairs = {
-        (min(a, b), max(a, b))
-        for a in ranked
-        for b in (*ranked, *_candidates(a, relations, suppressed, room))
-        if a != b
-    }
-    ordered = sorted(pairs, key=lambda p: (cost[p[0]] + cost[p[1]], p))
-    for pair in ordered[:PAIRS_TRIED]:
-        if cost[pair[0]] + cost[pair[1]] >= limit:
-            break
-        if widens(pair):
-            return list(pair)
-    return [best] if best is not None else ranked[:1]
+    cheapest: list[int] | None = None
+    # the cheapest candidates first; only when none of them helps, all the others
+    for batch in (ranked[:CANDIDATES_TRIED], ranked[CANDIDATES_TRIED:]):
+        sets = sorted(
+            (_closure(cell, suppressed, relations, room, cost) for cell in batch),
+            key=lambda cells: (float(cost[cells].sum()), cells),
+        )
+        cheapest = cheapest or (sets[0] if sets else None)
+        for extra in sets:
+            if widens(extra):
+                return extra
+    assert cheapest is not None  # options is never empty here
+    return cheapest
 
 
 def _options(
@@ -483,29 +541,58 @@ def protect(
             raise StuntlibError(f"start: expected {len(s)} booleans; got shape {begin.shape}")
         suppressed |= begin
     c = v + 1.0 if cost is None else np.asarray(cost, dtype=np.float64)
+    known: dict[frozenset[int], dict[int, float]] = {}
     for _ in range(max_rounds):
         # a cell whose public bound is 0 cannot vary, so suppressing it hides nothing
         room = _room(v, u, suppressed, relations)
-        report = audit(v, suppressed, relations, upper=u, width=width)
-        failing = report.loc[report["recovered"] & sensitive[report["cell"]], "cell"]
-        if failing.empty:
+        widths = _sensitive_widths(v, suppressed, sensitive, relations, u, known)
+        failing = np.array(
+            [cell for cell, w in sorted(widths.items()) if w < min(width, u[cell])], dtype=np.intp
+        )
+        if not failing.size:
             return suppressed
-        options = _options(failing.to_numpy(), relations, suppressed, room)
+        options = _options(failing, relations, suppressed, room)
         if not options:  # cells pinned by published totals may still help once those go
-            options = _options(failing.to_numpy(), relations, suppressed, u)
-        if options:
-            # re-audit after each addition: one cell often protects several
-            target = int(failing.iloc[0])
-            before = report.set_index("cell").loc[[target]].iloc[0]
-            suppressed[_useful(options, c, target, before, v, suppressed, relations, u, room)] = (
-                True
-            )
-        else:
+            options = _options(failing, relations, suppressed, u)
+        if not options:
             raise StuntlibError(
                 "relations: a sensitive cell cannot be protected by suppressing more cells "
                 f"(cells {failing.tolist()}); publish a coarser table"
             )
+        # re-audit after each addition: one cell often protects several
+        target = int(failing[0])
+        chosen = _useful(options, c, target, widths[target], v, suppressed, relations, u, room)
+        suppressed[chosen] = True
     raise StuntlibError(f"max_rounds: protection did not converge in {max_rounds} rounds")
+
+
+def _sensitive_widths(
+    v: NDArray[np.float64], suppressed: _BoolArray, sensitive: _BoolArray,
+    relations: Sequence[Relation], u: NDArray[np.float64],
+    known: dict[frozenset[int], dict[int, float]],
+) -> dict[int, float]:  # fmt: skip
+    """Provable integer width of every sensitive cell's interval.
+
+    Only the sensitive cells are bounded, and a component of suppressed cells that did
+    not change since the last round (``known``, updated in place) is not solved again:
+    what an attacker can prove about a component depends only on its cells and on the
+    published cells of its relations, which change only when the component does.
+    """
+    out: dict[int, float] = {}
+    for cells, rels in _components(suppressed, relations):
+        key = frozenset(int(x) for x in cells)
+        if key not in known:
+            wanted = [int(x) for x in cells if sensitive[x]]
+            found: dict[int, float] = {}
+            if wanted:
+                lo, hi = _bounds_of_component(cells, rels, v, suppressed, u, only=wanted)
+                at = {int(x): j for j, x in enumerate(cells)}
+                for cell in wanted:
+                    j = at[cell]
+                    found[cell] = float(np.floor(hi[j] + 1e-7) - np.ceil(lo[j] - 1e-7))
+            known[key] = found
+        out.update(known[key])
+    return out
 
 
 def prevalence_relations(

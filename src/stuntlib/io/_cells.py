@@ -45,8 +45,10 @@ def is_text(series: pd.Series) -> np.ndarray:
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):
         return series.notna().to_numpy()
-    if kind in ("mixed", "mixed-integer"):
-        return series.str.len().notna().to_numpy()
+    if kind in ("mixed", "mixed-integer"):  # the .str test once per distinct value
+        codes, uniques = pd.factorize(series)
+        text = pd.Series(uniques, dtype=object).str.len().notna().to_numpy(dtype=bool)
+        return np.append(text, False)[codes]
     return np.zeros(len(series), dtype=bool)
 
 
@@ -161,16 +163,23 @@ def maybe_numeric(series: pd.Series) -> pd.Series:
 
 
 def empty_rows(frame: pd.DataFrame) -> np.ndarray:
-    """Rows whose every cell is missing or blank text."""
+    """Rows whose every cell is missing or blank text.
+
+    Each column is looked at only in the rows that are still empty in the columns
+    before it (after the first filled column, only a few).
+    """
     empty = np.ones(len(frame), dtype=bool)
-    for col in frame.columns:
-        series = frame[col]
+    for i in range(frame.shape[1]):
+        rows = np.flatnonzero(empty)
+        if not rows.size:
+            break
+        series = frame.iloc[rows, i]
         blank = series.isna().to_numpy().copy()
         text = is_text(series)
         if text.any():
             stripped = series[text].astype("string").str.strip()
             blank[text] = (stripped == "").fillna(True).to_numpy(dtype=bool)
-        empty &= blank
+        empty[rows] = blank
     return empty
 
 

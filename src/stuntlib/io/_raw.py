@@ -233,12 +233,17 @@ def raw_xlsx(
     if not names:
         raise ReadError("the workbook has no sheet")
     notes: list[str] = []
-    if sheet is None:
-        scores = []
-        for name in names:
-            first = list(islice(book.get_sheet_by_name(name).iter_rows(), HEADER_SEARCH_ROWS))
-            scores.append(find_header(first, known)[1] if header_row is None else 0)
-        chosen = names[max(range(len(names)), key=lambda i: (scores[i], -i))]
+    loaded: Any = None  # the chosen sheet, when the search already parsed it
+    if sheet is None and (len(names) == 1 or header_row is not None):
+        chosen = names[0]  # nothing to choose: the best score goes to the first on a tie
+    elif sheet is None:
+        best = (-1, "")
+        for name in names:  # parsing a sheet is the cost: keep the best one, parse once
+            data = book.get_sheet_by_name(name)
+            score = find_header(list(islice(data.iter_rows(), HEADER_SEARCH_ROWS)), known)[1]
+            if score > best[0]:
+                best, loaded = (score, name), data
+        chosen = best[1]
         if chosen != names[0]:
             notes.append(
                 f"data read from sheet {chosen!r}: its rows hold the export's headers "
@@ -252,7 +257,10 @@ def raw_xlsx(
         if sheet not in names:
             raise ReadError(f"sheet {sheet!r} not found; the workbook has {names}")
         chosen = sheet
-    rows = book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+    if loaded is None:
+        loaded = book.get_sheet_by_name(chosen)
+    rows = loaded.to_python(skip_empty_area=False)
+    del loaded
     book.close()
     if not rows:
         raise ReadError(f"sheet {chosen!r} is empty: no header row")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
@@ -233,30 +234,126 @@ def _counts(values: np.ndarray, mask: np.ndarray) -> Any:
     return arr
 
 
-def _areas_of_the_data(scored: pd.DataFrame, mapping: Mapping[str, Any]) -> Any:
-    """The Kemendagri codes of the one kabupaten/kota the rows come from (None: unknown).
+def areas_of(scored: pd.DataFrame, registry: Any = None) -> pd.DataFrame:
+    """The Kemendagri codes and names of the one kabupaten/kota the rows come from.
 
-    The kabupaten/kota is read from the data (its ``Kab/Kota`` column, matched against
-    the national registry of :mod:`stuntlib.areas`), never assumed. A file that spans
-    several kabupaten/kota is refused: each is published on its own.
+    The kabupaten/kota is read from the data (its ``Kab/Kota``, ``Kec`` and ``Desa/Kel``
+    names or codes, matched against the national registry of :mod:`stuntlib.areas`),
+    never assumed. A file that spans several kabupaten/kota, or whose rows fit none, is
+    refused with a message: each is published on its own, or ``areas=`` says which.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        Rows with area columns (``Kab/Kota``, ``Kec``, ``Desa/Kel``, or codes).
+    registry : str, path-like or DataFrame, optional
+        A newer national code table (:func:`stuntlib.areas.load_areas`); default the
+        packaged Kemendagri 2025 registry.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``kode`` and ``nama`` of the kabupaten/kota, its kecamatan and its
+        desa/kelurahan (an ``areas`` argument of :func:`aksi7_table`).
+
+    Raises
+    ------
+    StuntlibError
+        When the rows span several kabupaten/kota or fit none.
+
+    References
+    ----------
+    .. [1] Kepmendagri No. 300.2.2-2138 Tahun 2025 (codes and names of areas).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"Kec": ["PEKALONGAN BARAT"], "Desa/Kel": ["TIRTO"]})
+    >>> areas_of(df).iloc[0].tolist()
+    ['33.75', 'Kota Pekalongan']
     """
-    if "kabupaten" not in mapping:
-        return None
     from stuntlib.areas import kabupaten_of, load_areas
 
-    found = kabupaten_of(scored)
+    found = kabupaten_of(scored, areas=registry)
     if len(found) > 1:
         raise StuntlibError(
             f"scored: the rows come from {len(found)} kabupaten/kota ({', '.join(found)}); "
             "an Aksi 7 table is published per kabupaten/kota: select the rows of one "
-            "(e.g. by the Kab/Kota column) or pass areas="
+            "(e.g. by the Kab/Kota column) or pass areas= (CLI: --areas FILE)"
         )
     if not found:
-        return None
-    registry = load_areas()
-    codes = registry["kode"].astype(str)
-    own = registry[(codes == found[0]) | codes.str.startswith(found[0] + ".")]
+        raise StuntlibError(
+            "scored: no row could be placed in a kabupaten/kota of the Kemendagri 2025 "
+            "registry by its Kab/Kota, Kec and Desa/Kel names or codes; pass areas= (a code "
+            "list of the kabupaten/kota, CLI: --areas FILE) or add a Kab/Kota column"
+        )
+    table = load_areas(registry)
+    codes = table["kode"].astype(str)
+    own = table[(codes == found[0]) | codes.str.startswith(found[0] + ".")]
     return own[["kode", "nama"]].reset_index(drop=True)
+
+
+def match_desa(
+    scored: pd.DataFrame, areas: Any = None, *, columns: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The desa/kelurahan of every row, by the rule of :func:`aksi7_table`.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame, shape (n, ...)
+        Rows with a kelurahan column (and ideally a kecamatan column).
+    areas : optional
+        As in :func:`aksi7_table` (default: the kabupaten/kota found from the data).
+    columns : mapping, optional
+        ``{canonical name: label}`` for the kelurahan/kecamatan columns.
+
+    Returns
+    -------
+    pandas.DataFrame, shape (n, 4), same index as ``scored``
+        ``kode`` (Kemendagri code, NA when unmatched), ``desa`` and ``kecamatan`` (the
+        registry's names; the data's own spelling, title-cased, when unmatched; NA when
+        the row has none) and ``matched`` (bool). Spelling variants of one desa share
+        its code and name, so tables grouped by ``kode``/``desa`` have one row per desa.
+
+    Raises
+    ------
+    ColumnError
+        If there is no kelurahan column.
+    StuntlibError
+        As :func:`areas_of` and :func:`area_codes`.
+
+    References
+    ----------
+    .. [1] Kepmendagri No. 300.2.2-2138 Tahun 2025 (codes and names of areas).
+
+    Examples
+    --------
+    >>> df = pd.DataFrame({"Kec": ["PEKALONGAN BARAT", "Kec. Pekalongan Barat"],
+    ...                    "Desa/Kel": ["TIRTO", "KEL. TIRTO"]})
+    >>> match_desa(df)[["kode", "desa", "matched"]].values.tolist()
+    [['33.75.01.1009', 'Tirto', True], ['33.75.01.1009', 'Tirto', True]]
+    """
+    mapping = resolve_columns(scored.columns, columns)
+    if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
+        raise ColumnError(
+            "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
+            f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
+        )
+    from_registry = areas is None or isinstance(areas, (str, os.PathLike))
+    lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
+    kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
+    names = lookup.set_index("code")["name"]
+    code = kel_group.where(~kel_group.str.startswith("?")).astype("string")
+    raw_kel = kel_group.str.slice(1).str.title().where(kel_group.str.len() > 1)
+    raw_kec = kec_group.str.slice(1).str.title().where(kec_group.str.len() > 1)
+    return pd.DataFrame(
+        {
+            "kode": code,
+            "desa": code.map(names).astype("string").fillna(raw_kel.astype("string")),
+            "kecamatan": kec_group.map(names).astype("string").fillna(raw_kec.astype("string")),
+            "matched": code.notna().to_numpy(),
+        },
+        index=scored.index,
+    )
 
 
 def aksi7_table(
@@ -296,7 +393,11 @@ def aksi7_table(
         kelurahan column (``kelurahan``/``Desa/Kel``...), ideally a kecamatan column and
         optionally ``kelurahan_code``.
     areas : DataFrame, mapping, sequence of pairs or None
-        Kemendagri codes and names (see :func:`area_codes`); default Kota Pekalongan.
+        The areas of the table. By default (None) the kabupaten/kota is found from the
+        data in the Kemendagri 2025 registry (:func:`stuntlib.areas.match_areas`); a path
+        to a newer code table (``kode``, ``nama``; see :func:`stuntlib.areas.load_areas`)
+        is searched the same way. Otherwise the codes and names of one kabupaten/kota
+        (see :func:`area_codes`).
     targets : Series, mapping or DataFrame, optional
         Target children (*sasaran balita*) per kelurahan, keyed by code or name; gives
         the ``target`` and ``coverage`` columns (kecamatan and kota targets are sums,
@@ -340,7 +441,8 @@ def aksi7_table(
     ColumnError
         If ``zlen`` or a kelurahan column is missing.
     StuntlibError
-        For a bad ``areas``, ``targets`` or ``language``.
+        For a bad ``areas``, ``targets`` or ``language``; when the rows span several
+        kabupaten/kota or fit none of the registry (pass ``areas``).
 
     Examples
     --------
@@ -369,7 +471,8 @@ def aksi7_table(
             "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
             f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
         )
-    lookup = area_codes(_areas_of_the_data(scored, mapping) if areas is None else areas)
+    from_registry = areas is None or isinstance(areas, (str, os.PathLike))
+    lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
     kel_group, kec_group, unmatched = _group_rows(scored, mapping, lookup)
     options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
     wide, work = _tabulate(scored, kel_group, kec_group, options)

@@ -288,7 +288,7 @@ def write_data_sasaran(
     path : str or path-like
         Output ``.xlsx`` file (parent folders are created).
     areas : optional
-        Kemendagri codes and names (:func:`area_codes`); default Kota Pekalongan.
+        As in :func:`aksi7_table`: by default the kabupaten/kota is found from the data.
     period : str, optional
         Measurement period, written in the title.
     columns : mapping, optional

@@ -288,14 +288,12 @@ def _age_heaping(ctx: GroupContext) -> tuple[pd.DataFrame, pd.DataFrame]:
     months = ctx.frame.age_months
     if months is None:
         return empty_table(), empty_table()
-    from scipy import stats as sps
-
     index = stats.whipple_index(months, ctx.codes, ctx.size)
     with np.errstate(invalid="ignore"):
         in_range = (months >= 0) & (months < _UNDER_FIVE)
     n = count(ctx.codes, ctx.size, in_range)
     heaped = np.rint(index * n / 600.0)
-    p = np.where(n > 0, sps.binom.sf(heaped - 1, n, 1.0 / 6.0), np.nan)
+    p = np.where(n > 0, stats.binom_sf(heaped - 1, n, 1.0 / 6.0), np.nan)
     limit, plimit = WARNING_LIMITS["whipple"], WARNING_LIMITS["heaping_p"]
     warn = (index >= limit) & (p < plimit)
     detail = pd.DataFrame(
@@ -446,9 +444,7 @@ def _digit_preference(ctx: GroupContext) -> tuple[pd.DataFrame, pd.DataFrame, pd
 def _zscore_tables(ctx: GroupContext) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     flagged, dist, ind = [], [], []
     limit = WARNING_LIMITS["flagged_pct"]
-    from scipy import stats as sps
-
-    zlimit = float(sps.norm.isf(WARNING_LIMITS["distribution_p"] / 2))
+    zlimit = float(stats.normal_isf(WARNING_LIMITS["distribution_p"] / 2))
     for z in PROFILED_ZSCORES:
         f, label = ZSCORES[z].flag, ZSCORES[z].abbreviation
         values, flags = ctx.frame.z(z), ctx.frame.flag(f)

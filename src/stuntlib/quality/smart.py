@@ -452,13 +452,11 @@ def _poisson(ctx: GroupContext, whz: NDArray[np.float64]) -> tuple[Any, Any]:
     cases = np.bincount(inverse, weights=(whz[has] < -2).astype(np.float64))
     group_of_cluster = (keys // (int(ctx.cluster.max()) + 1)).astype(np.intp)
     m = stats.grouped_moments(cases, group_of_cluster, ctx.size)
-    from scipy import stats as sps
-
     k = m["n"]
     with np.errstate(invalid="ignore", divide="ignore"):
         index = m["sd"] ** 2 / m["mean"]
         chi2 = index * (k - 1)
-    p = np.where((k >= 2) & (m["mean"] > 0), sps.chi2.sf(chi2, np.maximum(k - 1, 1)), np.nan)
+    p = np.where((k >= 2) & (m["mean"] > 0), stats.chi2_sf(chi2, np.maximum(k - 1, 1)), np.nan)
     return np.where((k >= 2) & (m["mean"] > 0), index, np.nan), p
 
 

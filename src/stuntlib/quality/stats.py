@@ -3,7 +3,9 @@
 Every function takes plain arrays and, where it makes sense, an integer group code per
 row (``codes`` in ``[0, n_groups)``), so the whole-data figure and the figure of every
 posyandu come from one pass of :func:`numpy.bincount`. Missing values (NaN) are left out
-of every statistic. :mod:`scipy.stats` is imported inside the functions that need it.
+of every statistic. Tail probabilities come from :mod:`scipy.special` (:func:`chi2_sf`,
+:func:`binom_sf`, :func:`binom_cdf`, :func:`normal_isf`), imported inside the functions that
+need them: :mod:`scipy.stats` costs about a second to import and is not needed.
 
 Formulas are written out in ``docs/methodology/quality.md``.
 """
@@ -19,10 +21,14 @@ from numpy.typing import ArrayLike, NDArray
 from stuntlib.errors import StuntlibError
 
 __all__ = [
+    "binom_cdf",
+    "binom_sf",
+    "chi2_sf",
     "digit_preference_score",
     "grouped_moments",
     "index_of_dispersion",
     "kurtosis",
+    "normal_isf",
     "ratio_test",
     "skewness",
     "smart_flags",
@@ -39,6 +45,83 @@ def _codes_or_zero(codes: ArrayLike | None, n: int) -> tuple[NDArray[np.intp], i
         return np.zeros(n, dtype=np.intp), 1
     arr = np.asarray(codes, dtype=np.intp)
     return arr, int(arr.max()) + 1 if arr.size else 1
+
+
+def chi2_sf(x: ArrayLike, df: ArrayLike) -> FloatArray:
+    """Upper tail ``P(X >= x)`` of a chi-square variable with ``df`` degrees of freedom.
+
+    The same numbers as ``scipy.stats.chi2.sf(x, df)`` (both are ``scipy.special.chdtrc``);
+    ``x <= 0`` gives 1, NaN gives NaN.
+
+    References
+    ----------
+    Abramowitz M, Stegun IA (1964). Handbook of Mathematical Functions, 26.4.
+    """
+    from scipy import special
+
+    return np.asarray(special.chdtrc(df, np.maximum(np.asarray(x, dtype=np.float64), 0.0)))
+
+
+def _binom_parts(
+    k: ArrayLike, n: ArrayLike, p: ArrayLike
+) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.bool_], NDArray[np.bool_]]:
+    """``floor(k)``, ``n``, ``p`` as floats; where ``0 <= k < n``; where undefined."""
+    kk = np.floor(np.asarray(k, dtype=np.float64))
+    nn = np.asarray(n, dtype=np.float64)
+    pp = np.asarray(p, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        inside = (kk >= 0) & (kk < nn)
+        undefined = np.isnan(kk) | np.isnan(nn) | np.isnan(pp) | (nn < 0) | (pp < 0) | (pp > 1)
+    return kk, nn, pp, inside, undefined
+
+
+def binom_sf(k: ArrayLike, n: ArrayLike, p: ArrayLike) -> FloatArray:
+    """``P(X > k)`` for ``X ~ Binomial(n, p)``: the regularised incomplete beta function.
+
+    ``P(X > k) = I_p(k + 1, n - k)`` for ``0 <= k < n`` (``k`` is floored), 1 for
+    ``k < 0`` and 0 for ``k >= n``; NaN for a missing or invalid argument. Bit for bit
+    the numbers of ``scipy.stats.binom.sf`` (both use Boost's ``ibeta``).
+
+    References
+    ----------
+    Abramowitz M, Stegun IA (1964). Handbook of Mathematical Functions, 26.5.24.
+    """
+    from scipy import special
+
+    kk, nn, pp, inside, undefined = _binom_parts(k, n, p)
+    tail = special.betainc(np.where(inside, kk + 1.0, 1.0), np.where(inside, nn - kk, 1.0), pp)
+    out = np.where(inside, tail, np.where(kk < 0, 1.0, 0.0))
+    return np.asarray(np.where(undefined, np.nan, out), dtype=np.float64)
+
+
+def binom_cdf(k: ArrayLike, n: ArrayLike, p: ArrayLike) -> FloatArray:
+    """``P(X <= k)`` for ``X ~ Binomial(n, p)``: ``1 - I_p(k + 1, n - k)`` computed directly.
+
+    ``k`` is floored; 0 for ``k < 0`` and 1 for ``k >= n``; NaN for a missing or invalid
+    argument. Agrees with ``scipy.stats.binom.cdf`` to about 1e-14.
+
+    References
+    ----------
+    Abramowitz M, Stegun IA (1964). Handbook of Mathematical Functions, 26.5.24.
+    """
+    from scipy import special
+
+    kk, nn, pp, inside, undefined = _binom_parts(k, n, p)
+    head = special.betaincc(np.where(inside, kk + 1.0, 1.0), np.where(inside, nn - kk, 1.0), pp)
+    out = np.where(inside, head, np.where(kk < 0, 0.0, 1.0))
+    return np.asarray(np.where(undefined, np.nan, out), dtype=np.float64)
+
+
+def normal_isf(q: ArrayLike) -> FloatArray:
+    """Standard normal quantile of upper-tail probability ``q`` (``scipy.special.ndtri``).
+
+    References
+    ----------
+    Abramowitz M, Stegun IA (1964). Handbook of Mathematical Functions, 26.2.
+    """
+    from scipy import special
+
+    return np.asarray(-special.ndtri(np.asarray(q, dtype=np.float64)))
 
 
 def terminal_digits(values: ArrayLike, decimals: int = 1) -> NDArray[np.int16]:
@@ -170,8 +253,6 @@ def digit_preference_score(
     >>> round(float(digit_preference_score(counts, digits=(0, 2, 4, 6, 8))[0][0]), 2)
     3.95
     """
-    from scipy import stats
-
     table = np.atleast_2d(np.asarray(counts, dtype=np.float64))
     if digits is not None:
         allowed = sorted({int(d) for d in digits})
@@ -188,7 +269,7 @@ def digit_preference_score(
         dps = 100.0 * np.sqrt(chi2 / (n * (k - 1)))
     chi2 = np.where(n > 0, chi2, np.nan)
     dps = np.where(n > 0, dps, np.nan)
-    p = stats.chi2.sf(chi2, k - 1)
+    p = chi2_sf(chi2, k - 1)
     return dps, chi2, np.asarray(p, dtype=np.float64)
 
 
@@ -352,8 +433,6 @@ def ratio_test(n1: ArrayLike, n2: ArrayLike, expected_ratio: float) -> dict[str,
     >>> float(r["ratio"][0]), float(r["chi2"][0]), round(float(r["p_value"][0]), 4)
     (1.5, 4.0, 0.0455)
     """
-    from scipy import stats
-
     a = np.asarray(n1, dtype=np.float64).reshape(-1)
     b = np.asarray(n2, dtype=np.float64).reshape(-1)
     n = a + b
@@ -363,9 +442,9 @@ def ratio_test(n1: ArrayLike, n2: ArrayLike, expected_ratio: float) -> dict[str,
         chi2 = (a - e1) ** 2 / e1 + (b - e2) ** 2 / e2
         ratio = a / b
     chi2 = np.where(n > 0, chi2, np.nan)
-    p_chi = np.asarray(stats.chi2.sf(chi2, 1), dtype=np.float64)
-    lower = stats.binom.cdf(a, n, p)
-    upper = stats.binom.sf(a - 1, n, p)
+    p_chi = chi2_sf(chi2, 1)
+    lower = binom_cdf(a, n, p)
+    upper = binom_sf(a - 1, n, p)
     p_binom = np.minimum(1.0, 2.0 * np.minimum(lower, upper))
     p_binom = np.where(n > 0, p_binom, np.nan)
     return {
@@ -410,8 +489,6 @@ def index_of_dispersion(counts: ArrayLike) -> dict[str, float]:
     >>> r["index"], r["chi2"], round(r["p_value"], 4)
     (2.0, 4.0, 0.1353)
     """
-    from scipy import stats
-
     c = np.asarray(counts, dtype=np.float64).reshape(-1)
     k = c.size
     mean = float(c.mean()) if k else float("nan")
@@ -423,7 +500,7 @@ def index_of_dispersion(counts: ArrayLike) -> dict[str, float]:
         "clusters": float(k),
         "index": index,
         "chi2": chi2,
-        "p_value": float(stats.chi2.sf(chi2, k - 1)),
+        "p_value": float(chi2_sf(chi2, k - 1)),
     }
 
 

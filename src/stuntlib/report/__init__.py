@@ -197,6 +197,22 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     return _html.section(str(t["prev_age"]), body)
 
 
+def _check_aksi7(table: Any, language: Language) -> pd.DataFrame:
+    """A given Aksi 7 table, if it is a masked one in the report's language."""
+    info = getattr(table, "attrs", {}).get("stuntlib_aksi7")
+    if not isinstance(table, pd.DataFrame) or info is None:
+        raise StuntlibError(
+            "aksi7: expected a table of stuntlib.publication.aksi7_table; got "
+            f"{type(table).__name__}"
+        )
+    if not info["protected"] or info["language"] != language:
+        raise StuntlibError(
+            f"aksi7: expected a masked table in language {language!r}; got "
+            f"protect={info['protected']}, language={info['language']!r}"
+        )
+    return table
+
+
 def _age_sex_figure(res: pd.DataFrame, t: Mapping[str, Any]) -> str:
     """The age x sex chart of a masked table, in ``t``'s language (a seam tests patch)."""
     return _figures.age_sex_figure(res, t, str(t["language"]))
@@ -253,6 +269,7 @@ def render_report(
     min_n: int = 25,
     min_cases: int = 3,
     situation: pd.DataFrame | None = None,
+    aksi7: pd.DataFrame | None = None,
 ) -> str:
     """Render the stunting report of scored rows as one self-contained HTML page.
 
@@ -269,8 +286,9 @@ def render_report(
         under it (e.g. the file name) and the measurement period (default: the range of
         ``measure_date``, as dates in the report's language).
     areas : optional
-        Kemendagri area codes (:func:`stuntlib.publication.area_codes`); default Kota
-        Pekalongan.
+        As in :func:`stuntlib.publication.aksi7_table`: by default the kabupaten/kota is
+        found from the data in the Kemendagri 2025 registry; a path to a newer code
+        table, or the codes of one kabupaten/kota.
     targets : optional
         Target children per kelurahan (:func:`stuntlib.publication.aksi7_table`).
     geojson : str, path or dict, optional
@@ -290,6 +308,11 @@ def render_report(
     situation : pandas.DataFrame, optional
         A table of :func:`stuntlib.convergence.situation_analysis`: adds the "Situasi"
         section (priority desa/kelurahan with their probabilities, Aksi 1).
+    aksi7 : pandas.DataFrame, optional
+        The masked :func:`stuntlib.publication.aksi7_table` of the same rows (one period)
+        in ``language``, when the caller has it already (the CLI writes it to the
+        workbook too); default: computed with ``areas``, ``targets``, ``ci``, ``min_n``
+        and ``min_cases``.
 
     Returns
     -------
@@ -325,7 +348,7 @@ def render_report(
     (True, 3)
     """
     from stuntlib import __version__
-    from stuntlib.publication import aksi7_table
+    from stuntlib.publication import aksi7_table, areas_of, match_desa
 
     check_language(language)
     check_scored_frame(scored)
@@ -334,8 +357,14 @@ def render_report(
     t = TEXT[language]
     geo = _load_geojson(geojson)
     options: dict[str, Any] = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
-    table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
-                        **options)  # fmt: skip
+    if areas is None or isinstance(areas, (str, os.PathLike)):
+        areas = areas_of(scored, areas)  # once: the table and the desa sections share it
+    table = (
+        _check_aksi7(aksi7, language)
+        if aksi7 is not None
+        else aksi7_table(scored, areas, targets=targets, language=language, decimals=1, **options)
+    )
+    desa = _sections.desa_labels(match_desa(scored, areas), t)
     keys = table.attrs["stuntlib_aksi7"]["keys"]
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
@@ -348,7 +377,7 @@ def render_report(
     parts = [
         _headline(scored, kota_row, len(kel), kota_name, t, language, options),
         _sections.flow_section(scored, t, language),
-        _sections.prevalence_section(scored, kel_col, t, language, options),
+        _sections.prevalence_section(scored, desa, t, language, options),
         _html.section(
             str(t["by_kel"]),
             _html.figure(
@@ -358,7 +387,7 @@ def render_report(
             ),
         ),  # fmt: skip
         _age_sex(scored, t, language, options),
-        _sections.mean_z_section(scored, kel_col, t, language, options),
+        _sections.mean_z_section(scored, desa, t, language, options),
         _html.section(
             str(t["dist"]),
             _html.figure(

@@ -37,10 +37,17 @@ STUNTING_CLASSES: tuple[tuple[float, str], ...] = (
 )
 _NO_DATA = "#cccccc"
 _DPI = 100
+#: Space kept around the axes and their labels [inches] (3 points, as matplotlib's
+#: constrained layout keeps).
+_PAD = 3 / 72
 
 
-def _figure(width: float, height: float, layout: Any = "constrained") -> Any:
-    """A figure on its own Agg canvas (no pyplot, no global backend)."""
+def _figure(width: float, height: float, layout: Any = None) -> Any:
+    """A figure on its own Agg canvas (no pyplot, no global backend).
+
+    Without a layout engine: :func:`_fit` places the axes from the size of their tick
+    and axis labels, instead of measuring every artist of the figure before drawing it.
+    """
     try:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
@@ -51,6 +58,61 @@ def _figure(width: float, height: float, layout: Any = "constrained") -> Any:
     fig = Figure(figsize=(width, height), dpi=_DPI, layout=layout)
     FigureCanvasAgg(fig)
     return fig
+
+
+def _in_view(axis: Any) -> list[Any]:
+    """The visible major tick labels of an axis whose tick lies inside the view."""
+    low, high = sorted(axis.get_view_interval())
+    slack = 1e-9 * max(abs(high - low), 1e-300)
+    labels = axis.get_majorticklabels()  # updates the ticks to the current view
+    ticks = [t for t in axis.get_major_ticks() if t.label1.get_visible()]
+    return [
+        label
+        for tick, label in zip(ticks, labels, strict=False)
+        if label.get_text() and low - slack <= tick.get_loc() <= high + slack
+    ]
+
+
+def _reach(ax: Any, renderer: Any) -> tuple[float, float, float, float]:
+    """How far [pixels] the tick and axis labels of ``ax`` reach beyond it: l, b, r, t."""
+    box = ax.get_window_extent(renderer)
+    reach = [0.0, 0.0, 0.0, 0.0]
+    for label in _in_view(ax.xaxis) + _in_view(ax.yaxis):
+        b = label.get_window_extent(renderer)
+        reach = [max(reach[0], box.x0 - b.x0), max(reach[1], box.y0 - b.y0),
+                 max(reach[2], b.x1 - box.x1), max(reach[3], b.y1 - box.y1)]  # fmt: skip
+    points = renderer.points_to_pixels(1.0)
+    if ax.yaxis.label.get_text():
+        width = ax.yaxis.label.get_window_extent(renderer).width
+        reach[0] += ax.yaxis.labelpad * points + width
+    if ax.xaxis.label.get_text():
+        height = ax.xaxis.label.get_window_extent(renderer).height
+        reach[1] += ax.xaxis.labelpad * points + height
+    return reach[0], reach[1], reach[2], reach[3]
+
+
+def _fit(fig: Any, axes: Sequence[Any]) -> None:
+    """Place a row of axes so that their tick and axis labels fit, :data:`_PAD` apart.
+
+    Two passes: the number of ticks can change with the size of the axes.
+    """
+    renderer = fig.canvas.get_renderer()
+    width, height = (float(v) * fig.dpi for v in fig.get_size_inches())
+    pad = _PAD * fig.dpi
+    for _ in range(2):
+        reach = [_reach(ax, renderer) for ax in axes]
+        left = pad + reach[0][0]
+        right = pad + reach[-1][2]
+        bottom = pad + max(r[1] for r in reach)
+        top = pad + max(r[3] for r in reach)
+        gaps = [2 * pad + a[2] + b[0] for a, b in zip(reach, reach[1:], strict=False)]
+        each = (width - left - right - sum(gaps)) / len(axes)
+        x = left
+        for ax, gap in zip(axes, [*gaps, 0.0], strict=True):
+            ax.set_position(
+                [x / width, bottom / height, each / width, (height - bottom - top) / height]
+            )
+            x += each + gap
 
 
 def _png(fig: Any, tight: bool = False) -> str:
@@ -92,6 +154,7 @@ def zscore_figure(
         ax.legend(frameon=False, fontsize=7.5, loc="upper right")
         ax.spines[["top", "right"]].set_visible(False)
     axes[0].set_ylabel(t["density"])
+    _fit(fig, list(axes))
     return _png(fig)
 
 
@@ -116,6 +179,7 @@ def kelurahan_figure(kel: pd.DataFrame, city: float, t: Mapping[str, Any], langu
     ax.xaxis.set_major_formatter(axis_formatter(language, "percent"))
     ax.grid(axis="x", color="#e3e8ef")
     ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, [ax])
     return _png(fig)
 
 
@@ -141,6 +205,7 @@ def age_sex_figure(res: pd.DataFrame, t: Mapping[str, Any], language: str) -> st
     ax.yaxis.set_major_formatter(axis_formatter(language, "percent"))
     ax.legend(frameon=False)
     ax.spines[["top", "right"]].set_visible(False)
+    _fit(fig, [ax])
     return _png(fig)
 
 

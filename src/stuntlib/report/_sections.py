@@ -21,6 +21,7 @@ from stuntlib.report._text import CHECK_NAMES, REASON_NAMES, SEVERITY_NAMES
 __all__ = [
     "INDICATORS",
     "analysed_mask",
+    "desa_labels",
     "flow_section",
     "mean_z_section",
     "prevalence_section",
@@ -127,44 +128,45 @@ def _label(names: pd.Series) -> pd.Series:
     return names.astype("string").str.strip().str.title()
 
 
-def _area_grouping(scored: pd.DataFrame, kel_col: str) -> tuple[Any, Any]:
-    """Group by kecamatan and kelurahan: desa names repeat across kecamatan."""
-    from stuntlib.columns import resolve_columns
+def desa_labels(desa: pd.DataFrame, t: Mapping[str, Any]) -> pd.Series:
+    """One label per row from :func:`stuntlib.publication.match_desa`.
 
-    kec_col = resolve_columns(scored.columns).get("kecamatan")
-    if kec_col is None:
-        return kel_col, lambda res: _label(res[kel_col])
-    names = scored[[kec_col, kel_col]].drop_duplicates()
-    repeated = bool(names[kel_col].duplicated().any())
-
-    def label(res: pd.DataFrame) -> pd.Series:
-        text = _label(res[kel_col])
-        return text + " (" + _label(res[kec_col]) + ")" if repeated else text
-
-    return [(kec_col, kel_col)], label
+    The registry's name (spelling variants of a desa fall together); the kecamatan is
+    added where a name repeats across kecamatan; a name with no code is marked so; rows
+    without a desa/kelurahan share one "unknown" label.
+    """
+    name = desa["desa"].astype("string")
+    kec = desa["kecamatan"].astype("string").fillna("?")
+    pairs = pd.DataFrame({"d": name, "k": kec}).dropna().drop_duplicates()
+    repeated = set(pairs.loc[pairs["d"].duplicated(keep=False), "d"])
+    label = name.where(~name.isin(repeated), name + " (" + kec + ")")
+    label = label.where(desa["matched"].to_numpy() | name.isna(),
+                        label + " (" + str(t["no_code"]) + ")")  # fmt: skip
+    return label.fillna(str(t["unknown_desa"]))
 
 
 def prevalence_section(
-    scored: pd.DataFrame, kel_col: str | None, t: Mapping[str, Any], language: str, options: dict
-) -> str:
-    """Prevalence of each indicator per kelurahan: n, cases, % and interval (masked)."""
+    scored: pd.DataFrame, desa: pd.Series | None, t: Mapping[str, Any], language: str,
+    options: dict,
+) -> str:  # fmt: skip
+    """Prevalence of each indicator per desa/kelurahan: n, cases, % and interval (masked).
+
+    ``desa``: the row labels of :func:`desa_labels`.
+    """
     from stuntlib.estimation import prevalence
 
     wanted = [i for i in _TABLE_INDICATORS if dict(INDICATORS)[i] in scored.columns]
-    if kel_col is None or not wanted:
+    if desa is None or not wanted:
         return ""
-    by, label = _area_grouping(scored, kel_col)
-    res = prevalence(scored, by, indicators=wanted, suppress=True, **options)
-    res = res.assign(label=label(res))
+    res = prevalence(scored.assign(label=desa.to_numpy()), "label", indicators=wanted,
+                     suppress=True, **options)  # fmt: skip
     headers = [str(t["kelurahan"])]
     groups = [("", 1)]
     for ind in wanted:
         headers += [str(t["n"]), str(t["cases"]), str(t["percent"]), str(t["ci"])]
         groups.append((str(t[ind]), 4))
     rows = []
-    # one row per area: names that differ only in spelling stay apart, labelled alike
-    keys = [c for c in res.columns[1 : list(res.columns).index("indicator")]]
-    for _, part in res.sort_values("label").groupby(keys, sort=False, observed=True):
+    for _, part in res.sort_values("label").groupby("label", sort=False, observed=True):
         label = part["label"].iloc[0]
         row = [str(label)]
         by_ind = part.set_index("indicator")
@@ -209,17 +211,20 @@ def age_sex_table(res: pd.DataFrame, t: Mapping[str, Any], language: str) -> str
 
 
 def mean_z_section(
-    scored: pd.DataFrame, kel_col: str | None, t: Mapping[str, Any], language: str, options: dict
-) -> str:
-    """Mean z-score ± SD per kelurahan for HAZ, WHZ and WAZ."""
+    scored: pd.DataFrame, desa: pd.Series | None, t: Mapping[str, Any], language: str,
+    options: dict,
+) -> str:  # fmt: skip
+    """Mean z-score ± SD per desa/kelurahan for HAZ, WHZ and WAZ.
+
+    ``desa``: the row labels of :func:`desa_labels`.
+    """
     from stuntlib.estimation import prevalence
 
     zs = [z for z in _DIST if z in scored.columns]
-    if kel_col is None or not zs:
+    if desa is None or not zs:
         return ""
-    by, label = _area_grouping(scored, kel_col)
-    res = prevalence(scored, by, indicators=[f"{z}_mean" for z in zs], **options)
-    res = res.assign(label=label(res))
+    res = prevalence(scored.assign(label=desa.to_numpy()), "label",
+                     indicators=[f"{z}_mean" for z in zs], **options)  # fmt: skip
     abbreviation = {z: (ZSCORES[z].label_id if language == "id" else ZSCORES[z].abbreviation)
                     for z in zs}  # fmt: skip
     headers = [str(t["kelurahan"])]
@@ -228,9 +233,7 @@ def mean_z_section(
         headers += [str(t["n"]), str(t["mean_sd"])]
         groups.append((abbreviation[z], 2))
     rows = []
-    # one row per area: names that differ only in spelling stay apart, labelled alike
-    keys = [c for c in res.columns[1 : list(res.columns).index("indicator")]]
-    for _, part in res.sort_values("label").groupby(keys, sort=False, observed=True):
+    for _, part in res.sort_values("label").groupby("label", sort=False, observed=True):
         label = part["label"].iloc[0]
         by_ind = part.set_index("indicator")
         row = [str(label)]

@@ -22,6 +22,8 @@ _ID = {
     "underweight": "Berat badan kurang (BB/U < -2 SD)",
     "overweight": "Gizi lebih (BB/TB > +2 SD)",
     "kelurahan_n": "Desa/kelurahan",
+    "unknown_desa": "Desa/kelurahan tidak diketahui",
+    "no_code": "tanpa kode wilayah",
     "flow": "Alur data: dari berkas sampai analisis",
     "flow_intro": "Setiap baris berkas dihitung tepat satu kali; jumlah di bawah ini "
     "menjumlah kembali ke jumlah baris berkas.",
@@ -134,6 +136,8 @@ _EN = {
     "underweight": "Underweight (WAZ < -2 SD)",
     "overweight": "Overweight (WHZ > +2 SD)",
     "kelurahan_n": "Villages (desa/kelurahan)",
+    "unknown_desa": "Unknown desa/kelurahan",
+    "no_code": "no area code",
     "flow": "Data flow: from the file to the analysis",
     "flow_intro": "Each row of the file is counted exactly once; the counts below add "
     "back up to the rows of the file.",
