@@ -95,7 +95,7 @@ def test_counts_rollup_and_codes() -> None:
     empty = _row(t, "33.75.04.1010")
     assert empty[EN["measured"]] == 0 and "no data" in empty[EN["note"]]
     unknown = t[t[EN["code"]].isna()]
-    assert unknown[EN["kelurahan"]].tolist() == ["Desa Antah"]
+    assert unknown[EN["kelurahan"]].tolist() == ["Unknown"]  # pooled, never lent a code
     assert "not found" in unknown[EN["note"]].iloc[0]
     # the table lists kecamatan before their kelurahan, sorted by code
     codes = t[EN["code"]].dropna().tolist()

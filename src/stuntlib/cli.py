@@ -818,11 +818,6 @@ def _check_output(args: argparse.Namespace) -> None:
                 f"--{option.replace('_', '-')}: {book} must be an .xlsx workbook; got "
                 f"{Path(book).suffix or 'no suffix'!r}"
             )
-    if getattr(args, "min_cases", 1) < 1 and getattr(args, "suppress", False):
-        raise _BadInput(
-            f"--min-cases: expected 1 or more (counts of 1 to min-cases - 1 are masked); got "
-            f"{args.min_cases}; use --no-suppress for an unmasked internal table"
-        )
     if out is None or allowed is None or (args.command == "score" and folder_in):
         return
     if Path(out).suffix.lower() not in allowed:

@@ -211,6 +211,8 @@ def r_round(x: ArrayLike, decimals: int = 2) -> FloatArray:
         # |x - round(x)| is half a unit of the last decimal exactly at a tie; a margin of
         # 1e-6 units keeps every value that could round differently in R.
         near_tie = np.abs(out - x) > (0.5 - 1e-6) / scale
+    if np.ndim(x) == 0:  # a scalar: no rows to index
+        return _r_round_exact(x, scale) if bool(near_tie) else out
     rows = np.flatnonzero(near_tie)
     if rows.size:
         out[rows] = _r_round_exact(x[rows], scale)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
@@ -12,7 +13,7 @@ import pandas as pd
 
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import resolve_columns
-from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
 from stuntlib.publication._areas import area_codes, match_areas, name_key, targets_by_code
 from stuntlib.publication._disclosure import CountMasks, protect_counts
 
@@ -287,15 +288,47 @@ def areas_of(scored: pd.DataFrame, registry: Any = None) -> pd.DataFrame:
             "(e.g. by the Kab/Kota column) or pass areas= (CLI: --areas FILE)"
         )
     if not found:
-        raise StuntlibError(
-            "scored: no row could be placed in a kabupaten/kota of the Kemendagri 2025 "
-            "registry by its Kab/Kota, Kec and Desa/Kel names or codes; pass areas= (a code "
-            "list of the kabupaten/kota, CLI: --areas FILE) or add a Kab/Kota column"
+        warnings.warn(
+            "scored: no row could be placed in a kabupaten/kota of the Kemendagri registry by "
+            "its Kab/Kota, Kec and Desa/Kel names or codes; the tables use the data's own "
+            "names without area codes. Pass areas= (CLI: --areas FILE) or add a Kab/Kota "
+            "column to publish with codes",
+            StuntlibWarning,
+            stacklevel=3,
         )
+        return _uncoded_areas(scored)
     table = load_areas(registry)
     codes = table["kode"].astype(str)
     own = table[(codes == found[0]) | codes.str.startswith(found[0] + ".")]
     return own[["kode", "nama"]].reset_index(drop=True)
+
+
+#: Placeholder kabupaten/kota code of a table whose rows fit no registry area: its
+#: kecamatan and desa get codes under it only to be tabulated; they are never shown.
+UNCODED = "00.00"
+
+
+def _uncoded_areas(scored: pd.DataFrame) -> pd.DataFrame:
+    """An area list made of the data's own kecamatan and desa names, under :data:`UNCODED`."""
+    mapping = resolve_columns(scored.columns)
+    index = scored.index
+
+    def names(field: str) -> pd.Series:
+        if field not in mapping:
+            return pd.Series("", index=index, dtype="string")
+        return scored[mapping[field]].astype("string").str.strip().fillna("")
+
+    pairs = pd.DataFrame({"kec": names("kecamatan"), "kel": names("kelurahan")})
+    pairs = pairs[pairs["kel"] != ""].assign(kk=lambda d: name_key(d["kec"]),
+                                             lk=lambda d: name_key(d["kel"]))  # fmt: skip
+    pairs = pairs.drop_duplicates(["kk", "lk"]).sort_values(["kk", "lk"])
+    rows = [(UNCODED, "Kabupaten/kota tidak diketahui")]
+    for k, (_, part) in enumerate(pairs.groupby("kk", sort=True), start=1):
+        kec_code = f"{UNCODED}.{k:02d}"
+        rows.append((kec_code, str(part["kec"].iloc[0]).title() or "Tidak diketahui"))
+        rows += [(f"{kec_code}.{j:04d}", str(n).title())
+                 for j, n in enumerate(part["kel"], start=1)]  # fmt: skip
+    return pd.DataFrame(rows, columns=["kode", "nama"])
 
 
 def _one_round(scored: pd.DataFrame) -> pd.DataFrame:
@@ -363,6 +396,7 @@ def match_desa(
     code = kel_group.where(~unmatched).astype("string")
     raw_kel = kel_raw.str.strip().str.title()
     raw_kec = kec_group.str.slice(1).str.title().where(kec_group.str.len() > 1)
+    code = code.mask(code.str.startswith(UNCODED).fillna(False))  # placeholder codes
     return pd.DataFrame(
         {
             "kode": code,
@@ -540,6 +574,8 @@ def aksi7_table(
         min_n,
         min_cases,
     )
+    placeholder = out["code"].astype("string").str.startswith(UNCODED).fillna(False)
+    out["code"] = out["code"].astype("string").mask(placeholder.to_numpy())
     out.attrs["stuntlib_aksi7"] = {
         "kota_code": str(skeleton["code"].iloc[0]) if (skeleton["level"] == "kota").any() else "",
         "language": language,
