@@ -137,12 +137,13 @@ def desa_labels(desa: pd.DataFrame, t: Mapping[str, Any]) -> pd.Series:
     without a desa/kelurahan share one "unknown" label.
     """
     name = desa["desa"].astype("string")
-    kec = desa["kecamatan"].astype("string").fillna("?")
+    known_kec = desa["kecamatan"].astype("string")
+    kec = known_kec.fillna("?")
     pairs = pd.DataFrame({"d": name, "k": kec}).dropna().drop_duplicates()
     repeated = set(pairs.loc[pairs["d"].duplicated(keep=False), "d"])
     label = name.where(~name.isin(repeated), name + " (" + kec + ")")
     # no code: pooled per kecamatan, as in the Aksi 7 table (the names are listed apart)
-    unknown = str(t["unknown_desa"]) + " (" + kec + ")"
+    unknown = (str(t["unknown_desa"]) + " (" + known_kec + ")").fillna(str(t["unknown_desa"]))
     return label.where(desa["matched"].to_numpy(), unknown)
 
 
