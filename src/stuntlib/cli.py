@@ -753,8 +753,8 @@ def _suggest(parser: argparse.ArgumentParser, argv: Sequence[str]) -> int | None
 
     try:
         _, extras = parser.parse_known_args(argv)
-    except SystemExit:
-        return None  # argparse has reported it (or --help/--version): parse_args decides
+    except SystemExit as exc:  # argparse has printed the help, version or error: once
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_BAD_INPUT
     unknown = [a for a in extras if a.startswith("-")]
     if not unknown:
         return None
