@@ -157,6 +157,11 @@ def _check_tabulation(
     return v, s, u
 
 
+def _integer_bounds(lower: Any, upper: Any) -> tuple[Any, Any]:
+    """The integer bounds inside relaxed LP bounds (a tolerance of 1e-7 for round-off)."""
+    return np.ceil(lower - 1e-7), np.floor(upper + 1e-7)
+
+
 def _components(
     suppressed: _BoolArray, relations: Sequence[Relation]
 ) -> list[tuple[NDArray[np.int64], list[Relation]]]:
@@ -332,8 +337,7 @@ def audit(
         lower[cells] = lo
         high[cells] = hi
     idx = np.flatnonzero(s)
-    lo_int = np.ceil(lower[idx] - 1e-7)
-    hi_int = np.floor(high[idx] + 1e-7)
+    lo_int, hi_int = _integer_bounds(lower[idx], high[idx])
     return pd.DataFrame(
         {
             "cell": idx,
@@ -424,7 +428,8 @@ def _useful(
             if target in cells:
                 lo, hi = _bounds_of_component(cells, rels, v, trial, u, only=[target])
                 at = int(np.flatnonzero(cells == target)[0])
-                return bool(np.floor(hi[at] + 1e-7) - np.ceil(lo[at] - 1e-7) > width)
+                low, high = _integer_bounds(lo[at], hi[at])
+                return bool(high - low > width)
         return False
 
     cheapest: list[int] | None = None
@@ -582,7 +587,8 @@ def _unsafe_widths(
                 at = {int(x): j for j, x in enumerate(cells)}
                 for cell in wanted:
                     j = at[cell]
-                    w = float(np.floor(hi[j] + 1e-7) - np.ceil(lo[j] - 1e-7))
+                    low, high = _integer_bounds(lo[j], hi[j])
+                    w = float(high - low)
                     if w < min(width, u[cell]):
                         failing[cell] = w
                     else:

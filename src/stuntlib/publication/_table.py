@@ -343,6 +343,21 @@ def _one_round(scored: pd.DataFrame) -> pd.DataFrame:
     return select_round(scored)
 
 
+def _placed_rows(
+    scored: pd.DataFrame, areas: Any, columns: Mapping[str, str] | None
+) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.Series, pd.Series, pd.Series, pd.Series]]:
+    """Column mapping, area list (``areas``, or found from the data), groups of every row."""
+    mapping = resolve_columns(scored.columns, columns)
+    if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
+        raise ColumnError(
+            "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
+            f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
+        )
+    from_registry = areas is None or isinstance(areas, (str, os.PathLike))
+    lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
+    return mapping, lookup, _group_rows(scored, mapping, lookup)
+
+
 def match_desa(
     scored: pd.DataFrame, areas: Any = None, *, columns: Mapping[str, str] | None = None
 ) -> pd.DataFrame:
@@ -383,15 +398,7 @@ def match_desa(
     >>> match_desa(df)[["kode", "desa", "matched"]].values.tolist()
     [['33.75.01.1009', 'Tirto', True], ['33.75.01.1009', 'Tirto', True]]
     """
-    mapping = resolve_columns(scored.columns, columns)
-    if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
-        raise ColumnError(
-            "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
-            f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
-        )
-    from_registry = areas is None or isinstance(areas, (str, os.PathLike))
-    lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
-    kel_group, kec_group, unmatched, kel_raw = _group_rows(scored, mapping, lookup)
+    _, lookup, (kel_group, kec_group, unmatched, kel_raw) = _placed_rows(scored, areas, columns)
     names = lookup.set_index("code")["name"]
     code = kel_group.where(~unmatched).astype("string")
     raw_kel = kel_raw.str.strip().str.title()
@@ -522,15 +529,7 @@ def aksi7_table(
     check_language(language)
     check_scored_frame(scored)
     scored = _one_round(scored)
-    mapping = resolve_columns(scored.columns, columns)
-    if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
-        raise ColumnError(
-            "scored: no kelurahan column (e.g. 'kelurahan', 'Desa/Kel'); the columns are "
-            f"{list(scored.columns)}; pass columns={{'kelurahan': '<label>'}}"
-        )
-    from_registry = areas is None or isinstance(areas, (str, os.PathLike))
-    lookup = area_codes(areas_of(scored, areas) if from_registry else areas)
-    kel_group, kec_group, unmatched, _ = _group_rows(scored, mapping, lookup)
+    mapping, lookup, (kel_group, kec_group, unmatched, _) = _placed_rows(scored, areas, columns)
     options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
     wide, work = _tabulate(scored, kel_group, kec_group, options)
     skeleton = _skeleton(lookup, kel_group, kec_group, unmatched, _UNKNOWN[language])
