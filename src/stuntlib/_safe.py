@@ -52,8 +52,9 @@ def neutralise_text(values: pd.Series) -> pd.Series:
     >>> neutralise_text(pd.Series(["=1+1", "TIRTO", "-x", None, 3, "-"])).tolist()
     ["'=1+1", 'TIRTO', "'-x", None, 3, '-']
     """
-    is_text = values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False)
-    is_text = is_text.astype(bool)
+    # no na_action: a column of NA only would map to float64 NaN, and NaN cannot be
+    # filled with False without a pandas 4 error; isinstance(NA, str) is False anyway
+    is_text = values.map(lambda v: isinstance(v, str)).astype(bool)
     if not is_text.any():
         return values
     text = values[is_text].astype(str)

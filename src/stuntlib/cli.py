@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import shlex
 import sys
 import time
 import traceback
@@ -422,15 +424,37 @@ def _read_targets(path: Path | None) -> Any:
     return pd.read_csv(path, dtype=str, sep=None, engine="python")
 
 
-def _quality_frame(scored: Any, by: str | None, include_identifiers: bool = False) -> Any:
+def _quality_frame(
+    scored: Any, by: str | None, include_identifiers: bool = False, language: Any = "en"
+) -> Any:
     """The row-level checks table of :func:`stuntlib.quality.check_quality` and the report."""
     from stuntlib.quality import check_quality
 
-    report = check_quality(scored, by=by, include_identifiers=include_identifiers)
+    report = check_quality(
+        scored, by=by, include_identifiers=include_identifiers, language=language
+    )
     return report.checks, report
 
 
-def _hide_identifiers(failures: Any) -> Any:
+def _failures_for_reading(failures: Any, language: str) -> Any:
+    """The failure list with its headers and severities in ``language``."""
+    from stuntlib.quality.failures import FAILURE_HEADERS
+
+    if language == "en":
+        return failures
+    from stuntlib.report._text import SEVERITY_NAMES
+
+    out = failures.copy()
+    if "severity" in out:
+        out["severity"] = out["severity"].map(lambda s: SEVERITY_NAMES[language].get(s, s))
+    return out.rename(columns=FAILURE_HEADERS[language])
+
+
+#: What the failure list shows instead of a NIK or a name.
+_HIDDEN = {"en": "(hidden)", "id": "(disembunyikan)"}
+
+
+def _hide_identifiers(failures: Any, language: str = "en") -> Any:
     """Blank the values of identifying columns (NIK, name) in the failure list."""
     from stuntlib.columns import identifying_columns
 
@@ -439,7 +463,7 @@ def _hide_identifiers(failures: Any) -> Any:
     labels = failures["column"].astype(str)
     named = set(identifying_columns(labels.unique()))
     out = failures.copy()
-    out["value"] = out["value"].astype(object).where(~labels.isin(named), "(hidden)")
+    out["value"] = out["value"].astype(object).where(~labels.isin(named), _HIDDEN[language])
     return out
 
 
@@ -448,14 +472,16 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
     out = args.output or _default_output(args.input, ".csv", "quality")
     scored = _read_and_score(args, progress)
     progress.step("checking")
-    frame, report = _quality_frame(scored, args.by, bool(args.include_identifiers))
+    frame, report = _quality_frame(scored, args.by, bool(args.include_identifiers), args.language)
     progress.step(f"writing {out.name}")
     if out.suffix.lower() in (".html", ".htm"):
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(report.to_html(), encoding="utf-8")
     elif args.failures:
         failures = report.failures
-        _write(failures if args.include_identifiers else _hide_identifiers(failures), out, args)
+        if not args.include_identifiers:
+            failures = _hide_identifiers(failures, args.language)
+        _write(_failures_for_reading(failures, args.language), out, args)
     else:
         _write(frame, out, args)
     progress.finish("done")
@@ -594,6 +620,31 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
 _CIS = ["wilson", "clopper-pearson", "jeffreys", "logit", "korn-graubard"]
 
 
+def _whole_number(lowest: int) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number >= ``lowest`` (argparse names the option)."""
+
+    def parse(text: str) -> int:
+        digits = text.strip().removeprefix("-")
+        if not digits.isdigit() or int(text) < lowest:
+            raise argparse.ArgumentTypeError(f"expected a whole number from {lowest}; got {text!r}")
+        return int(text)
+
+    return parse
+
+
+def _unit_option(text: str) -> str:
+    """An argparse ``type`` for ``--units MEASURE=UNIT``: checked before any reading."""
+    from stuntlib.io import UNITS
+    from stuntlib.io._cells import AGE_UNITS
+
+    allowed = {**{m: tuple(u) for m, u in UNITS.items()}, "age": AGE_UNITS}
+    measure, sep, unit = (part.strip() for part in text.partition("="))
+    if not sep or unit not in allowed.get(measure, ()):
+        choices = "; ".join(f"{m}={'|'.join(u)}" for m, u in allowed.items())
+        raise argparse.ArgumentTypeError(f"expected MEASURE=UNIT, one of {choices}; got {text!r}")
+    return text
+
+
 def _add_output_format(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sep", default=",", help="CSV field separator, e.g. ';' for Excel in "
                    "Indonesian")  # fmt: skip
@@ -604,9 +655,9 @@ def _add_output_format(p: argparse.ArgumentParser) -> None:
 def _add_publication(p: argparse.ArgumentParser) -> None:
     group = p.add_argument_group("publication (masked) and data sasaran (unmasked)")
     group.add_argument("--ci", default="wilson", choices=_CIS, help="interval method")
-    group.add_argument("--min-n", type=int, default=25,
+    group.add_argument("--min-n", type=_whole_number(0), default=25,
                        help="cells of fewer children are marked unstable")  # fmt: skip
-    group.add_argument("--min-cases", type=int, default=3,
+    group.add_argument("--min-cases", type=_whole_number(0), default=3,
                        help="counts of 1 to min-cases - 1 (cases or non-cases) are "
                        "masked")  # fmt: skip
     group.add_argument("--suppress", action=argparse.BooleanOptionalAction, default=True,
@@ -662,13 +713,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     reader.add_argument(
         "--header-row",
-        type=int,
+        type=_whole_number(1),
         metavar="N",
         help="row of the column headers as the spreadsheet numbers it (default: found)",
     )
     reader.add_argument(
         "--units",
         action="append",
+        type=_unit_option,
         default=[],
         metavar="MEASURE=UNIT",
         help="declare a unit, e.g. --units armc=mm --units weight=g (repeatable; default: "
@@ -720,6 +772,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--include-identifiers", action="store_true",
                    help="show NIK and name values in the failure list (not for "
                    "sharing)")  # fmt: skip
+    p.add_argument("--language", choices=["en", "id"], default="en",
+                   help="language of the check descriptions, and of the failure list's "
+                   "headers and severities (en keeps the column names scripts read)")  # fmt: skip
     _add_output_format(p)
     p.set_defaults(labels="en")
     p = add("report", "self-contained HTML report (Indonesian by default)")
@@ -837,12 +892,88 @@ def _add_dask_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+#: The library's Python arguments that a CLI option sets: a message about one of them
+#: names the option on the terminal.
+_OPTION_OF = {
+    "min_n": "--min-n", "min_cases": "--min-cases", "ci": "--ci", "period": "--period",
+    "header_row": "--header-row", "sheet": "--sheet", "units": "--units", "columns": "--column",
+    "geojson_key": "--geojson-key", "targets": "--targets", "areas": "--areas",
+    "language": "--language", "profile": "--profile", "coverage": "--coverage", "krs": "--krs",
+}  # fmt: skip
+#: Python advice with the CLI's own words beside it: ``units={...} (CLI: --units age=days)``.
+_ADVICE_WITH_CLI = re.compile(r"\b\w+=(?:\{[^{}]*\}(?: or \{[^{}]*\})*)? \(CLI: ([^()]*)\)")
+_UNITS_ADVICE = re.compile(r"\bunits=\{'(\w+)': \.\.\.\}")
+_COLUMNS_ADVICE = re.compile(r"\bcolumns=\{'?([\w<>]+)'?: '?([^'{}]*?)'?\}")
+_BARE_ADVICE = re.compile(r"\b(header_row|sheet|geojson_key)=(?: or sep=)?(?=[\s,;.)]|$)")
+_LEADING_ARGUMENTS = re.compile(r"^(\w+(?:/\w+)*): ")
+_BARE_METAVAR = {"header_row": "--header-row N", "sheet": "--sheet NAME",
+                 "geojson_key": "--geojson-key PROPERTY"}  # fmt: skip
+
+
+def _column_option(match: re.Match[str]) -> str:
+    canonical, header = match.group(1), match.group(2)
+    canonical = "CANONICAL" if canonical == "canonical" else canonical
+    header = "HEADER" if header in ("<label>", "label", "...") else header
+    return "--column " + shlex.quote(f"{canonical}={header}")
+
+
+def _unit_options(match: re.Match[str]) -> str:
+    from stuntlib.io import UNITS
+
+    measure = match.group(1)
+    return " or ".join(f"--units {measure}={unit}" for unit in UNITS.get(measure, ("UNIT",)))
+
+
+def _leading_options(match: re.Match[str]) -> str:
+    names = match.group(1).split("/")
+    if not all(name in _OPTION_OF for name in names):
+        return match.group(0)
+    return "/".join(_OPTION_OF[name] for name in names) + ": "
+
+
+def _in_cli_terms(message: str) -> str:
+    """A library message as a terminal user needs it: options, not Python arguments.
+
+    The library's messages speak to Python callers (``units={'lenhei': ...}``,
+    ``min_n: ...``); this is the one place where the CLI rewrites them, for its errors
+    and its warnings alike.
+
+    Examples
+    --------
+    >>> _in_cli_terms("declare the unit with units={'lenhei': ...} to read it otherwise")
+    'declare the unit with --units lenhei=cm or --units lenhei=mm to read it otherwise'
+    >>> _in_cli_terms("min_cases/min_n: expected non-negative integers")
+    '--min-cases/--min-n: expected non-negative integers'
+    """
+    text = _ADVICE_WITH_CLI.sub(r"\1", message)
+    text = _UNITS_ADVICE.sub(_unit_options, text)
+    text = _COLUMNS_ADVICE.sub(_column_option, text)
+    text = _BARE_ADVICE.sub(lambda m: _BARE_METAVAR[m.group(1)], text)
+    text = text.replace("or choose another profile", "or choose another --profile")
+    return _LEADING_ARGUMENTS.sub(_leading_options, text)
+
+
+def _cli_terms(command: Callable[[argparse.Namespace, Progress], int]) -> Any:
+    """``command`` with the messages of its bad-input errors in CLI terms."""
+    from stuntlib.errors import StuntlibError
+
+    def run_command(args: argparse.Namespace, progress: Progress) -> int:
+        try:
+            return command(args, progress)
+        except StuntlibError as exc:
+            if len(exc.args) == 1 and isinstance(exc.args[0], str):
+                exc.args = (_in_cli_terms(exc.args[0]),)
+            raise
+
+    return run_command
+
+
 def _show_warning(command: str) -> Any:
     """A ``warnings.showwarning`` that prints ``stuntlib <command>: warning: <message>``."""
 
     def show(message: Any, category: Any, filename: Any, lineno: Any, file: Any = None,
              line: Any = None) -> None:  # fmt: skip
-        print(f"stuntlib {command}: warning: {message}", file=sys.stderr)
+        print(f"stuntlib {command}: warning: {_in_cli_terms(str(message))}", file=sys.stderr)
 
     return show
 
@@ -916,6 +1047,10 @@ def _cli_hint(exc: BaseException) -> str:
         "e.g. --column age_months=age; --header-row N and --sheet NAME choose where the "
         "headers are."
     )
+
+
+#: Every command's errors reach the terminal in CLI terms (see _in_cli_terms).
+_COMMANDS = {name: _cli_terms(command) for name, command in _COMMANDS.items()}
 
 
 def run() -> None:

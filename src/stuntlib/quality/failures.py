@@ -11,6 +11,7 @@ check on an identifying column (``nik_format``: the NIK itself) is blanked other
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -21,7 +22,7 @@ from stuntlib.columns import identifying_columns, normalise_header
 from stuntlib.quality.checks import Check, Language
 from stuntlib.quality.context import CheckContext
 
-__all__ = ["FAILURE_COLUMNS", "failure_table"]
+__all__ = ["FAILURE_COLUMNS", "FAILURE_HEADERS", "failure_table"]
 
 #: Columns of the failure table, in order; ``no``, ``kelurahan``, ``posyandu``,
 #: ``nik`` and ``name`` come only when the frame has them (the last two only on request).
@@ -39,6 +40,31 @@ FAILURE_COLUMNS: tuple[str, ...] = (
     "description",
     "nik",
     "name",
+)
+
+#: Headers of the failure table for a reader (a spreadsheet a district officer opens), by
+#: language: ``en`` keeps the column names, ``id`` says them in Indonesian.
+FAILURE_HEADERS: Mapping[str, Mapping[str, str]] = MappingProxyType(
+    {
+        "en": MappingProxyType({column: column for column in FAILURE_COLUMNS}),
+        "id": MappingProxyType(
+            {
+                "check": "Pemeriksaan",
+                "column": "Kolom",
+                "index": "Indeks",
+                "row": "Urutan baris (mulai 0)",
+                "sheet_row": "Baris di lembar kerja",
+                "no": "No",
+                "kelurahan": "Desa/Kelurahan",
+                "posyandu": "Posyandu",
+                "value": "Nilai",
+                "severity": "Tingkat",
+                "description": "Keterangan",
+                "nik": "NIK",
+                "name": "Nama",
+            }
+        ),
+    }
 )
 
 _NO_HEADERS = frozenset({"no", "no.", "nomor", "nomer", "no urut"})

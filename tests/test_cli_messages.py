@@ -1,0 +1,174 @@
+"""What the command line says: its options, never the library's Python arguments, and the
+failure list of ``stuntlib quality --failures`` in Indonesian.
+
+Every expected message below is written out by hand: the option a terminal user types
+(``--min-n``, ``--units lenhei=cm``) and the Indonesian words of the failure list.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from stuntlib.cli import _in_cli_terms, main
+
+
+def _export(path: Path, heights: list[str]) -> Path:
+    """A small fictional e-PPGBM export of Kota Pekalongan (like the sample), one
+    child a row, all measured standing on 11 August 2025 at 2 years 7 months."""
+    rows = [
+        {
+            "No": i + 1,
+            "NIK": f"33750114012300{i:02d}",
+            "Nama": f"Anak Fiktif {i}",
+            "JK": "L" if i % 2 else "P",
+            "Tgl Lahir": "01/01/2023",
+            "Tanggal Pengukuran": "11/08/2025",
+            "Berat": "11,0",
+            "Tinggi": height,
+            "Cara Ukur": "Berdiri",
+            "Kec": "PEKALONGAN BARAT",
+            "Desa/Kel": "TIRTO",
+            "Posyandu": "Melati",
+        }
+        for i, height in enumerate(heights)
+    ]
+    pd.DataFrame(rows).to_csv(path, sep=";", index=False)
+    return path
+
+
+@pytest.fixture
+def export(tmp_path: Path) -> Path:
+    # one height typed in millimetres (875 for 87,5 cm), as in the Kota Pekalongan sample
+    return _export(tmp_path / "export.csv", ["88,0"] * 9 + ["875"])
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str]:
+    code = main([str(a) for a in argv])
+    return code, capsys.readouterr().err
+
+
+def test_unit_warning_names_the_units_option(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run(capsys, "score", export, "-o", tmp_path / "s.csv", "-q")
+    assert code == 0, err
+    assert "stuntlib score: warning: lenhei: 1 value(s)" in err
+    assert "--units lenhei=cm or --units lenhei=mm" in err
+    assert "units={" not in err
+    code, err = _run(capsys, "score", export, "-o", tmp_path / "s.csv", "-q", "--units",
+                     "lenhei=cm")  # fmt: skip
+    assert code == 0 and "warning" not in err  # the advice, followed, silences it
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--min-n", "-1", "argument --min-n: expected a whole number from 0; got '-1'"),
+        ("--min-cases", "x", "argument --min-cases: expected a whole number from 0; got 'x'"),
+        ("--header-row", "0", "argument --header-row: expected a whole number from 1; got '0'"),
+        ("--units", "lenhei=inch", "argument --units: expected MEASURE=UNIT"),
+        ("--ci", "exact", "argument --ci: invalid choice: 'exact'"),
+    ],
+)
+def test_a_bad_option_is_refused_before_reading_and_named(
+    option: str,
+    value: str,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    missing = tmp_path / "not_read.csv"  # refused before the input is even looked at
+    code, err = _run(capsys, "report", missing, "-o", tmp_path / "r.html", option, value)
+    assert code == 2
+    assert expected in err, err
+    assert "min_n" not in err and "min_cases" not in err and "header_row" not in err
+    assert "no such file" not in err
+
+
+def test_a_library_error_names_the_option(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the export holds August 2025 only
+    code, err = _run(capsys, "report", export, "-o", tmp_path / "r.html", "-q", "--period",
+                     "2025-02")  # fmt: skip
+    assert code == 2
+    assert "stuntlib report: error: --period: expected one of the periods" in err, err
+    assert "error: period:" not in err
+
+
+@pytest.mark.parametrize(
+    ("library", "terminal"),
+    [  # library messages as stuntlib writes them (verbatim parts), and the terminal's
+        ("declare the unit with units={'weight': ...} to read the column otherwise",
+         "declare the unit with --units weight=kg or --units weight=g to read the column "
+         "otherwise"),
+        ("min_cases/min_n: expected non-negative integers; got -1, 25",
+         "--min-cases/--min-n: expected non-negative integers; got -1, 25"),
+        ("frame: no sex column found. Pass columns={'sex': '<label>'} to name it.",
+         "frame: no sex column found. Pass --column sex=HEADER to name it."),
+        ("Rename the columns, pass columns={canonical: label}, header_row= (the header's row "
+         "number) or sheet=, or choose another profile.",
+         "Rename the columns, pass --column CANONICAL=HEADER, --header-row N (the header's "
+         "row number) or --sheet NAME, or choose another --profile."),
+        ("columns: both 'Umur' and 'Umur Hari' look like 'age_days'; say which one to use, "
+         "e.g. columns={'age_days': 'Umur Hari'}",
+         "--column: both 'Umur' and 'Umur Hari' look like 'age_days'; say which one to use, "
+         "e.g. --column 'age_days=Umur Hari'"),
+        ("declare it with units={'age': 'months'} or {'age': 'days'} (CLI: --units "
+         "age=months), or map it with columns={'age_months': ...} (CLI: --column "
+         "age_months=age)",
+         "declare it with --units age=months, or map it with --column age_months=age"),
+        ("select the rows of one (e.g. by the Kab/Kota column) or pass areas= (CLI: --areas "
+         "FILE)",
+         "select the rows of one (e.g. by the Kab/Kota column) or pass --areas FILE"),
+        ("cannot read the CSV (header taken on row 1, separator ';'): boom; pass header_row= "
+         "or sep=",
+         "cannot read the CSV (header taken on row 1, separator ';'): boom; pass --header-row "
+         "N"),
+        ("scored: no kelurahan column", "scored: no kelurahan column"),  # no option: as is
+    ],
+)  # fmt: skip
+def test_library_advice_in_cli_terms(library: str, terminal: str) -> None:
+    assert _in_cli_terms(library) == terminal
+
+
+def test_failure_list_in_indonesian(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    export = _export(tmp_path / "export.csv", ["88,0"] * 4)
+    frame = pd.read_csv(export, sep=";", dtype=str)
+    frame.loc[1, "Berat"] = ""  # no weight: an error
+    frame.loc[2, "NIK"] = "3375011401"  # 10 digits: a warning
+    frame.to_csv(export, sep=";", index=False)
+    out = tmp_path / "gagal.csv"
+    code, err = _run(capsys, "quality", export, "--failures", "--language", "id", "-o", out,
+                     "-q")  # fmt: skip
+    assert code == 0, err
+    failures = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert failures.columns.tolist() == [
+        "Pemeriksaan", "Kolom", "Indeks", "Urutan baris (mulai 0)", "Baris di lembar kerja",
+        "No", "Desa/Kelurahan", "Posyandu", "Nilai", "Tingkat", "Keterangan",
+    ]  # fmt: skip
+    weight = failures[failures["Pemeriksaan"] == "missing_weight"].iloc[0]
+    assert weight["Keterangan"] == "Berat badan kosong."
+    assert (weight["Tingkat"], weight["Baris di lembar kerja"], weight["No"]) == ("galat", "3", "2")
+    nik = failures[failures["Pemeriksaan"] == "nik_format"].iloc[0]
+    assert (nik["Keterangan"], nik["Tingkat"]) == ("NIK tidak 16 digit.", "peringatan")
+    assert nik["Nilai"] == "(disembunyikan)"  # a NIK is never shown unless asked for
+    assert "3375011401" not in out.read_text(encoding="utf-8")
+
+    english = tmp_path / "failures.csv"
+    code, err = _run(capsys, "quality", export, "--failures", "-o", english, "-q")
+    assert code == 0, err
+    rows = pd.read_csv(english, dtype=str, keep_default_na=False)
+    assert {"check", "severity", "description"} <= set(rows.columns)  # the default: en
+    weight = rows[rows["check"] == "missing_weight"].iloc[0]
+    assert (weight["description"], weight["severity"]) == ("Weight is missing.", "error")
+
+
+def test_every_check_has_an_indonesian_description() -> None:
+    from stuntlib.quality import CHECKS
+
+    missing = [name for name, check in CHECKS.items() if not check.description_id]
+    assert missing == []
