@@ -172,3 +172,40 @@ def test_every_check_has_an_indonesian_description() -> None:
 
     missing = [name for name, check in CHECKS.items() if not check.description_id]
     assert missing == []
+
+
+def test_prevalence_of_a_two_round_file_follows_the_advice_it_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Februari: children 0-3 (child 0 entered twice the same day); Agustus: children 0-5."""
+    feb = _export(tmp_path / "feb.csv", ["88,0"] * 4)
+    aug = _export(tmp_path / "aug.csv", ["88,0"] * 6)
+    rows = pd.read_csv(feb, sep=";", dtype=str)
+    rows["Tanggal Pengukuran"] = "10/02/2025"
+    both = pd.concat([rows, rows.iloc[[0]], pd.read_csv(aug, sep=";", dtype=str)])
+    export = tmp_path / "two_rounds.csv"
+    both.to_csv(export, sep=";", index=False)
+
+    def stunting(out: Path) -> pd.DataFrame:
+        table = pd.read_csv(out, dtype={"period": str})
+        return table[(table["indicator"] == "stunting") & (table["grouping"] != "kelurahan")]
+
+    code, err = _run(capsys, "prevalence", export, "-o", tmp_path / "latest.csv", "-q",
+                     "--no-suppress")  # fmt: skip
+    assert code == 0, err
+    assert "the latest, 2025-08, is estimated" in err
+    assert "--period YYYY-MM for another, or --by period to tabulate each" in err
+    assert "period='" not in err and "by='" not in err
+    assert stunting(tmp_path / "latest.csv")["n"].iloc[0] == 6
+
+    code, err = _run(capsys, "prevalence", export, "-o", tmp_path / "feb_out.csv", "-q",
+                     "--no-suppress", "--period", "2025-02")  # fmt: skip
+    assert code == 0 and "warning" not in err, err
+    assert stunting(tmp_path / "feb_out.csv")["n"].iloc[0] == 4  # each child once
+
+    code, err = _run(capsys, "prevalence", export, "-o", tmp_path / "each.csv", "-q",
+                     "--no-suppress", "--by", "period")  # fmt: skip
+    assert code == 0, err
+    each = stunting(tmp_path / "each.csv").set_index("period")
+    assert sorted(each.index) == ["2025-02", "2025-08"]  # no total pooled over rounds
+    assert each.loc["2025-08", "n"] == 6

@@ -302,7 +302,10 @@ def _groupings(by: list[str] | None) -> Any:
 
     if not by:
         return rollup(["kecamatan", "kelurahan"])
-    return [(), *[tuple(part for part in b.split("+") if part) for b in by]]
+    groups = [tuple(part for part in b.split("+") if part) for b in by]
+    if any("period" in group for group in groups):
+        return groups  # no total over the periods: pooled rounds are never one prevalence
+    return [(), *groups]
 
 
 def _refuse_identifying(by: Any, columns: Any) -> None:
@@ -408,6 +411,10 @@ def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
             raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
         scored = _read_and_score(args, progress)
         progress.step("tabulating")
+        if args.period is not None:  # that round, each child once, as the report has it
+            from stuntlib.rounds import select_round
+
+            scored = select_round(scored, args.period)
         result = prevalence(scored, by, suppress=args.suppress, **options)
         lines = _publication_files(args, scored)
     progress.step(f"writing {out.name}")
@@ -963,12 +970,14 @@ _OPTION_OF = {
     "header_row": "--header-row", "sheet": "--sheet", "units": "--units", "columns": "--column",
     "geojson_key": "--geojson-key", "targets": "--targets", "areas": "--areas",
     "language": "--language", "profile": "--profile", "coverage": "--coverage", "krs": "--krs",
+    "by": "--by",
 }  # fmt: skip
 #: Python advice with the CLI's own words beside it: ``units={...} (CLI: --units age=days)``.
 _ADVICE_WITH_CLI = re.compile(r"\b\w+=(?:\{[^{}]*\}(?: or \{[^{}]*\})*)? \(CLI: ([^()]*)\)")
 _UNITS_ADVICE = re.compile(r"\bunits=\{'(\w+)': \.\.\.\}")
 _COLUMNS_ADVICE = re.compile(r"\bcolumns=\{'?([\w<>]+)'?: '?([^'{}]*?)'?\}")
 _BARE_ADVICE = re.compile(r"\b(header_row|sheet|geojson_key)=(?: or sep=)?(?=[\s,;.)]|$)")
+_VALUE_ADVICE = re.compile(r"\b(period|by)='([^']*)'")
 _LEADING_ARGUMENTS = re.compile(r"^(\w+(?:/\w+)*): ")
 _BARE_METAVAR = {"header_row": "--header-row N", "sheet": "--sheet NAME",
                  "geojson_key": "--geojson-key PROPERTY"}  # fmt: skip
@@ -1013,6 +1022,7 @@ def _in_cli_terms(message: str) -> str:
     text = _UNITS_ADVICE.sub(_unit_options, text)
     text = _COLUMNS_ADVICE.sub(_column_option, text)
     text = _BARE_ADVICE.sub(lambda m: _BARE_METAVAR[m.group(1)], text)
+    text = _VALUE_ADVICE.sub(lambda m: f"{_OPTION_OF[m.group(1)]} {m.group(2)}", text)
     text = text.replace("or choose another profile", "or choose another --profile")
     return _LEADING_ARGUMENTS.sub(_leading_options, text)
 
