@@ -736,8 +736,9 @@ def _add_publication(p: argparse.ArgumentParser) -> None:
                        "workbook)")  # fmt: skip
     group.add_argument("--language", choices=["id", "en"], default="id",
                        help="language of headers, labels and numbers")  # fmt: skip
-    group.add_argument("--period", help="measurement period shown in titles, e.g. 'Agustus "
-                       "2025' (default: the range of measurement dates)")  # fmt: skip
+    group.add_argument("--period", help="measurement round to publish, e.g. 2025-08 or "
+                       "'Agustus 2025': its rows only, each child once, and its name in the "
+                       "titles (default: the latest round)")  # fmt: skip
     group.add_argument("--aksi7", type=Path, help="also write the Aksi 7 publication workbook "
                        "(.xlsx)")  # fmt: skip
     group.add_argument("--data-sasaran", type=Path, metavar="FILE.xlsx",
