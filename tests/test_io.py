@@ -373,3 +373,16 @@ def test_write_table_neutralises_formulas(tmp_path: Path) -> None:
     assert cells["kelurahan"].iloc[0] == '\'=HYPERLINK("http://x")'  # text, not a formula
     raw = write_table(frame, tmp_path / "t.csv", escape_formulas=False)
     assert pd.read_csv(raw, dtype=str)["kelurahan"].iloc[1] == "+1+1"
+
+
+def test_write_table_keeps_group_labels_and_drops_row_numbers(tmp_path: Path) -> None:
+    labelled = pd.DataFrame({"n": [12, 7]}, index=["Total", "=Kelurahan: Tirto"])
+    path = write_table(labelled, tmp_path / "t.csv")
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "group,n",
+        "Total,12",
+        "'=Kelurahan: Tirto,7",
+    ]
+    numbered = pd.DataFrame({"n": [12, 7]}, index=[4, 9])  # rows left after a filter
+    path = write_table(numbered, tmp_path / "u.csv")
+    assert path.read_text(encoding="utf-8").splitlines() == ["n", "12", "7"]
