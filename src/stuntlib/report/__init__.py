@@ -239,15 +239,22 @@ def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
     return _html.section(str(t["interpret"]), body)
 
 
-def _change_html(every_round: pd.DataFrame, language: Language) -> str:
-    """The Perkembangan and Target sections when the file holds two or more rounds."""
+def _change_html(every_round: pd.DataFrame, areas: Any, t: Mapping[str, Any],
+                 language: Language, options: dict[str, Any]) -> str:  # fmt: skip
+    """The Perkembangan and Target sections when the file holds two or more rounds.
+
+    Rows are named by the registry's desa (:func:`_sections.desa_labels`), as in the
+    other per-desa tables, and masked by the same rule.
+    """
     from stuntlib.change._report import render_change_sections
+    from stuntlib.publication import match_desa
     from stuntlib.rounds import measurement_period
 
     if "nik" not in every_round.columns or measurement_period(every_round).nunique() < 2:
         return ""
+    labels = _sections.desa_labels(match_desa(every_round, areas), t)
     try:
-        return render_change_sections(every_round, language=language)
+        return render_change_sections(every_round, language=language, labels=labels, **options)
     except StuntlibError:  # rounds that cannot be linked: the single-round report stands
         return ""
 
@@ -410,7 +417,7 @@ def render_report(
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
         _sections.match_section(matched, t, language),
-        _change_html(every_round, language),
+        _change_html(every_round, areas, t, language, options),
         _situation_html(situation, language, geojson),
         _sections.quality_section(scored, quality, kel_col, t, language),
         _interpretation(t, min_n),

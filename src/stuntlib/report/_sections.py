@@ -12,6 +12,7 @@ from stuntlib._format import (
     format_count,
     format_decimal,
     format_interval,
+    format_month,
     format_percent,
 )
 from stuntlib.indicators import FLAG_OF, ZSCORES
@@ -113,7 +114,11 @@ def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> s
     body = _html.paragraph(str(t["flow_intro"]))
     body += _html.table([str(t["flow_step"]), str(t["flow_count"])], rows)
     chosen = scored.attrs.get("stuntlib_round")
-    note = str(t["flow_round"]).format(period=chosen["period"]) if chosen else t["flow_no_rounds"]
+    note = (
+        str(t["flow_round"]).format(period=format_month(chosen["period"], language))
+        if chosen
+        else t["flow_no_rounds"]
+    )
     body += _html.paragraph(str(note), "note")
     return _html.section(str(t["flow"]), body)
 
