@@ -40,7 +40,6 @@ from stuntlib._format import (
     format_period,
 )
 from stuntlib._validation import check_language, check_scored_frame
-from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.report import _figures, _html, _sections
 from stuntlib.report._text import METHODS, TEXT
@@ -392,7 +391,6 @@ def render_report(
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
     kel = keyed[keyed["kelurahan"] != ""].assign(label=lambda d: d["kelurahan"])
-    kel_col = resolve_columns(scored.columns).get("kelurahan")
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
@@ -419,7 +417,7 @@ def render_report(
         _sections.match_section(matched, t, language),
         _change_html(every_round, areas, t, language, options),
         _situation_html(situation, language, geojson),
-        _sections.quality_section(scored, quality, kel_col, t, language),
+        _sections.quality_section(scored, quality, t, language),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),
