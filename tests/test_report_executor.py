@@ -61,3 +61,23 @@ def test_a_broken_executor_loses_no_chart(scored: pd.DataFrame, at: str) -> None
     page = render_report(scored, language="en", executor=broken)
     assert broken.submitted == 3  # the kelurahan chart, the z-score histograms, age x sex
     assert page == render_report(scored, language="en")
+
+
+def _warns(x: int) -> int:
+    import warnings
+
+    warnings.warn(f"half of {x} is not whole", UserWarning, stacklevel=2)
+    return 2 * x
+
+
+def test_work_on_an_executor_returns_its_value_and_its_warnings_here() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from stuntlib._concurrent import later
+
+    with ThreadPoolExecutor(1) as pool:
+        done = later(pool, _warns, 3)
+        with pytest.warns(UserWarning, match="half of 3 is not whole"):
+            assert done() == 6
+    with pytest.warns(UserWarning, match="half of 5"):  # no executor: now, as a call
+        assert later(None, _warns, 5)() == 10

@@ -579,6 +579,12 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     from stuntlib.rounds import select_round
 
     this_round = select_round(scored, args.period)
+    checks = None
+    if pool is not None:  # the quality checks need only the rows: the chart process has time
+        from stuntlib._concurrent import later
+        from stuntlib.report._sections import quality_checks
+
+        checks = later(pool, quality_checks, this_round)
     progress.step("tabulating Aksi 7")
     from stuntlib.publication import areas_of
 
@@ -608,6 +614,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         situation=situation,
         areas=getattr(args, "areas", None),
         aksi7=table,
+        quality=checks() if checks is not None else None,
         executor=pool,
     )
     return _publication_files(args, this_round, table, workbook)

@@ -40,7 +40,6 @@ from stuntlib._format import (
     format_period,
 )
 from stuntlib._validation import check_language, check_scored_frame
-from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.report import _figures, _html, _sections
 from stuntlib.report._text import METHODS, TEXT
@@ -239,15 +238,22 @@ def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
     return _html.section(str(t["interpret"]), body)
 
 
-def _change_html(every_round: pd.DataFrame, language: Language) -> str:
-    """The Perkembangan and Target sections when the file holds two or more rounds."""
+def _change_html(every_round: pd.DataFrame, areas: Any, t: Mapping[str, Any],
+                 language: Language, options: dict[str, Any]) -> str:  # fmt: skip
+    """The Perkembangan and Target sections when the file holds two or more rounds.
+
+    Rows are named by the registry's desa (:func:`_sections.desa_labels`), as in the
+    other per-desa tables, and masked by the same rule.
+    """
     from stuntlib.change._report import render_change_sections
+    from stuntlib.publication import match_desa
     from stuntlib.rounds import measurement_period
 
     if "nik" not in every_round.columns or measurement_period(every_round).nunique() < 2:
         return ""
+    labels = _sections.desa_labels(match_desa(every_round, areas), t)
     try:
-        return render_change_sections(every_round, language=language)
+        return render_change_sections(every_round, language=language, labels=labels, **options)
     except StuntlibError:  # rounds that cannot be linked: the single-round report stands
         return ""
 
@@ -385,7 +391,6 @@ def render_report(
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
     kel = keyed[keyed["kelurahan"] != ""].assign(label=lambda d: d["kelurahan"])
-    kel_col = resolve_columns(scored.columns).get("kelurahan")
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
@@ -410,9 +415,9 @@ def render_report(
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
         _sections.match_section(matched, t, language),
-        _change_html(every_round, language),
+        _change_html(every_round, areas, t, language, options),
         _situation_html(situation, language, geojson),
-        _sections.quality_section(scored, quality, kel_col, t, language),
+        _sections.quality_section(scored, quality, t, language),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),
