@@ -69,7 +69,7 @@ def _attack(published: pd.DataFrame, truth: pd.DataFrame, min_cases: int = 3) ->
     by_name = {kec_names[i]: i for i in kec_rows}
     # puskesmas rows add up to their kecamatan (by name), desa rows that name a puskesmas
     # to that puskesmas row of their kecamatan
-    pkm = (keyed["puskesmas"] if "puskesmas" in keyed else pd.Series("", index=keyed.index))
+    pkm = keyed["puskesmas"] if "puskesmas" in keyed else pd.Series("", index=keyed.index)
     pkm = pkm.astype("string").fillna("").to_numpy(dtype=object)
     is_pkm = level == "Puskesmas"
     pkm_rows = {(kec_names[i], pkm[i]): i for i in np.flatnonzero(is_pkm)}
@@ -183,3 +183,32 @@ def test_sample_aksi7_table_nothing_recoverable() -> None:
     published = aksi7_table(scored, decimals=None)
     truth = aksi7_table(scored, decimals=None, protect=False)
     assert _attack(published, truth) == []
+
+
+def test_a_masked_desa_is_not_recovered_from_its_puskesmas() -> None:
+    """Puskesmas Medono = desa Medono + desa Podosugih: hiding Medono's 1 severely stunted
+    child alone (or with a sibling under another puskesmas) would leave it as Medono's
+    row minus Podosugih's; a sibling under the same puskesmas (or the puskesmas row) is
+    hidden too."""
+    barat = "PEKALONGAN BARAT"
+    frame = pd.concat(
+        [
+            _children((barat, "MEDONO"), 1, 8, 30).assign(Pukesmas="MEDONO"),
+            _children((barat, "PODOSUGIH"), 10, 5, 40).assign(Pukesmas="MEDONO"),
+            _children((barat, "TIRTO"), 5, 5, 10).assign(Pukesmas="TIRTO"),
+            _children((barat, "PASIRKRATONKRAMAT"), 5, 5, 15).assign(Pukesmas="TIRTO"),
+            _children(("PEKALONGAN TIMUR", "KAUMAN"), 6, 5, 20).assign(Pukesmas="KLEGO"),
+            _children(("PEKALONGAN TIMUR", "PONCOL"), 6, 5, 20).assign(Pukesmas="KLEGO"),
+        ],
+        ignore_index=True,
+    )
+    published = aksi7_table(frame, language="en", decimals=None)
+    truth = aksi7_table(frame, language="en", decimals=None, protect=False)
+    assert _attack(published, truth) == []
+    rows = published.set_index(published["Level"].str[:3] + ":" + published["Area name"])
+    severe = rows["Severely stunted"]
+    assert pd.isna(severe["Des:Medono"])
+    assert pd.isna(severe["Des:Podosugih"]) or pd.isna(severe["Pus:Medono"])
+    # the totals a rembuk stunting reads stay published (complements are cheaper below)
+    assert severe["Dis:Kota Pekalongan"] == 1 + 10 + 5 + 5 + 6 + 6
+    assert severe["Kec:Pekalongan Barat"] == 21

@@ -77,9 +77,7 @@ def puskesmas_groups(
     names = spelled.value_counts().reset_index().drop_duplicates("id").set_index("id")["name"]
     named = pd.Series(unknown, index=pd.unique(pkm[placed]), dtype=object)
     named.update(names.astype(object))
-    return PuskesmasGroups(
-        pd.Series(pkm, index=raw.index), pd.Series(desa, index=raw.index), named
-    )
+    return PuskesmasGroups(pd.Series(pkm, index=raw.index), pd.Series(desa, index=raw.index), named)
 
 
 def place_puskesmas(skeleton: pd.DataFrame, work: pd.DataFrame, names: pd.Series) -> pd.DataFrame:

@@ -51,6 +51,9 @@ AKSI7_COLUMNS: Mapping[str, tuple[str, str]] = MappingProxyType(
 #: Keys of the levels of the table's rows, in the order of the names in :data:`LEVELS`.
 LEVEL_KEYS = ("kota", "kecamatan", "kelurahan", "puskesmas")
 
+#: The levels from the top of the hierarchy down (desa add up to puskesmas, and so on).
+LEVEL_ORDER = ("kota", "kecamatan", "puskesmas", "kelurahan")
+
 #: Level names of the kota, kecamatan, kelurahan and puskesmas rows, per language.
 LEVELS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
     {
@@ -221,7 +224,7 @@ def _target_columns(
     kec_sum = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
     kota_sum = np.nan if listed["t"].isna().any() else listed["t"].sum()
     if "_split" in rows.columns:
-        kel_target[rows["_split"].to_numpy()] = np.nan
+        kel_target = np.where(rows["_split"].to_numpy(), np.nan, kel_target)
     under = pd.DataFrame({"parent": rows.get("_parent", pd.Series("", index=rows.index)),
                           "t": kel_target})[is_kel]  # fmt: skip
     by_parent = under.groupby("parent")["t"]
@@ -588,8 +591,7 @@ def aksi7_table(
         "ci": ci,
         "level": level,
         "keys": list(out.columns),
-        "levels": [k for k in ("kota", "kecamatan", "puskesmas", "kelurahan")
-                   if (rows["level"] == k).any()],  # fmt: skip
+        "levels": [k for k in LEVEL_ORDER if (rows["level"] == k).any()],
     }
     index = 0 if language == "id" else 1
     return out.rename(columns={k: v[index] for k, v in AKSI7_COLUMNS.items()})
