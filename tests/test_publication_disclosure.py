@@ -156,7 +156,7 @@ place_pkm_counts = st.lists(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(place_pkm_counts)
 def test_random_puskesmas_aksi7_nothing_recoverable(places) -> None:
     """With a puskesmas level (desa under two puskesmas, children without one) as well."""
