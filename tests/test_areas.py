@@ -216,6 +216,34 @@ def test_kabupaten_of_comes_from_the_data() -> None:
     assert kabupaten_of(pd.DataFrame({"Desa/Kel": ["NO SUCH PLACE"]})) == ()
 
 
+@pytest.mark.parametrize(
+    ("kab", "kec", "desa", "expected"),
+    [
+        # the Kab/Kota name alone decides (each fits one registry kab/kota)
+        (["KOTA PEKALONGAN"] * 2, ["PEKALONGAN BARAT"] * 2, ["TIRTO", "MEDONO"], ("33.75",)),
+        (["BATANG", "Kab. Batang"], [None, None], [None, None], ("33.25",)),
+        (["KOTA PEKALONGAN", "BATANG"], [None, None], [None, None], ("33.25", "33.75")),
+        # a desa of another kab/kota does not move a row that names its kab/kota
+        (["KOTA PEKALONGAN"], ["WIRADESA"], ["KAUMAN"], ("33.75",)),
+        # "PEKALONGAN" fits the kota and the kabupaten: the desa names decide
+        (["PEKALONGAN"], ["PEKALONGAN BARAT"], ["TIRTO"], ("33.75",)),
+        (["PEKALONGAN"], ["WIRADESA"], ["KAUMAN"], ("33.26",)),
+        # a row without its kab/kota name: its desa names decide
+        (
+            ["KOTA PEKALONGAN", None],
+            ["PEKALONGAN BARAT", "WIRADESA"],
+            ["TIRTO", "KAUMAN"],
+            ("33.26", "33.75"),
+        ),  # fmt: skip
+    ],
+)
+def test_kabupaten_of_from_the_kab_kota_name_or_the_desa(
+    kab: list[str | None], kec: list[str | None], desa: list[str | None], expected: tuple[str]
+) -> None:
+    frame = pd.DataFrame({"Kab/Kota": kab, "Kec": kec, "Desa/Kel": desa})
+    assert kabupaten_of(frame) == expected
+
+
 def test_normalise_area_code_forms() -> None:
     got = normalise_area_code(["33", "3375", "337502", "33 75 02 1004", "33.7", "", None])
     assert got.tolist() == ["33", "33.75", "33.75.02", "33.75.02.1004", pd.NA, pd.NA, pd.NA]

@@ -74,9 +74,12 @@ def test_report_sections_mask_small_cells_and_speak_indonesian():
     assert "Baru stunting" in text and "Perkiraan tanpa perubahan" in text
     assert "Kategori WHO/UNICEF" in text
     # per kelurahan there are 1-2 relapses / new cases somewhere: masked, never "1" or "2"
-    assert "<td>&lt;3</td>" in text
+    assert "<td>\u2013</td>" in text
     for digit in ("1", "2"):
         assert f"<td>{digit}</td>" not in text
+    # rounds named by month keys are written as months, numbers with decimal commas
+    assert "Februari 2025" in text and "Agustus 2025" in text and ">2025-02<" not in text
+    assert "&lt;3" not in text
     english = render_change_sections(scored, period="round", language="en")
     assert "Newly stunted" in english
     with pytest.raises(StuntlibError, match="^language:"):
@@ -87,3 +90,33 @@ def test_report_with_one_round_says_so():
     data = make_rounds.stationary(300, 1)
     text = render_change_sections(stuntlib.score(data), period="round")
     assert "hanya memuat satu putaran" in text
+
+
+def _cells(html_text: str, section: str) -> list[list[str]]:
+    import re
+
+    part = html_text.split(f'<section id="{section}">', 1)[1].split("</section>", 1)[0]
+    body = part.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    return [re.findall(r"<td>(.*?)</td>", r) for r in rows]
+
+
+def test_a_change_next_to_a_masked_round_is_masked_too():
+    # Desa A: 40 children each round, 12 then 10 stunted: both rounds shown, change shown.
+    # Desa B: 40 children in February (12 stunted), 1 stunted of 5 in August: August is
+    # masked (n < 25 and 1 case), so its change and p-value would give it away.
+    rows = []
+    for round_, desa, n, cases in [("2025-02", "A", 40, 12), ("2025-08", "A", 40, 10),
+                                   ("2025-02", "B", 40, 12), ("2025-08", "B", 5, 1)]:  # fmt: skip
+        for i in range(n):
+            rows.append({"nik": f"{desa}{i:04d}", "round": round_, "kelurahan": desa,
+                         "measure_date": f"{round_}-15", "zlen": -2.5 if i < cases else 0.0,
+                         "flen": 0})  # fmt: skip
+    text = render_change_sections(pd.DataFrame(rows), period="round", language="en")
+    trend = {r[0]: r[1:] for r in _cells(text, "perkembangan")[:2]}
+    assert trend["A"][0].startswith("30.0% (") and trend["A"][1].startswith("25.0% (")
+    assert trend["A"][2] == "-5.0 points"  # 25.0 - 30.0, by hand
+    assert trend["B"][0].startswith("30.0% (")
+    assert trend["B"][1:] == ["\u2013", "\u2013", "\u2013"]
+    target = {r[0]: r[1:] for r in _cells(text, "target")}
+    assert target["B"] == ["\u2013"] * 7

@@ -273,6 +273,7 @@ def test_real_xlsx_written_by_openpyxl(tmp_path: Path) -> None:
     assert df["birth_date"].iloc[1] == pd.Timestamp("2023-01-26")
     assert df["measure"].tolist() == ["h", "l", "l"]
     assert df["No"].tolist() == [1, 2, 3]
+    assert str(df["No"].dtype) == "Int64"  # Excel's 1.0 is the export's row number 1
     scored = stuntlib.score(df)
     assert scored["zlen"].notna().all()
 
@@ -373,3 +374,29 @@ def test_write_table_neutralises_formulas(tmp_path: Path) -> None:
     assert cells["kelurahan"].iloc[0] == '\'=HYPERLINK("http://x")'  # text, not a formula
     raw = write_table(frame, tmp_path / "t.csv", escape_formulas=False)
     assert pd.read_csv(raw, dtype=str)["kelurahan"].iloc[1] == "+1+1"
+
+
+def test_write_table_keeps_group_labels_and_drops_row_numbers(tmp_path: Path) -> None:
+    labelled = pd.DataFrame({"n": [12, 7]}, index=["Total", "=Kelurahan: Tirto"])
+    path = write_table(labelled, tmp_path / "t.csv")
+    assert path.read_text(encoding="utf-8").splitlines() == [
+        "group,n",
+        "Total,12",
+        "'=Kelurahan: Tirto,7",
+    ]
+    numbered = pd.DataFrame({"n": [12, 7]}, index=[4, 9])  # rows left after a filter
+    path = write_table(numbered, tmp_path / "u.csv")
+    assert path.read_text(encoding="utf-8").splitlines() == ["n", "12", "7"]
+
+
+def test_extra_columns_of_whole_numbers_are_integers(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "No,RT,BB Lahir,Catatan,sex,age_days,lenhei\n1,3,2.8,a,1,400,75.1\n2,,3.0,b,2,500,80.2\n",
+        encoding="utf-8",
+    )
+    df = read_measurements(path, profile="generic")
+    assert str(df["No"].dtype) == "Int64" and df["No"].tolist() == [1, 2]
+    assert str(df["RT"].dtype) == "Int64" and df["RT"].tolist()[0] == 3
+    assert df["RT"].isna().tolist() == [False, True]
+    assert df["BB Lahir"].tolist() == [2.8, 3.0]  # a measurement stays a float

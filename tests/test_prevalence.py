@@ -600,3 +600,19 @@ def test_logit_interval_of_a_single_child_is_the_point_as_who_gives_it():
     out = prevalence(pd.DataFrame({"zlen": [-2.5], "flen": [0]}), indicators="stunting",
                      ci="logit")  # fmt: skip
     assert out[["estimate", "ci_low", "ci_high"]].iloc[0].tolist() == [1.0, 1.0, 1.0]
+
+
+def test_prevalence_table_writes_indonesian_numbers():
+    # 2 of 4 stunted: 50 %; Wilson 95 % interval, by hand with z = 1.959964:
+    # centre (0.5 + z^2/8) / (1 + z^2/4) = 0.5; half-width
+    # z * sqrt(0.25/4 + z^2/64) / (1 + z^2/4) = 1.959964 * 0.350033 / 1.960365 = 0.349961,
+    # so 15.0 % to 85.0 %.
+    df = pd.DataFrame({"zlen": [-2.5, -1.0, -3.2, 0.4], "flen": 0})
+    res = prevalence(df, indicators=["stunting", "zlen_mean"], ci="wilson", min_n=1, min_cases=0)
+    idn = prevalence_table(res, language="id", mark_unreliable=False)
+    en = prevalence_table(res, language="en", mark_unreliable=False)
+    assert idn.iloc[0, 1] == "50,0 (15,0–85,0)"
+    assert en.iloc[0, 1] == "50.0 (15.0, 85.0)"
+    # mean HAZ (-2.5 - 1.0 - 3.2 + 0.4) / 4 = -1.575 -> -1.57 or -1.58 by its rounding
+    assert idn.iloc[0, 2].split(" ")[0] in ("-1,57", "-1,58")
+    assert "." not in idn.iloc[0, 2]

@@ -32,6 +32,7 @@ __all__ = [
     "format_date",
     "format_decimal",
     "format_interval",
+    "format_month",
     "format_percent",
     "format_period",
 ]
@@ -171,6 +172,27 @@ def format_date(value: Any, language: str = "id") -> str:
     if isinstance(value, _dt.datetime):
         value = value.date()
     return _babel(value, format="d MMMM y", locale=language)
+
+
+def format_month(value: Any, language: str = "id") -> str:
+    """A month key ``YYYY-MM`` as words (``Agustus 2025`` / ``August 2025``).
+
+    Any other text (a round named otherwise) is returned as it is.
+
+    Examples
+    --------
+    >>> format_month("2025-08"), format_month("2025-02", "en"), format_month("Putaran 1")
+    ('Agustus 2025', 'February 2025', 'Putaran 1')
+    """
+    from babel.dates import format_date as _babel
+
+    text = str(value)
+    year, dash, month = text.partition("-")
+    if not (dash and year.isdigit() and len(year) == 4 and month.isdigit() and len(month) == 2):
+        return text
+    if not 1 <= int(month) <= 12:
+        return text
+    return _babel(_dt.date(int(year), int(month), 1), format="LLLL y", locale=language)
 
 
 def format_period(start: Any, end: Any, language: str = "id") -> str:

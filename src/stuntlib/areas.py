@@ -305,12 +305,12 @@ class _Level:
 
 
 @functools.cache
-def _national_levels() -> tuple[_Level, ...]:
-    return _levels(_national_registry())
+def _national_levels(deepest: int = 4) -> tuple[_Level, ...]:
+    return _levels(_national_registry(), deepest)
 
 
-def _levels(registry: pd.DataFrame) -> tuple[_Level, ...]:
-    """One :class:`_Level` per depth: each area with its own and its ancestors' keys.
+def _levels(registry: pd.DataFrame, deepest: int = 4) -> tuple[_Level, ...]:
+    """One :class:`_Level` per depth down to ``deepest``: each area with its ancestors' keys.
 
     An area whose parent code is not in the registry is left out (as an inner join
     would). Columns are object arrays built with index look-ups, not frame merges: the
@@ -319,7 +319,7 @@ def _levels(registry: pd.DataFrame) -> tuple[_Level, ...]:
     kode = registry["kode"].astype("string")
     length = kode.str.len().to_numpy(dtype=np.int64, na_value=-1)
     own: dict[int, dict[str, np.ndarray]] = {}
-    for depth in (1, 2, 3, 4):
+    for depth in range(1, deepest + 1):
         rows = length == _CODE_LENGTH[depth]
         names = registry["nama"][rows].reset_index(drop=True)
         keys = _keys(names, depth)
@@ -335,7 +335,7 @@ def _levels(registry: pd.DataFrame) -> tuple[_Level, ...]:
             part["kind4"] = kode[rows].str[9].to_numpy(dtype=object)
         own[depth] = part
     tables = [own[1]]
-    for depth in (2, 3, 4):
+    for depth in range(2, deepest + 1):
         part, above = own[depth], tables[-1]
         parent = pd.Index(part[f"code{depth}"]).str[: _CODE_LENGTH[depth - 1]]
         where = pd.Index(above[f"code{depth - 1}"]).get_indexer(parent)
@@ -500,6 +500,48 @@ def _resolve_by_names(combos: pd.DataFrame, levels: tuple[_Level, ...]) -> pd.Da
     return out
 
 
+def _combo_keys(distinct: pd.DataFrame, labels: Mapping[int, Any], deepest: int) -> pd.DataFrame:
+    """``combo`` and the name keys (:func:`_keys`) of each distinct row, depths 1..deepest."""
+    combos = pd.DataFrame({"combo": np.arange(len(distinct))})
+    for depth in range(1, deepest + 1):
+        if depth in labels:
+            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
+        else:
+            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
+            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
+        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
+        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
+        if depth in (2, 4):
+            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
+    return combos
+
+
+def _kabupaten_by_name(
+    frame: pd.DataFrame, areas: Any, chosen: Mapping[str, str | None]
+) -> tuple[str, ...] | None:
+    """The kabupaten/kota codes read from the Kab/Kota (and Prov) names alone, or None.
+
+    None unless every row names its kabupaten/kota and each distinct name fits exactly
+    one registry kabupaten/kota: then the kecamatan and desa names could not change the
+    answer of :func:`_resolve` (they only pick among several fitting places), and the
+    desa index of the whole country need not be built.
+    """
+    labels, code_label = _given_columns(frame, chosen, None)
+    if 2 not in labels or code_label is not None:
+        return None
+    named: dict[int, Any] = {d: labels[d] for d in (1, 2) if d in labels}
+    distinct = frame[list(named.values())].drop_duplicates(ignore_index=True)
+    if distinct[named[2]].isna().any():
+        return None
+    combos = _combo_keys(distinct, named, 2)
+    level = (_national_levels(2) if areas is None else _levels(load_areas(areas), 2))[1]
+    found = _candidates(combos, level, 2)
+    fits = found.groupby("combo")["code2"].nunique()
+    if len(fits) < len(combos) or bool((fits > 1).any()):
+        return None
+    return tuple(sorted(found["code2"].unique().tolist()))
+
+
 def _resolve(
     frame: pd.DataFrame, areas: Any, chosen: Mapping[str, str | None], code: str | None
 ) -> tuple[pd.DataFrame, dict[int, Any], pd.DataFrame, np.ndarray]:
@@ -528,17 +570,7 @@ def _resolve(
     row_combo = raw.groupby(list(raw.columns), dropna=False, sort=False).ngroup().to_numpy()
     first = np.unique(row_combo, return_index=True)[1]
     distinct = frame.iloc[first]
-    combos = pd.DataFrame({"combo": np.arange(len(first))})
-    for depth in (1, 2, 3, 4):
-        if depth in labels:
-            keys = _keys(distinct[labels[depth]].reset_index(drop=True), depth)
-        else:
-            absent = pd.Series(pd.NA, index=combos.index, dtype="string")
-            keys = pd.DataFrame({"exact": absent, "key": absent, "kind": absent})
-        combos[f"key{depth}"] = keys["key"].astype("string").to_numpy()
-        combos[f"exact{depth}"] = keys["exact"].astype("string").to_numpy()
-        if depth in (2, 4):
-            combos[f"kind{depth}"] = keys["kind"].astype("string").to_numpy()
+    combos = _combo_keys(distinct, labels, 4)
     code_given = (
         normalise_area_code(distinct[code_label].reset_index(drop=True))
         if code_label is not None
@@ -745,6 +777,12 @@ def kabupaten_of(frame: pd.DataFrame, *, areas: Any = None, **columns: str) -> t
     if unknown:  # as match_areas(**columns) would refuse them
         raise TypeError(f"kabupaten_of() got unexpected keyword arguments {sorted(unknown)}")
     chosen = {level: columns.get(level) for level in _LEVELS}
+    if not isinstance(frame, pd.DataFrame):
+        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
+    if columns.get("code") is None:
+        by_name = _kabupaten_by_name(frame, areas, chosen)
+        if by_name is not None:
+            return by_name
     resolved = _resolve(frame, areas, chosen, columns.get("code"))[2]
     kab = resolved["code2"]  # per distinct combination of names: no per-row table needed
     return tuple(sorted(kab[kab != UNKNOWN].dropna().unique().tolist()))

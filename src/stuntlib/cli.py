@@ -17,6 +17,7 @@ message; ``--debug`` shows the traceback). Progress goes to standard error.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -344,19 +345,34 @@ def _aksi7(args: argparse.Namespace, scored: Any, protect: bool | None = None) -
                        columns=_column_map(args) or None)  # fmt: skip
 
 
-def _publication_files(args: argparse.Namespace, scored: Any, table: Any = None) -> list[str]:
-    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print.
+def _aksi7_workbook(
+    args: argparse.Namespace, scored: Any, table: Any = None, pool: Any = None
+) -> Callable[[], list[str]]:
+    """Write the Aksi 7 workbook when asked (on ``pool`` if given); its line, on call.
 
     ``table``: the masked Aksi 7 table already computed for the report, reused.
     """
-    lines = []
-    if getattr(args, "aksi7", None):
-        from stuntlib.publication import write_aksi7_workbook
+    if not getattr(args, "aksi7", None):
+        return list
+    from stuntlib._concurrent import later
+    from stuntlib.publication import write_aksi7_workbook
 
-        table = table if table is not None and args.suppress else _aksi7(args, scored)
-        write_aksi7_workbook(table, args.aksi7, source=args.input.name, period=args.period)
-        masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
-        lines.append(f"Aksi 7 workbook ({masked}) -> {Path(args.aksi7).resolve()}")
+    table = table if table is not None and args.suppress else _aksi7(args, scored)
+    written = later(pool, functools.partial(write_aksi7_workbook, source=args.input.name,
+                                            period=args.period), table, args.aksi7)  # fmt: skip
+    masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
+    return lambda: [f"Aksi 7 workbook ({masked}) -> {written().resolve()}"]
+
+
+def _publication_files(
+    args: argparse.Namespace, scored: Any, table: Any = None, workbook: Any = None
+) -> list[str]:
+    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print.
+
+    ``table``: the masked Aksi 7 table already computed for the report, reused;
+    ``workbook``: the Aksi 7 workbook already under way (:func:`_aksi7_workbook`).
+    """
+    lines = (workbook or _aksi7_workbook(args, scored, table))()
     if getattr(args, "data_sasaran", None):
         from stuntlib.publication import write_data_sasaran
 
@@ -468,23 +484,81 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
     return EXIT_OK
 
 
-def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
-    from stuntlib.report import write_report
+def _load_charts() -> None:
+    """The chart process's start: numpy, pandas and matplotlib, while the file is read."""
+    from stuntlib.report._figures import preload
 
+    preload()
+
+
+def _chart_pool() -> Any:
+    """A one-process pool for the report's charts, or None on one core.
+
+    Started before the file is read, so that its process loads matplotlib on the second
+    core meanwhile, then draws the charts while this one computes the tables. Forked
+    while this process is still light (the ``stuntlib`` command: no numpy loaded, one
+    thread), so that nothing is imported twice and a caller's script is not re-run;
+    otherwise (``main()`` called from a loaded process) a fresh ``spawn`` interpreter.
+    """
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    if cores < 2:
+        return None
+    import multiprocessing
+    import threading
+    from concurrent.futures import ProcessPoolExecutor
+
+    light = "numpy" not in sys.modules and threading.active_count() == 1
+    method = "fork" if light and "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    try:
+        pool = ProcessPoolExecutor(
+            1, mp_context=multiprocessing.get_context(method), initializer=_load_charts
+        )
+        pool.submit(int)  # starts the process now, not at the first chart
+    except (OSError, RuntimeError):  # no processes here (sandbox, limits): drawn in turn
+        return None
+    return pool
+
+
+def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
     _check_input(args.input)
     out = args.output or _default_output(args.input, ".html", "laporan")
     if args.geojson is not None and not args.geojson.exists():
         raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
+    pool = _chart_pool()
+    try:
+        lines = _report_files(args, progress, out, pool)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    progress.finish("done")
+    _say(f"report (small cells masked) -> {out.resolve()}")
+    for line in lines:
+        _say(line)
+    return EXIT_OK
+
+
+def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool: Any) -> list[str]:
+    """Read, score, tabulate and write the report (and the workbooks); lines to print."""
+    from stuntlib.report import write_report
+
     scored = _read_and_score(args, progress)
     from stuntlib.rounds import select_round
 
     this_round = select_round(scored, args.period)
+    checks = None
+    if pool is not None:  # the quality checks need only the rows: the chart process has time
+        from stuntlib._concurrent import later
+        from stuntlib.report._sections import quality_checks
+
+        checks = later(pool, quality_checks, this_round)
     progress.step("tabulating Aksi 7")
     from stuntlib.publication import areas_of
 
     # the kab/kota is found once, for the report, the workbook and the data sasaran
     args.areas = areas_of(this_round, getattr(args, "areas", None))
     table = _aksi7(args, this_round, protect=True)  # the report is published: always masked
+    workbook = _aksi7_workbook(args, this_round, table, pool)  # written while the report is
     progress.step("drawing the report")
     situation = None
     if getattr(args, "coverage", None) is not None or getattr(args, "krs", None) is not None:
@@ -507,13 +581,10 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         situation=situation,
         areas=getattr(args, "areas", None),
         aksi7=table,
+        quality=checks() if checks is not None else None,
+        executor=pool,
     )
-    lines = _publication_files(args, this_round, table)
-    progress.finish("done")
-    _say(f"report (small cells masked) -> {out.resolve()}")
-    for line in lines:
-        _say(line)
-    return EXIT_OK
+    return _publication_files(args, this_round, table, workbook)
 
 
 def find_sample() -> Path | None:

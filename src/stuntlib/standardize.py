@@ -1022,6 +1022,45 @@ class ParsedNik(NamedTuple):
 _SCIENTIFIC_NIK = r"[+-]?\d+(?:[.,]\d*)?[eE][+-]?\d+"
 
 
+def _nik_kind(cell_type: type) -> str:
+    if issubclass(cell_type, (bool, np.bool_)):
+        return "bool"
+    if issubclass(cell_type, (int, np.integer)):
+        return "int"
+    if issubclass(cell_type, (float, np.floating)):
+        return "float"
+    return "text"
+
+
+def _nik_cells(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
+    """Text of each distinct NIK cell of a mixed column, and whether it was a number.
+
+    Per kind of cell, not per cell: integers are written exactly, floats as whole
+    numbers, anything else as text without blanks or Excel's leading apostrophe.
+    """
+    types = cells.map(type)
+    kind = types.map({t: _nik_kind(t) for t in types.unique()}).to_numpy(dtype=object)
+    text = pd.Series(pd.NA, index=cells.index, dtype="string")
+    numeric = np.zeros(len(cells), dtype=bool)
+    for name in ("bool", "int", "float", "text"):
+        part = kind == name
+        if not part.any():
+            continue
+        values = cells[part]
+        if name == "float":
+            numbers = np.round(values.to_numpy(dtype=np.float64))
+            whole = pd.array(np.where(np.isfinite(numbers), numbers, np.nan), dtype="Float64")
+            written = pd.Series(whole.astype("Int64"), index=values.index).astype("string")
+            numeric[part] = written.notna().to_numpy()
+        elif name == "text":
+            written = values.astype(str).str.replace(r"\s+", "", regex=True).str.lstrip("'")
+        else:  # exact, whatever the size; True/False as 1/0
+            written = (values.astype(int) if name == "bool" else values).astype(str)
+            numeric[part] = True
+        text[part] = written.astype("string")
+    return text, numeric
+
+
 def parse_nik(values: ArrayLike | pd.Series) -> ParsedNik:
     """The one NIK rule: NIKs as text, and which are missing, numeric, lost or malformed.
 
@@ -1069,27 +1108,10 @@ def parse_nik(values: ArrayLike | pd.Series) -> ParsedNik:
         text = pd.Series(whole, index=series.index).astype("string")
         numeric = text.notna().to_numpy()
     else:
-        objects = series.astype(object)
-        codes, uniques = pd.factorize(objects)
-        cells: list[object] = []
-        kinds: list[bool] = []
-        for value in uniques:
-            if isinstance(value, (bool, np.bool_)):
-                cells.append(str(int(value)))
-                kinds.append(True)
-            elif isinstance(value, (int, np.integer)):
-                cells.append(str(int(value)))
-                kinds.append(True)
-            elif isinstance(value, (float, np.floating)):
-                ok = np.isfinite(value)
-                cells.append(str(int(round(float(value)))) if ok else None)
-                kinds.append(bool(ok))
-            else:
-                cells.append(re.sub(r"\s+", "", str(value)).lstrip("'"))
-                kinds.append(False)
-        lookup = np.array([*cells, None], dtype=object)
-        text = pd.Series(lookup[codes], index=series.index, dtype="string")
-        numeric = np.array([*kinds, False], dtype=bool)[codes]
+        codes, uniques = pd.factorize(series.astype(object))
+        cells, kinds = _nik_cells(pd.Series(uniques, dtype=object))
+        text = cells.reindex(codes).set_axis(series.index)  # code -1 (missing) -> NA
+        numeric = np.append(kinds, [False])[codes]
     text = text.mask(text == "")
     missing = text.isna().to_numpy()
     valid = text.str.fullmatch(r"\d{16}").fillna(False).to_numpy(dtype=bool)

@@ -15,29 +15,61 @@ Importing this package is cheap: scipy is imported inside the functions that use
 
 from __future__ import annotations
 
-from stuntlib.change._compare import compare_prevalence, prevalence_trend
-from stuntlib.change._had import height_for_age_difference
-from stuntlib.change._normal import (
-    STUNTING_CUTOFF,
-    conditional_zscore,
-    stationary_transition_rates,
+from typing import TYPE_CHECKING
+
+import lazy_loader as _lazy
+
+# names load on first use: the command line builds its parser (stuntlib.change._cli)
+# without importing pandas
+__getattr__, __dir__, _ = _lazy.attach(
+    __name__,
+    submod_attrs={
+        "_compare": ["compare_prevalence", "prevalence_trend"],
+        "_had": ["height_for_age_difference"],
+        "_normal": ["STUNTING_CUTOFF", "conditional_zscore", "stationary_transition_rates"],
+        "_planning": ["design_effects", "sample_size", "simulate_two_stage_survey"],
+        "_targets": [
+            "NATIONAL_TARGETS",
+            "PREVALENCE_CLASSES",
+            "aarr",
+            "prevalence_class",
+            "required_aarr",
+            "target_status",
+        ],
+        "_transitions": [
+            "TRANSITION_SUMS",
+            "child_key",
+            "finalize_transitions",
+            "transition_partial_sums",
+            "transitions",
+        ],
+    },
 )
-from stuntlib.change._planning import design_effects, sample_size, simulate_two_stage_survey
-from stuntlib.change._targets import (
-    NATIONAL_TARGETS,
-    PREVALENCE_CLASSES,
-    aarr,
-    prevalence_class,
-    required_aarr,
-    target_status,
-)
-from stuntlib.change._transitions import (
-    TRANSITION_SUMS,
-    child_key,
-    finalize_transitions,
-    transition_partial_sums,
-    transitions,
-)
+
+if TYPE_CHECKING:  # the static view of the lazy names, for type checkers and IDEs
+    from stuntlib.change._compare import compare_prevalence, prevalence_trend
+    from stuntlib.change._had import height_for_age_difference
+    from stuntlib.change._normal import (
+        STUNTING_CUTOFF,
+        conditional_zscore,
+        stationary_transition_rates,
+    )
+    from stuntlib.change._planning import design_effects, sample_size, simulate_two_stage_survey
+    from stuntlib.change._targets import (
+        NATIONAL_TARGETS,
+        PREVALENCE_CLASSES,
+        aarr,
+        prevalence_class,
+        required_aarr,
+        target_status,
+    )
+    from stuntlib.change._transitions import (
+        TRANSITION_SUMS,
+        child_key,
+        finalize_transitions,
+        transition_partial_sums,
+        transitions,
+    )
 
 __all__ = [
     "NATIONAL_TARGETS",

@@ -10,11 +10,12 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from stuntlib.errors import StuntlibError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["add_parser", "run"]
 
@@ -71,6 +72,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 
 def _read(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
+    import pandas as pd
+
     from stuntlib.io import read_measurements
     from stuntlib.scoring import score
 

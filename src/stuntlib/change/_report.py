@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stuntlib._format import MISSING, format_count, format_decimal, format_month, format_percent
 from stuntlib.errors import ColumnError, StuntlibError
 
 __all__ = ["render_change_sections"]
@@ -23,25 +24,29 @@ _TEXT: dict[str, dict[str, Any]] = {
             "tanpa perubahan\u201d menunjukkan berapa yang diharapkan dari variasi itu saja; "
             "hanya selisih di atasnya yang menunjukkan perubahan nyata."
         ),
-        "trend": "Prevalensi stunting per putaran (dengan selang kepercayaan 95 %)",
+        "trend": "Prevalensi stunting per putaran (dengan interval kepercayaan 95%)",
         "flow": "Kasus baru dan anak yang pulih, dibandingkan dengan variasi pengukuran",
         "target": "Target",
         "target_intro": (
-            "Kategori WHO/UNICEF 2019, peluang bahwa prevalensi sebenarnya di bawah 2,5 % "
+            "Kategori WHO/UNICEF 2019, peluang bahwa prevalensi sebenarnya di bawah 2,5% "
             "(\u201cbebas stunting\u201d), dan apakah laju penurunan cukup untuk mencapai "
             "target. 0 anak stunting dari sedikit anak yang diukur belum berarti bebas "
             "stunting: lihat batas atas."
         ),
-        "area": "Kelurahan", "all": "Semua",
+        "area": "Desa/kelurahan", "all": "Semua",
         "linked": "Anak diukur di kedua putaran",
         "new": "Baru stunting", "expected_new": "Perkiraan tanpa perubahan",
-        "excess_new": "Selisih (95 %)", "recovered": "Pulih",
-        "expected_rec": "Perkiraan tanpa perubahan", "excess_rec": "Selisih (95 %)",
+        "excess_new": "Selisih (IK 95%)", "recovered": "Pulih",
+        "expected_rec": "Perkiraan tanpa perubahan", "excess_rec": "Selisih (IK 95%)",
         "change_col": "Perubahan", "p": "Nilai p", "points": "poin",
-        "prev": "Prevalensi", "class": "Kategori WHO/UNICEF", "upper": "Batas atas 95 %",
-        "p_below": "Peluang < 2,5 %", "aarr": "Laju penurunan per tahun",
+        "prev": "Prevalensi", "class": "Kategori WHO/UNICEF", "upper": "Batas atas 95%",
+        "p_below": "Peluang < 2,5%", "aarr": "Laju penurunan per tahun",
         "need": "Laju yang dibutuhkan", "track": "Status",
-        "masked": "Sel dengan 1-2 anak ditulis \u201c<3\u201d untuk melindungi identitas anak.",
+        "masked": (
+            "Sel kecil disamarkan (\u2013) untuk melindungi identitas anak, dengan aturan "
+            "yang sama seperti tabel lain laporan ini; perubahan dan nilai p hanya ditulis "
+            "bila kedua putaran ditampilkan."
+        ),
         "flow_note": (
             "Selisih positif yang selang kepercayaannya tidak mencakup 0 berarti kasus baru "
             "lebih banyak daripada yang dapat dijelaskan oleh variasi pengukuran."
@@ -62,25 +67,29 @@ _TEXT: dict[str, dict[str, Any]] = {
             "real change. The \u201cexpected without change\u201d column shows how many "
             "that noise alone gives; only the excess over it is real change."
         ),
-        "trend": "Stunting prevalence per round (95 % confidence interval)",
+        "trend": "Stunting prevalence per round (95% confidence interval)",
         "flow": "New cases and recoveries against measurement noise",
         "target": "Target",
         "target_intro": (
             "WHO/UNICEF 2019 class, the probability that the true prevalence is below "
-            "2.5 % (\u201cstunting free\u201d), and whether the rate of reduction reaches "
+            "2.5% (\u201cstunting free\u201d), and whether the rate of reduction reaches "
             "the target. 0 stunted of few children measured is not stunting free: see the "
             "upper bound."
         ),
-        "area": "Kelurahan", "all": "All",
+        "area": "Desa/kelurahan", "all": "All",
         "linked": "Children measured in both rounds",
         "new": "Newly stunted", "expected_new": "Expected without change",
-        "excess_new": "Excess (95 %)", "recovered": "Recovered",
-        "expected_rec": "Expected without change", "excess_rec": "Excess (95 %)",
+        "excess_new": "Excess (95% CI)", "recovered": "Recovered",
+        "expected_rec": "Expected without change", "excess_rec": "Excess (95% CI)",
         "change_col": "Change", "p": "p-value", "points": "points",
-        "prev": "Prevalence", "class": "WHO/UNICEF class", "upper": "95 % upper bound",
-        "p_below": "P(< 2.5 %)", "aarr": "Reduction per year",
+        "prev": "Prevalence", "class": "WHO/UNICEF class", "upper": "95% upper bound",
+        "p_below": "P(< 2.5%)", "aarr": "Reduction per year",
         "need": "Needed per year", "track": "Status",
-        "masked": "Cells with 1-2 children read \u201c<3\u201d to protect the children.",
+        "masked": (
+            "Small cells are masked (\u2013) to protect the children, by the same rule as "
+            "the other tables of this report; a change and its p-value are written only "
+            "when both rounds are shown."
+        ),
         "flow_note": (
             "A positive excess whose interval excludes 0 means more new cases than "
             "measurement noise explains."
@@ -93,23 +102,19 @@ _TEXT: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def _count(x: Any) -> str:
-    """A count for publication: 1-2 masked as ``<3``."""
+def _count(x: Any, language: str, min_cases: int) -> str:
+    """A count for publication: ``1..min_cases-1`` masked like the report's other cells."""
     if pd.isna(x):
-        return "-"
-    v = int(round(float(x)))
-    return "<3" if 0 < v < 3 else f"{v:,}".replace(",", ".")
+        return MISSING
+    return MISSING if 0 < float(x) < min_cases else format_count(x, language)
 
 
-def _num(x: float, decimals: int = 1, language: str = "id") -> str:
-    if pd.isna(x):
-        return "-"
-    text = f"{x:.{decimals}f}"
-    return text.replace(".", ",") if language == "id" else text
+def _num(x: Any, decimals: int, language: str) -> str:
+    return format_decimal(x, language, decimals)
 
 
-def _pct(x: float, language: str) -> str:
-    return "-" if pd.isna(x) else _num(100 * x, 1, language) + " %"
+def _pct(x: Any, language: str) -> str:
+    return format_percent(x, language)
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -135,6 +140,120 @@ def _period_column(scored: pd.DataFrame, period: str | None) -> tuple[pd.DataFra
     return scored.assign(period=d.dt.to_period("M").astype(str).where(d.notna())), "period"
 
 
+def _trend(frame: pd.DataFrame, pcol: str, area: str, periods: list[Any], t: dict[str, Any],
+           language: str, options: dict[str, Any]) -> str:  # fmt: skip
+    """Stunting per area and round (masked), and the change from the first to the last."""
+    from stuntlib.change._compare import compare_prevalence
+    from stuntlib.estimation import prevalence
+
+    shown = prevalence(frame, [pcol, area], indicators="stunting", suppress=True, **options)
+    shown = shown[shown["kind"] == "prevalence"].set_index([area, pcol])
+    raw = prevalence(frame, [pcol, area], indicators="stunting", min_n=1, min_cases=0,
+                     ci=options["ci"])  # fmt: skip
+    first, last = periods[0], periods[-1]
+    a = raw[raw[pcol] == first][[area, "estimate", "se"]]
+    b = raw[raw[pcol] == last][[area, "estimate", "se"]]
+    diff = compare_prevalence(b, a).set_index(area)
+    rows = []
+    for name in sorted(frame[area].dropna().unique(), key=str):
+        cells, published = [str(name)], []
+        for p_ in periods:
+            r = shown.loc[(name, p_)] if (name, p_) in shown.index else None
+            ok = r is not None and not bool(r["suppressed"]) and r["n"] > 0
+            published.append(ok)
+            cells.append(
+                f"{_pct(r['estimate'], language)} ({_pct(r['ci_low'], language)}"
+                f"\u2013{_pct(r['ci_high'], language)})"
+                if ok and r is not None
+                else MISSING
+            )
+        both = published[0] and published[-1]  # a change next to a masked cell unmasks it
+        d = diff["difference"].get(name, np.nan) if both else np.nan
+        p_value = diff["p_value"].get(name, np.nan) if both else np.nan
+        cells += [MISSING if pd.isna(d) else f"{_num(100 * d, 1, language)} {t['points']}",
+                  _num(p_value, 3, language)]  # fmt: skip
+        rows.append(cells)
+    header = [t["area"], *(format_month(p, language) for p in periods), t["change_col"], t["p"]]
+    return f"<h3>{t['trend']}</h3>" + _table(header, rows)
+
+
+def _flows(frame: pd.DataFrame, child: str, pcol: str, area: str, periods: list[Any],
+           t: dict[str, Any], language: str, min_cases: int) -> str:  # fmt: skip
+    """New cases and recoveries between the last two rounds; small counts masked."""
+    from stuntlib.change._transitions import transitions
+
+    before, last = periods[-2], periods[-1]
+    flows = transitions(frame, child=child, period=pcol, by=area)
+    flows = flows[(flows["period_from"] == before) & (flows["period_to"] == last)]
+    rows = []
+    for r in flows.sort_values(area).to_dict("records"):
+        new_masked = 0 < r["newly_stunted"] < min_cases
+        excess = (
+            MISSING
+            if new_masked
+            else f"{_num(r['excess_newly_stunted'], 1, language)} "
+            f"({_num(r['excess_newly_stunted_low'], 1, language)}\u2013"
+            f"{_num(r['excess_newly_stunted_high'], 1, language)})"
+        )
+        rows.append([
+            str(r[area]), _count(r["linked"], language, min_cases),
+            _count(r["newly_stunted"], language, min_cases),
+            _num(r["expected_newly_stunted"], 1, language), excess,
+            _count(r["recovered"], language, min_cases),
+            _num(r["expected_recovered"], 1, language),
+        ])  # fmt: skip
+    header = [t["area"], t["linked"], t["new"], t["expected_new"], t["excess_new"],
+              t["recovered"], t["expected_rec"]]  # fmt: skip
+    span = f"{format_month(before, language)} \u2192 {format_month(last, language)}"
+    return f"<h3>{t['flow']} ({span})</h3>" + _table(header, rows)
+
+
+def _targets(frame: pd.DataFrame, pcol: str, area: str, t: dict[str, Any], language: str,
+             options: dict[str, Any], target: float | None,
+             target_year: int | None) -> str:  # fmt: skip
+    """Class, evidence of "bebas stunting" and the AARR per area; masked areas blank."""
+    from stuntlib.change._targets import target_status
+    from stuntlib.estimation import prevalence
+
+    d = pd.to_datetime(frame["measure_date"], errors="coerce") if (
+        "measure_date" in frame.columns) else None  # fmt: skip
+    year_of = (
+        frame.assign(_year=d.dt.year).groupby(pcol)["_year"].median()
+        if d is not None
+        else pd.Series(dtype=float)
+    )
+    shown = prevalence(frame, [pcol, area], indicators="stunting", suppress=True, **options)
+    counts = prevalence(frame, [pcol, area], indicators="stunting", min_n=1, min_cases=0,
+                        ci=options["ci"])  # fmt: skip
+    counts = counts[[pcol, area, "n", "cases"]].assign(
+        suppressed=shown["suppressed"].to_numpy(dtype=bool)
+    )
+    counts["year"] = counts[pcol].map(year_of)
+    counts = counts.dropna(subset=["year"])
+    counts = counts[counts["n"] > 0]
+    # the latest round of each area and year (tail, not last(): no mixing of rounds)
+    counts = counts.sort_values([area, pcol]).groupby([area, "year"]).tail(1)
+    header = [t["area"], t["prev"], t["class"], t["upper"], t["p_below"], t["aarr"], t["need"],
+              t["track"]]  # fmt: skip
+    if counts.empty:  # no measurement dates: no year to set against a target
+        return _table(header, [])
+    masked = counts.groupby(area)["suppressed"].last()  # the latest year's round
+    status = target_status(counts[[area, "n", "cases", "year"]].astype({"year": int}),
+                           target=target, target_year=target_year)  # fmt: skip
+    rows = []
+    for r in status.to_dict("records"):
+        if bool(masked.get(r[area], True)):
+            rows.append([str(r[area]), *[MISSING] * 7])
+            continue
+        rows.append([
+            str(r[area]), _pct(r["prevalence"], language),
+            t["classes"].get(r["who_class"], MISSING), _pct(r["upper_bound"], language),
+            _num(r["p_below_threshold"], 2, language), _pct(r["aarr"], language),
+            _pct(r["required_aarr"], language), t["tracks"].get(r["track"], MISSING),
+        ])  # fmt: skip
+    return _table(header, rows)
+
+
 def render_change_sections(
     scored: pd.DataFrame,
     *,
@@ -142,8 +261,12 @@ def render_change_sections(
     child: str = "nik",
     period: str | None = None,
     by: str = "kelurahan",
+    labels: pd.Series | None = None,
     target: float | None = None,
     target_year: int | None = None,
+    ci: str = "wilson",
+    min_n: int = 25,
+    min_cases: int = 3,
 ) -> str:
     """HTML of the "Perkembangan" (change) and "Target" sections of the report.
 
@@ -152,22 +275,32 @@ def render_change_sections(
     scored : pandas.DataFrame
         Output of :func:`stuntlib.score` for two or more rounds.
     language : {"id", "en"}, default "id"
-        Language of the text.
+        Language of the text and of every number and month (:mod:`stuntlib._format`).
     child : str, default "nik"
         Column identifying a child across rounds (never shown).
     period : str, optional
         Round column; default ``period``, ``round`` or ``putaran`` if present, else the
-        month of ``measure_date``.
+        month of ``measure_date``. Month keys (``2025-08``) are shown as words.
     by : str, default "kelurahan"
         Area column.
+    labels : pandas.Series, optional
+        Area label of each row (aligned with ``scored``), e.g. the registry's desa names
+        of :func:`stuntlib.publication.match_desa`, so that spelling variants of one desa
+        are one row; default the ``by`` column as written.
     target, target_year : optional
         As for :func:`stuntlib.change.target_status` (default: the national path when
         ``target_year`` is given).
+    ci, min_n, min_cases : optional
+        Interval method and small-cell rules of :func:`stuntlib.prevalence` with
+        ``suppress=True``, as in the rest of the report.
 
     Returns
     -------
     str
-        Two ``<section>`` elements. Counts of 1-2 children read ``<3``; no NIK or name.
+        Two ``<section>`` elements. Masked cells read "\u2013"; a change, p-value, upper
+        bound or rate next to a masked prevalence is masked too (it would give it away);
+        counts of new cases and recoveries below ``min_cases`` are masked with their
+        excess. No NIK or name.
 
     Raises
     ------
@@ -183,90 +316,26 @@ def render_change_sections(
     .. [3] UNICEF (2018). Technical note: how to calculate average annual rate of
        reduction (AARR).
     """
-    from stuntlib.change._compare import compare_prevalence
-    from stuntlib.change._targets import target_status
-    from stuntlib.change._transitions import transitions
-    from stuntlib.estimation import prevalence
-
     if language not in _TEXT:
         raise StuntlibError(f"language: expected 'id' or 'en'; got {language!r}")
     t = _TEXT[language]
     frame, pcol = _period_column(scored, period)
+    if pcol != "period":  # named "period", prevalence tabulates every round, not the latest
+        frame, pcol = frame.assign(period=frame[pcol]), "period"
+    if labels is not None:
+        frame, by = frame.assign(_area=np.asarray(labels, dtype=object)), "_area"
     if by not in frame.columns:
         raise ColumnError(f"by: no column {by!r}; the columns are {list(frame.columns)}")
+    options = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
     periods = sorted(frame[pcol].dropna().unique())
     parts = [f'<section id="perkembangan"><h2>{t["change"]}</h2><p>{t["change_intro"]}</p>']
-    prev = prevalence(frame, [pcol, by], indicators="stunting", min_n=1, min_cases=0)
-    prev = prev[prev["kind"] == "prevalence"]
     if len(periods) < 2:
         parts.append(f"<p>{t['one_period']}</p></section>")
     else:
-        first, last = periods[0], periods[-1]
-        a = prev[prev[pcol] == first][[by, "estimate", "se"]]
-        b = prev[prev[pcol] == last][[by, "estimate", "se"]]
-        diff = compare_prevalence(b, a).set_index(by)
-        rows = []
-        for area, g in prev.groupby(by, sort=True):
-            cells = [str(area)]
-            for p_ in periods:
-                r = g[g[pcol] == p_]
-                if r.empty or r["n"].iloc[0] == 0:
-                    cells.append("-")
-                    continue
-                r0 = r.iloc[0]
-                shown = "<3" if 0 < r0["cases"] < 3 else (
-                    f"{_pct(r0['estimate'], language)} ({_pct(r0['ci_low'], language)}"
-                    f"-{_pct(r0['ci_high'], language)})")  # fmt: skip
-                cells.append(shown)
-            d = diff["difference"].get(area, np.nan)
-            points = "-" if pd.isna(d) else f"{_num(100 * d, 1, language)} {t['points']}"
-            cells += [points, _num(diff["p_value"].get(area, np.nan), 3, language)]
-            rows.append(cells)
-        parts.append(f"<h3>{t['trend']}</h3>")
-        parts.append(_table([t["area"], *map(str, periods), t["change_col"], t["p"]], rows))
-        flows = transitions(frame, child=child, period=pcol, by=by)
-        flows = flows[(flows["period_from"] == periods[-2]) & (flows["period_to"] == last)]
-        rows = []
-        for _, r in flows.sort_values(by).iterrows():  # one row per kelurahan of the table
-            rows.append([
-                str(r[by]), _count(r["linked"]), _count(r["newly_stunted"]),
-                _num(r["expected_newly_stunted"], 1, language),
-                f"{_num(r['excess_newly_stunted'], 1, language)} "
-                f"({_num(r['excess_newly_stunted_low'], 1, language)} s.d. "
-                f"{_num(r['excess_newly_stunted_high'], 1, language)})",
-                _count(r["recovered"]), _num(r["expected_recovered"], 1, language),
-            ])  # fmt: skip
-        parts.append(f"<h3>{t['flow']} ({periods[-2]} \u2192 {last})</h3>")
-        header = [t["area"], t["linked"], t["new"], t["expected_new"], t["excess_new"],
-                  t["recovered"], t["expected_rec"]]  # fmt: skip
-        parts.append(_table(header, rows))
+        parts.append(_trend(frame, pcol, by, periods, t, language, options))
+        parts.append(_flows(frame, child, pcol, by, periods, t, language, min_cases))
         parts.append(f"<p>{t['flow_note']} {t['masked']}</p></section>")
-    # Target: the latest year of each area from counts
-    d = pd.to_datetime(frame["measure_date"], errors="coerce") if (
-        "measure_date" in frame.columns) else None  # fmt: skip
-    year_of = (
-        frame.assign(_year=d.dt.year).groupby(pcol)["_year"].median()
-        if d is not None
-        else pd.Series(dtype=float)
-    )
-    counts = prev[[pcol, by, "n", "cases"]].copy()
-    counts["year"] = counts[pcol].map(year_of)
-    counts = counts.dropna(subset=["year"])
-    counts = counts[counts["n"] > 0]
-    counts = counts.sort_values([by, pcol]).groupby([by, "year"], as_index=False).last()
-    status = target_status(counts[[by, "n", "cases", "year"]].astype({"year": int}),
-                           target=target, target_year=target_year)  # fmt: skip
-    rows = []
-    for _, r in status.iterrows():  # one row per kelurahan of the table
-        shown = "<3" if 0 < r["cases"] < 3 else _pct(r["prevalence"], language)
-        rows.append([
-            str(r[by]), shown, t["classes"].get(r["who_class"], "-"),
-            _pct(r["upper_bound"], language), _num(r["p_below_threshold"], 2, language),
-            _pct(r["aarr"], language), _pct(r["required_aarr"], language),
-            t["tracks"].get(r["track"], "-"),
-        ])  # fmt: skip
     parts.append(f'<section id="target"><h2>{t["target"]}</h2><p>{t["target_intro"]}</p>')
-    parts.append(_table([t["area"], t["prev"], t["class"], t["upper"], t["p_below"],
-                         t["aarr"], t["need"], t["track"]], rows))  # fmt: skip
+    parts.append(_targets(frame, pcol, by, t, language, options, target, target_year))
     parts.append(f"<p>{t['masked']}</p></section>")
     return "\n".join(parts)

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from stuntlib._format import format_decimal
 from stuntlib._validation import check_language
 from stuntlib.errors import StuntlibError
 from stuntlib.estimation._frame import FloatArray
@@ -30,6 +31,20 @@ _GROUP_LABELS = {
 }  # fmt: skip
 
 
+def _formatted(values: FloatArray, decimals: NDArray[Any], language: str) -> NDArray[Any]:
+    """Numbers as the language writes them (``24,4`` / ``24.4``); ``""`` where missing.
+
+    Each distinct (value, decimals) is formatted once, by :mod:`stuntlib._format`.
+    """
+    keys = pd.MultiIndex.from_arrays([np.round(values, 10), decimals])
+    codes, uniques = pd.factorize(keys)
+    texts = [
+        "" if np.isnan(value) else format_decimal(value, language, int(digits))
+        for value, digits in uniques
+    ]
+    return np.asarray(texts, dtype=object)[codes]
+
+
 def prevalence_table(
     result: pd.DataFrame,
     *,
@@ -43,8 +58,9 @@ def prevalence_table(
 
     One row per group (labelled ``"Age group: 12-23 mo"``, ``"Kelurahan: Tirto"``...),
     one column per indicator (labelled from :data:`INDICATORS`), cells formatted as
-    ``"23.8 (22.4, 25.3)"`` (percent and interval; mean z-scores in z units), and a first
-    column with the number of children. Suppressed cells show ``"-"``; cells whose
+    ``"23.8 (22.4, 25.3)"`` in English and ``"23,8 (22,4–25,3)"`` in Indonesian (percent
+    and interval, written by :mod:`stuntlib._format`; mean z-scores in z units), and a
+    first column with the number of children. Suppressed cells show ``"-"``; cells whose
     reliability is not ``ok`` are put in parentheses when ``mark_unreliable``.
 
     Parameters
@@ -87,9 +103,9 @@ def prevalence_table(
     >>> prevalence_table(res, language="id", interval=False)
     ... # doctest: +NORMALIZE_WHITESPACE
                                 n Stunting (pendek + sangat pendek)
-    Total                       4                              50.0
-    Jenis kelamin: Perempuan    2                               0.0
-    Jenis kelamin: Laki-laki    2                             100.0
+    Total                       4                              50,0
+    Jenis kelamin: Perempuan    2                               0,0
+    Jenis kelamin: Laki-laki    2                             100,0
     """
     check_language(language)
     if not isinstance(result, pd.DataFrame) or "indicator" not in result.columns:
@@ -130,18 +146,14 @@ def prevalence_table(
     scale = np.where(frame["kind"].to_numpy() == "prevalence", 100.0, 1.0)
     dec = np.where(scale == 100.0, decimals, 2)
 
-    def fmt(values: FloatArray, digits: NDArray[Any]) -> NDArray[Any]:
-        return np.array(
-            ["" if np.isnan(v) else f"{v:.{int(d)}f}" for v, d in zip(values, digits, strict=True)],
-            dtype=object,
-        )
-
-    est = fmt(frame["estimate"].to_numpy(dtype=np.float64) * scale, dec)
+    est = _formatted(frame["estimate"].to_numpy(dtype=np.float64) * scale, dec, language)
     cell = est
     if interval:
-        lo = fmt(frame["ci_low"].to_numpy(dtype=np.float64) * scale, dec)
-        hi = fmt(frame["ci_high"].to_numpy(dtype=np.float64) * scale, dec)
-        cell = np.where(lo == "", est, est + " (" + lo + ", " + hi + ")")
+        lo = _formatted(frame["ci_low"].to_numpy(dtype=np.float64) * scale, dec, language)
+        hi = _formatted(frame["ci_high"].to_numpy(dtype=np.float64) * scale, dec, language)
+        # "23,8 (22,4–25,3)": a comma between the bounds would read as a decimal mark
+        bounds = lo + "–" + hi if language == "id" else lo + ", " + hi
+        cell = np.where(lo == "", est, est + " (" + bounds + ")")
     status = frame["reliability"].astype(str).to_numpy()
     suppressed = frame["suppressed"].to_numpy(dtype=bool)
     if mark_unreliable:

@@ -192,12 +192,27 @@ def type_extra(series: pd.Series) -> pd.Series:
     text = is_text(series)
     given = series.notna().to_numpy()
     if (text == given).all():  # only text (CSV cells, Excel text cells) or empty
-        return maybe_numeric(series.astype("string"))
+        return whole_numbers(maybe_numeric(series.astype("string")))
     if not text.any():  # only Excel numbers, dates or booleans
         inferred = series.infer_objects()
         if not pd.api.types.is_object_dtype(inferred.dtype):
-            return inferred
+            return whole_numbers(inferred)
     return as_text(series)
+
+
+def whole_numbers(series: pd.Series) -> pd.Series:
+    """A float column of whole numbers (``No``, ``RT``, ``RW``) as nullable integers.
+
+    Excel stores every number as a float, and a missing cell makes a CSV column float:
+    without this, an export's row number 24 is written back as ``24.0``.
+    """
+    if not pd.api.types.is_float_dtype(series.dtype):
+        return series
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    known = values[~np.isnan(values)]
+    if known.size == 0 or not bool(np.all((known == np.round(known)) & (np.abs(known) < 2.0**53))):
+        return series
+    return series.astype("Int64")
 
 
 def join_problems(index: pd.Index, masks: Mapping[str, np.ndarray]) -> pd.Series:

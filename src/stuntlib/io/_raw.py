@@ -276,9 +276,8 @@ def raw_xlsx(
     labels, spans = header_labels(rows, index, known)
     width = len(labels)
     body = rows[index + spans :]
-    frame = pd.DataFrame.from_records(
-        [(list(r) + [None] * width)[:width] for r in body], columns=range(width)
-    )
+    # the sheet's rows as calamine gives them, cut or padded to the header's width
+    frame = pd.DataFrame(body).reindex(columns=range(width))
     frame = frame.astype(object).mask(frame == "")
     frame.columns = labels
     if index:

@@ -84,7 +84,7 @@ def write_table(
     *,
     format: FileFormat | None = None,
     sheet_name: str = "data",
-    index: bool = False,
+    index: bool | None = None,
     sep: str = ",",
     decimal: str = ".",
     escape_formulas: bool = True,
@@ -102,8 +102,11 @@ def write_table(
         Override the suffix.
     sheet_name : str, default "data"
         Sheet name for Excel.
-    index : bool, default False
-        Write the index as a first column.
+    index : bool, optional
+        Write the index as a first column (named ``group`` when it has no name), escaped
+        like the other text cells. Default: when it holds labels, as the group labels of
+        :func:`stuntlib.prevalence_table` do, and not when it numbers the rows (an
+        integer index).
     escape_formulas : bool, default True
         In CSV and Excel, prefix with ``'`` every text cell that starts with ``=``,
         ``+``, ``-``, ``@``, tab or carriage return and is not a plain number, so that
@@ -142,6 +145,12 @@ def write_table(
     file = Path(path)
     fmt = format or format_of(file)
     file.parent.mkdir(parents=True, exist_ok=True)
+    if index is None:  # labels are written, row numbers (an integer index) are not
+        index = not pd.api.types.is_integer_dtype(frame.index.dtype)
+    if index:  # a column like the others: its labels are escaped too
+        names = [n if n is not None else ("group" if i == 0 else f"level_{i}")
+                 for i, n in enumerate(frame.index.names)]  # fmt: skip
+        frame, index = frame.rename_axis(names).reset_index(), False
     data = _for_export(frame, escape_formulas and fmt in ("csv", "xlsx"))
     if fmt == "csv":
         data.to_csv(file, index=index, sep=sep, decimal=decimal, date_format="%Y-%m-%d")

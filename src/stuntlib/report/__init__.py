@@ -23,13 +23,15 @@ import datetime as _dt
 import html
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
+from stuntlib._concurrent import later as _later
 from stuntlib._format import (
     format_count,
     format_date,
@@ -38,7 +40,6 @@ from stuntlib._format import (
     format_period,
 )
 from stuntlib._validation import check_language, check_scored_frame
-from stuntlib.columns import resolve_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.report import _figures, _html, _sections
 from stuntlib.report._text import METHODS, TEXT
@@ -178,14 +179,17 @@ def _headline(
 
 
 def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
-             options: dict[str, Any]) -> str:  # fmt: skip
-    """Stunting by age group and sex: table and chart, small cells masked in both."""
+             options: dict[str, Any], executor: Executor | None) -> Callable[[], str]:  # fmt: skip
+    """Stunting by age group and sex: table and chart, small cells masked in both.
+
+    Returns the section to write once its chart is drawn.
+    """
     from stuntlib.estimation import add_group_columns, prevalence
 
     if not ({"age_days", "age_months"} & set(scored.columns)) or not (
         {"csex", "sex"} & set(scored.columns)
     ):
-        return ""
+        return lambda: ""
     wanted = ("zlen", "flen", "age_days", "age_months", "csex", "sex")
     subset = scored[[c for c in scored.columns if c in wanted]]
     grouped = add_group_columns(subset, ["age_group", "sex"])
@@ -194,8 +198,10 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     res = res.sort_values(["age_group", "sex"], kind="stable")
     res.loc[res["suppressed"], ["estimate", "ci_low", "ci_high"]] = np.nan
     body = _sections.age_sex_table(res, t, language)
-    body += _html.figure(_age_sex_figure(res, t), str(t["prev_age"]))
-    return _html.section(str(t["prev_age"]), body)
+    chart = _later(executor, _age_sex_figure, res, t)
+    return lambda: _html.section(
+        str(t["prev_age"]), body + _html.figure(chart(), str(t["prev_age"]))
+    )
 
 
 def _check_aksi7(table: Any, language: Language) -> pd.DataFrame:
@@ -232,15 +238,22 @@ def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
     return _html.section(str(t["interpret"]), body)
 
 
-def _change_html(every_round: pd.DataFrame, language: Language) -> str:
-    """The Perkembangan and Target sections when the file holds two or more rounds."""
+def _change_html(every_round: pd.DataFrame, areas: Any, t: Mapping[str, Any],
+                 language: Language, options: dict[str, Any]) -> str:  # fmt: skip
+    """The Perkembangan and Target sections when the file holds two or more rounds.
+
+    Rows are named by the registry's desa (:func:`_sections.desa_labels`), as in the
+    other per-desa tables, and masked by the same rule.
+    """
     from stuntlib.change._report import render_change_sections
+    from stuntlib.publication import match_desa
     from stuntlib.rounds import measurement_period
 
     if "nik" not in every_round.columns or measurement_period(every_round).nunique() < 2:
         return ""
+    labels = _sections.desa_labels(match_desa(every_round, areas), t)
     try:
-        return render_change_sections(every_round, language=language)
+        return render_change_sections(every_round, language=language, labels=labels, **options)
     except StuntlibError:  # rounds that cannot be linked: the single-round report stands
         return ""
 
@@ -271,6 +284,7 @@ def render_report(
     min_cases: int = 3,
     situation: pd.DataFrame | None = None,
     aksi7: pd.DataFrame | None = None,
+    executor: Executor | None = None,
 ) -> str:
     """Render the stunting report of scored rows as one self-contained HTML page.
 
@@ -314,6 +328,11 @@ def render_report(
         in ``language``, when the caller has it already (the CLI writes it to the
         workbook too); default: computed with ``areas``, ``targets``, ``ci``, ``min_n``
         and ``min_cases``.
+    executor : concurrent.futures.Executor, optional
+        Where the charts are drawn. The command line passes a one-process pool started
+        before it reads the file, so matplotlib loads and the charts are drawn on a
+        second core while the tables are computed; the page is the same. Default: drawn
+        here, in turn.
 
     Returns
     -------
@@ -372,38 +391,33 @@ def render_report(
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
     kel = keyed[keyed["kelurahan"] != ""].assign(label=lambda d: d["kelurahan"])
-    kel_col = resolve_columns(scored.columns).get("kelurahan")
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
-    parts = [
+    # the charts first: on an executor they are drawn while the tables below are computed
+    by_kel = _later(executor, _figures.kelurahan_figure, kel, city, t, language)
+    dist = _later(executor, _figures.zscore_figure, panels, t, language)
+    parts: list[str | Callable[[], str]] = [
         _headline(
             scored, kota_row, len(kel), kota_name, t, language, options, records=len(every_round)
         ),  # fmt: skip
         _sections.flow_section(scored, t, language),
         _sections.prevalence_section(scored, desa, t, language, options),
-        _html.section(
+        lambda: _html.section(
             str(t["by_kel"]),
-            _html.figure(
-                _figures.kelurahan_figure(kel, city, t, language),
-                str(t["by_kel"]),
-                str(t["by_kel_caption"]),
-            ),
-        ),  # fmt: skip
-        _age_sex(scored, t, language, options),
+            _html.figure(by_kel(), str(t["by_kel"]), str(t["by_kel_caption"])),
+        ),
+        _age_sex(scored, t, language, options, executor),
         _sections.mean_z_section(scored, desa, t, language, options),
-        _html.section(
-            str(t["dist"]),
-            _html.figure(
-                _figures.zscore_figure(panels, t, language), str(t["dist"]), str(t["dist_caption"])
-            ),
-        ),  # fmt: skip
+        lambda: _html.section(
+            str(t["dist"]), _html.figure(dist(), str(t["dist"]), str(t["dist_caption"]))
+        ),
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
         _sections.match_section(matched, t, language),
-        _change_html(every_round, language),
+        _change_html(every_round, areas, t, language, options),
         _situation_html(situation, language, geojson),
-        _sections.quality_section(scored, quality, kel_col, t, language),
+        _sections.quality_section(scored, quality, t, language),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),
@@ -427,7 +441,8 @@ def render_report(
     shown_period = _period(scored, None if period == chosen else period, language)
     if shown_period:
         meta.append(f"{t['period']}: {shown_period}")
-    return _html.page(language, heading, meta, "".join(parts))
+    body = "".join(part if isinstance(part, str) else part() for part in parts)
+    return _html.page(language, heading, meta, body)
 
 
 def _zscore_panels(scored: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:

@@ -60,6 +60,15 @@ def _figure(width: float, height: float, layout: Any = None) -> Any:
     return fig
 
 
+def preload() -> None:
+    """Import matplotlib's figure and Agg canvas now (an initializer for a chart worker).
+
+    The import is most of the time of a first chart; a worker started early loads it
+    while the data are still being read.
+    """
+    _figure(1.0, 1.0)
+
+
 def _in_view(axis: Any) -> list[Any]:
     """The visible major tick labels of an axis whose tick lies inside the view."""
     low, high = sorted(axis.get_view_interval())

@@ -12,8 +12,10 @@ from stuntlib._format import (
     format_count,
     format_decimal,
     format_interval,
+    format_month,
     format_percent,
 )
+from stuntlib.columns import resolve_columns
 from stuntlib.indicators import FLAG_OF, ZSCORES
 from stuntlib.report import _html
 from stuntlib.report._text import CHECK_NAMES, REASON_NAMES, SEVERITY_NAMES
@@ -26,6 +28,7 @@ __all__ = [
     "match_section",
     "mean_z_section",
     "prevalence_section",
+    "quality_checks",
     "quality_section",
 ]
 
@@ -113,7 +116,11 @@ def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> s
     body = _html.paragraph(str(t["flow_intro"]))
     body += _html.table([str(t["flow_step"]), str(t["flow_count"])], rows)
     chosen = scored.attrs.get("stuntlib_round")
-    note = str(t["flow_round"]).format(period=chosen["period"]) if chosen else t["flow_no_rounds"]
+    note = (
+        str(t["flow_round"]).format(period=format_month(chosen["period"], language))
+        if chosen
+        else t["flow_no_rounds"]
+    )
     body += _html.paragraph(str(note), "note")
     return _html.section(str(t["flow"]), body)
 
@@ -292,9 +299,7 @@ def _counts(values: pd.Series, names: Mapping[str, str], t: Mapping[str, Any], l
     return _html.table([header, str(t["count"])], rows)
 
 
-def quality_section(
-    scored: pd.DataFrame, quality: Any, by: str | None, t: Mapping[str, Any], language: str
-) -> str:
+def quality_section(scored: pd.DataFrame, quality: Any, t: Mapping[str, Any], language: str) -> str:
     """Sentences and small tables: reasons, reading problems and failing checks."""
     reasons = REASON_NAMES[language]
     parts = []
@@ -308,7 +313,7 @@ def quality_section(
         parts.append(_html.paragraph(str(t["quality_read_text"]).format(
             n=format_count(n, language))))  # fmt: skip
         parts.append(_counts(scored["read_problems"], reasons, t, language, str(t["problem"])))
-    checks = _checks_frame(scored, quality, by)
+    checks = _checks_frame(scored, quality)
     if checks is not None:
         run = checks[checks["status"] == "run"] if "status" in checks.columns else checks
         failing = run[run["n_failed"].fillna(0) > 0]
@@ -338,23 +343,30 @@ def quality_section(
     return _html.section(str(t["quality"]), "".join(parts))
 
 
-def _checks_frame(scored: pd.DataFrame, quality: Any, by: str | None) -> pd.DataFrame | None:
-    """The checks table of a given report, or of :func:`stuntlib.quality.check_quality`."""
-    from stuntlib.errors import StuntlibError
+def quality_checks(scored: pd.DataFrame) -> pd.DataFrame | None:
+    """The checks table of :func:`stuntlib.quality.check_quality` by kelurahan.
 
+    As the report computes it; None when the rows cannot be checked.
+    """
+    from stuntlib.errors import StuntlibError
+    from stuntlib.quality import check_quality
+
+    by = resolve_columns(scored.columns).get("kelurahan")
+    try:
+        return check_quality(scored, by=by).checks
+    except StuntlibError:
+        return None
+
+
+def _checks_frame(scored: pd.DataFrame, quality: Any) -> pd.DataFrame | None:
+    """The checks table of a given report, or of :func:`quality_checks`."""
     frame: Any
     if isinstance(quality, pd.DataFrame):
         frame = quality
+    elif quality is None:
+        frame = quality_checks(scored)
     else:
-        report = quality
-        if report is None:
-            from stuntlib.quality import check_quality
-
-            try:
-                report = check_quality(scored, by=by)
-            except StuntlibError:
-                return None
-        frame = getattr(report, "checks", None)
+        frame = getattr(quality, "checks", None)
     if not isinstance(frame, pd.DataFrame) or not {"check", "n_failed"} <= set(frame.columns):
         return None
     if "pct_failed" not in frame.columns:

@@ -1,0 +1,83 @@
+"""The report's charts drawn on an executor: the same page, and nothing lost when it fails."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from stuntlib.report import render_report
+
+
+@pytest.fixture(scope="module")
+def scored() -> pd.DataFrame:
+    rng = np.random.default_rng(7)
+    n = 240
+    return pd.DataFrame(
+        {
+            "kelurahan": rng.choice(["TIRTO", "MEDONO", "BENDAN"], n),
+            "kecamatan": "PEKALONGAN BARAT",
+            "flen": 0,
+            "csex": rng.integers(1, 3, n),
+            "zlen": rng.normal(-1.2, 1.1, n),
+            "zwei": rng.normal(-0.8, 1.0, n),
+            "age_days": rng.integers(0, 1800, n),
+        }
+    )
+
+
+def test_charts_drawn_in_another_process_give_the_same_page(scored: pd.DataFrame) -> None:
+    here = render_report(scored, language="en")
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        there = render_report(scored, language="en", executor=pool)
+    assert there == here
+    assert here.count('<img src="data:image/png;base64,') == 3
+
+
+class _Broken(Executor):
+    """An executor whose process died: every submit fails, or every result does."""
+
+    def __init__(self, at: str) -> None:
+        self.at = at
+        self.submitted = 0
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.submitted += 1
+        if self.at == "submit":
+            raise BrokenExecutor("the worker died")
+        future: Future[Any] = Future()
+        future.set_exception(BrokenExecutor("the worker died"))
+        return future
+
+
+@pytest.mark.parametrize("at", ["submit", "result"])
+def test_a_broken_executor_loses_no_chart(scored: pd.DataFrame, at: str) -> None:
+    broken = _Broken(at)
+    page = render_report(scored, language="en", executor=broken)
+    assert broken.submitted == 3  # the kelurahan chart, the z-score histograms, age x sex
+    assert page == render_report(scored, language="en")
+
+
+def _warns(x: int) -> int:
+    import warnings
+
+    warnings.warn(f"half of {x} is not whole", UserWarning, stacklevel=2)
+    return 2 * x
+
+
+def test_work_on_an_executor_returns_its_value_and_its_warnings_here() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from stuntlib._concurrent import later
+
+    with ThreadPoolExecutor(1) as pool:
+        done = later(pool, _warns, 3)
+        with pytest.warns(UserWarning, match="half of 3 is not whole"):
+            assert done() == 6
+    with pytest.warns(UserWarning, match="half of 5"):  # no executor: now, as a call
+        assert later(None, _warns, 5)() == 10
