@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+import pandas as pd
 
 from stuntlib.disclosure import Relation, primary_cells, protect
 
@@ -207,7 +208,7 @@ def protect_counts(
     start = np.zeros(len(values), dtype=bool)
     start[: 3 * rows] = np.concatenate([split, split, total])
     cost = values + 1.0
-    weight = np.array([LEVEL_COST[str(k)] for k in level], dtype=np.float64)
+    weight = pd.Series(level).map(LEVEL_COST).to_numpy(dtype=np.float64)
     cost[: 3 * rows] *= np.tile(weight, 3) * np.repeat([1.0, 1.0, 3.0], rows)
     hidden = protect(
         values, sensitive, relations, upper=upper, cost=cost, width=min_cases, start=start

@@ -443,9 +443,18 @@ def aksi7_table(
     One row per area of ``areas``, sorted by Kemendagri code, so that the kota row
     comes first and each kecamatan row comes before its kelurahan. Kelurahan of the
     data that are not in ``areas`` are added, without a code, after their kecamatan.
-    Every row carries the name of its area (``name``); kelurahan rows also carry the
-    puskesmas that measured most of their children when the data have a puskesmas
-    column.
+    Every row carries the name of its area (``name``).
+
+    When the data name the puskesmas of the children (e-PPGBM ``Pukesmas``), a
+    *puskesmas* level sits between kecamatan and desa: under each kecamatan row, one
+    row per puskesmas that recorded children of that kecamatan (by name, no code;
+    children without a puskesmas under "Tidak diketahui"), each followed by its
+    desa/kelurahan rows, then the desa of the list without any child. A desa whose
+    children two puskesmas recorded gets one row under each, with the children that
+    puskesmas recorded and a note, so that every puskesmas row is the sum of its desa
+    rows and every kecamatan row the sum of its puskesmas rows; the ``puskesmas``
+    column names the puskesmas of every puskesmas and desa row. Without a puskesmas
+    column the desa rows follow their kecamatan directly.
 
     One period is published, each child once: the latest period of the rows, one
     measurement per child (:func:`stuntlib.rounds.select_round`), unless the rows were
@@ -487,8 +496,9 @@ def aksi7_table(
     protect : bool, default True
         Mask disclosive counts (and, in the same row, the counts they could be
         recomputed from), plus one more sibling area where a single masked area could be
-        recomputed from its parent's total; mask the prevalence where the total is
-        masked. Masked cells are NA and explained in the note column.
+        recomputed from its parent's total (desa within their puskesmas, puskesmas
+        within their kecamatan, kecamatan within the kota); mask the prevalence where
+        the total is masked. Masked cells are NA and explained in the note column.
     decimals : int or None, default 1
         Round percentages; None keeps full precision.
     columns : mapping, optional
@@ -507,6 +517,10 @@ def aksi7_table(
         Columns of :data:`AKSI7_COLUMNS` (headers in ``language``; ``target`` and
         ``coverage`` only with ``targets``, ``puskesmas`` only when the data have
         one): counts as nullable integers, percentages as floats. Never a name or a NIK.
+        ``attrs["stuntlib_aksi7"]`` holds the options, the column ``keys`` and the
+        ``levels`` of the rows (``kota``, ``kecamatan``, ``puskesmas``, ``kelurahan``).
+        A desa split between puskesmas has no ``target`` of its own (the target is not
+        divided); a puskesmas target is the sum of its desa rows' targets.
 
     Raises
     ------
