@@ -5,7 +5,10 @@ the tests, not taken from the library). It sees the published table: every measu
 count, and the severe/moderate/total counts that are not masked. It knows the table's
 arithmetic: severe + moderate = total in every row, desa/kelurahan add up to their
 kecamatan and kecamatan to the kabupaten/kota (with an unknown remainder where the
-rows do not add up), and no count exceeds the children measured.
+rows do not add up), and no count exceeds the children measured. When the data name
+puskesmas, it also knows that desa rows naming a puskesmas add up to that puskesmas's
+row and puskesmas rows to their kecamatan, reading the relations from the published
+columns (level, kecamatan, puskesmas), not from the library.
 """
 
 from __future__ import annotations
@@ -57,17 +60,28 @@ def _attack(published: pd.DataFrame, truth: pd.DataFrame, min_cases: int = 3) ->
     hidden = np.concatenate([keyed[c].isna().to_numpy() for c in COLUMNS])
     upper = np.tile(n, 3)
     relations = [(2 * rows + i, (i, rows + i)) for i in range(rows)]
-    level = keyed["level"].to_numpy(dtype=object)
+    level = keyed["level"].astype(str).to_numpy(dtype=object)
     kota = int(np.flatnonzero(code == str(published.attrs["stuntlib_aksi7"]["kota_code"]))[0])
     kec_rows = [i for i in range(rows) if len(code[i]) == 8]
     parents = {c: i for i, c in ((i, code[i]) for i in kec_rows)}
     groups: dict[int, list[int]] = {kota: list(kec_rows)}
     kec_names = keyed["kecamatan"].astype("string").fillna("").to_numpy(dtype=object)
     by_name = {kec_names[i]: i for i in kec_rows}
+    # puskesmas rows add up to their kecamatan (by name), desa rows that name a puskesmas
+    # to that puskesmas row of their kecamatan
+    pkm = keyed["puskesmas"] if "puskesmas" in keyed else pd.Series("", index=keyed.index)
+    pkm = pkm.astype("string").fillna("").to_numpy(dtype=object)
+    is_pkm = level == "Puskesmas"
+    pkm_rows = {(kec_names[i], pkm[i]): i for i in np.flatnonzero(is_pkm)}
     for i in range(rows):
         if i == kota or i in kec_rows:
             continue
-        parent = parents.get(code[i][:8]) if code[i] else by_name.get(kec_names[i])
+        if is_pkm[i]:
+            parent = by_name.get(kec_names[i])
+        elif (kec_names[i], pkm[i]) in pkm_rows:
+            parent = pkm_rows[(kec_names[i], pkm[i])]
+        else:
+            parent = parents.get(code[i][:8]) if code[i] else by_name.get(kec_names[i])
         groups.setdefault(kota if parent is None else parent, []).append(i)
     extra_v, extra_u, extra_h = [], [], []
     for parent, children in groups.items():
@@ -125,8 +139,39 @@ def test_random_small_kota_aksi7_nothing_recoverable(places, unknown) -> None:
     assert _attack(published, truth) == []
 
 
+#: Puskesmas names as the export writes them ("" = not filled in).
+PUSKESMAS = ("MEDONO", "TIRTO", "PUSKESMAS KLEGO", "")
+
+place_pkm_counts = st.lists(
+    st.tuples(
+        st.sampled_from(PLACES),
+        st.sampled_from(PUSKESMAS),
+        st.integers(0, 3),
+        st.integers(0, 6),
+        st.integers(0, 30),
+    ),
+    min_size=2,
+    max_size=8,
+    unique_by=lambda t: (t[0], t[1]),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(place_pkm_counts)
+def test_random_puskesmas_aksi7_nothing_recoverable(places) -> None:
+    """With a puskesmas level (desa under two puskesmas, children without one) as well."""
+    frame = pd.concat(
+        [_children(p, s, m, o).assign(Pukesmas=pkm) for p, pkm, s, m, o in places],
+        ignore_index=True,
+    )
+    published = aksi7_table(frame, language="en", decimals=None)
+    truth = aksi7_table(frame, language="en", decimals=None, protect=False)
+    assert ("Puskesmas" in set(truth["Level"])) == any(pkm for _, pkm, *_ in places)
+    assert _attack(published, truth) == []
+
+
 def test_sample_aksi7_table_nothing_recoverable() -> None:
-    """The bundled sample (20,040 rows of Kota Pekalongan), as the report publishes it."""
+    """The bundled sample (20,040 rows of Kota Pekalongan, with its puskesmas level)."""
     import stuntlib
 
     root = Path(__file__).resolve().parents[1]
@@ -138,3 +183,32 @@ def test_sample_aksi7_table_nothing_recoverable() -> None:
     published = aksi7_table(scored, decimals=None)
     truth = aksi7_table(scored, decimals=None, protect=False)
     assert _attack(published, truth) == []
+
+
+def test_a_masked_desa_is_not_recovered_from_its_puskesmas() -> None:
+    """Puskesmas Medono = desa Medono + desa Podosugih: hiding Medono's 1 severely stunted
+    child alone (or with a sibling under another puskesmas) would leave it as Medono's
+    row minus Podosugih's; a sibling under the same puskesmas (or the puskesmas row) is
+    hidden too."""
+    barat = "PEKALONGAN BARAT"
+    frame = pd.concat(
+        [
+            _children((barat, "MEDONO"), 1, 8, 30).assign(Pukesmas="MEDONO"),
+            _children((barat, "PODOSUGIH"), 10, 5, 40).assign(Pukesmas="MEDONO"),
+            _children((barat, "TIRTO"), 5, 5, 10).assign(Pukesmas="TIRTO"),
+            _children((barat, "PASIRKRATONKRAMAT"), 5, 5, 15).assign(Pukesmas="TIRTO"),
+            _children(("PEKALONGAN TIMUR", "KAUMAN"), 6, 5, 20).assign(Pukesmas="KLEGO"),
+            _children(("PEKALONGAN TIMUR", "PONCOL"), 6, 5, 20).assign(Pukesmas="KLEGO"),
+        ],
+        ignore_index=True,
+    )
+    published = aksi7_table(frame, language="en", decimals=None)
+    truth = aksi7_table(frame, language="en", decimals=None, protect=False)
+    assert _attack(published, truth) == []
+    rows = published.set_index(published["Level"].str[:3] + ":" + published["Area name"])
+    severe = rows["Severely stunted"]
+    assert pd.isna(severe["Des:Medono"])
+    assert pd.isna(severe["Des:Podosugih"]) or pd.isna(severe["Pus:Medono"])
+    # the totals a rembuk stunting reads stay published (complements are cheaper below)
+    assert severe["Dis:Kota Pekalongan"] == 1 + 10 + 5 + 5 + 6 + 6
+    assert severe["Kec:Pekalongan Barat"] == 21

@@ -16,11 +16,12 @@ from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
 from stuntlib.publication._areas import area_codes, match_areas, name_key, targets_by_code
 from stuntlib.publication._disclosure import CountMasks, protect_counts
+from stuntlib.publication._puskesmas import parent_rows, place_puskesmas, puskesmas_groups
 
 if TYPE_CHECKING:
     from stuntlib.estimation import CIMethod
 
-__all__ = ["AKSI7_COLUMNS", "LEVELS", "aksi7_table"]
+__all__ = ["AKSI7_COLUMNS", "LEVELS", "LEVEL_KEYS", "aksi7_table"]
 
 Language = Literal["id", "en"]
 
@@ -47,11 +48,17 @@ AKSI7_COLUMNS: Mapping[str, tuple[str, str]] = MappingProxyType(
     }
 )
 
-#: Level names of the kota, kecamatan and kelurahan rows, per language.
-LEVELS: Mapping[str, tuple[str, str, str]] = MappingProxyType(
+#: Keys of the levels of the table's rows, in the order of the names in :data:`LEVELS`.
+LEVEL_KEYS = ("kota", "kecamatan", "kelurahan", "puskesmas")
+
+#: The levels from the top of the hierarchy down (desa add up to puskesmas, and so on).
+LEVEL_ORDER = ("kota", "kecamatan", "puskesmas", "kelurahan")
+
+#: Level names of the kota, kecamatan, kelurahan and puskesmas rows, per language.
+LEVELS: Mapping[str, tuple[str, str, str, str]] = MappingProxyType(
     {
-        "id": ("Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan"),
-        "en": ("District/city", "Kecamatan", "Desa/kelurahan"),
+        "id": ("Kabupaten/Kota", "Kecamatan", "Desa/Kelurahan", "Puskesmas"),
+        "en": ("District/city", "Kecamatan", "Desa/kelurahan", "Puskesmas"),
     }
 )
 
@@ -62,6 +69,7 @@ _NOTES = {
         "small_n": "n < {n}: estimasi kurang stabil",
         "unmatched": "nama desa/kelurahan kosong atau tidak ditemukan dalam daftar kode wilayah",
         "no_data": "tidak ada data",
+        "split": "desa/kelurahan ini juga tercatat di puskesmas lain",
     },
     "en": {
         "suppressed": "small cell masked (< {m} cases)",
@@ -69,6 +77,7 @@ _NOTES = {
         "small_n": "n < {n}: unstable estimate",
         "unmatched": "desa/kelurahan name empty or not found in the area code list",
         "no_data": "no data",
+        "split": "desa/kelurahan also recorded under another puskesmas",
     },
 }
 _KOTA_ID = "__kota__"
@@ -98,11 +107,13 @@ def _group_rows(
 
 
 def _tabulate(
-    scored: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, options: dict[str, Any]
+    scored: pd.DataFrame, ids: Mapping[str, pd.Series], options: dict[str, Any]
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stunting and severe stunting per kota, kecamatan and kelurahan (wide).
+    """Stunting and severe stunting of the kota and of every group of every level (wide).
 
-    Also returns the working frame (one row per input row: z-score, flag, age and the two groups).
+    ``ids`` maps a working column (``_kec``, ``_pkm``, ``_kel``) to the group of every
+    row; a group id names one group of one level only. Also returns the working frame
+    (one row per input row: z-score, flag, age and the groups).
     """
     from stuntlib.estimation import prevalence
 
@@ -110,22 +121,15 @@ def _tabulate(
     for column in ("flen", "age_days", "age_months"):
         if column in scored.columns:
             work[column] = scored[column].to_numpy()
-    work["_kec"] = kec_group.to_numpy()
-    work["_kel"] = kel_group.to_numpy()
+    for column, values in ids.items():
+        work[column] = values.to_numpy()
     res = prevalence(
-        work,
-        [(), ("_kec",), ("_kec", "_kel")],
-        indicators=["stunting", "severe_stunting"],
-        **options,
+        work, [(), *((c,) for c in ids)], indicators=["stunting", "severe_stunting"], **options
     )
-    res = res.assign(
-        _id=np.where(
-            res["_kel"].notna(),
-            res["_kel"].astype(object),
-            np.where(res["_kec"].notna(), res["_kec"].astype(object), _KOTA_ID),
-        )
-    )
-    wide = res.pivot_table(
+    ident = pd.Series(_KOTA_ID, index=res.index, dtype=object)
+    for column in ids:
+        ident = ident.where(res[column].isna(), res[column].astype(object))
+    wide = res.assign(_id=ident).pivot_table(
         index="_id",
         columns="indicator",
         values=["n", "cases", "estimate", "ci_low", "ci_high"],
@@ -139,13 +143,16 @@ def _skeleton(
     lookup: pd.DataFrame, kel_group: pd.Series, kec_group: pd.Series, unmatched: pd.Series,
     unknown: str,
 ) -> pd.DataFrame:  # fmt: skip
-    """One row per area of the list, sorted by code.
+    """One row per area of the list, sorted by code, with the kecamatan group ``_kec``.
 
     The children of no known desa/kelurahan get one ``unknown`` row after their
     kecamatan's desa (after every kecamatan when theirs is not known either).
     """
     skeleton = lookup[["code", "name", "level", "kecamatan"]].copy()
     skeleton["_id"] = np.where(skeleton["level"] == "kota", _KOTA_ID, skeleton["code"])
+    skeleton["_kec"] = np.where(
+        skeleton["level"] == "kota", "", skeleton["code"].str.slice(0, 8).astype(object)
+    )
     extra_kel = pd.unique(kel_group[unmatched].to_numpy())
     if len(extra_kel):
         kec_names = lookup.loc[lookup["level"] == "kecamatan"].set_index("code")["name"]
@@ -159,6 +166,7 @@ def _skeleton(
                 "level": "kelurahan",
                 "kecamatan": [kec_names.get(p, str(p).lstrip("?").title()) for p in parent],
                 "_id": extra_kel,
+                "_kec": parent,
                 "_sort": [f"{p}.9999" if not str(p).startswith("?") else f"~{p}" for p in parent],
             }
         )
@@ -173,11 +181,12 @@ def _notes(
     masked: np.ndarray,  # rows with a small count of their own (masked)
     secondary: np.ndarray,
     unmatched: np.ndarray,
+    split: np.ndarray,
     language: Language,
     min_n: int,
     min_cases: int,
 ) -> list[str]:
-    """The note of every row: masking, small n, no data, no code."""
+    """The note of every row: masking, small n, no data, no code, desa of several puskesmas."""
     text = _NOTES[language]
     parts = [
         (masked, text["suppressed"].format(m=min_cases)),
@@ -185,6 +194,7 @@ def _notes(
         ((measured > 0) & (measured < min_n), text["small_n"].format(n=min_n)),
         (measured == 0, text["no_data"]),
         (unmatched, text["unmatched"]),
+        (split, text["split"]),
     ]
     notes = pd.Series("", index=range(len(measured)), dtype=object)
     for mask, note in parts:
@@ -194,45 +204,44 @@ def _notes(
 
 
 def _target_columns(
-    targets: Any, lookup: pd.DataFrame, skeleton: pd.DataFrame, measured: np.ndarray
+    targets: Any, lookup: pd.DataFrame, rows: pd.DataFrame, measured: np.ndarray
 ) -> tuple[Any, np.ndarray]:
     """Target children per row and the coverage in percent.
 
-    Kelurahan targets as given; kecamatan and kota targets are sums, NA when any
-    kelurahan target is missing.
+    Kelurahan targets as given; kecamatan and kota targets are sums over the desa of the
+    list, NA when any of them has no target. A desa split between puskesmas has no
+    target of its own (the target is not split); a puskesmas target is the sum of its
+    desa rows, NA when any of them has none.
     """
-    is_kel = (skeleton["level"] == "kelurahan").to_numpy()
-    is_kec = (skeleton["level"] == "kecamatan").to_numpy()
+    level = rows["level"].to_numpy()
+    is_kel = level == "kelurahan"
     by_code = targets_by_code(targets, lookup)
-    kel_target = by_code.reindex(skeleton["code"].fillna("")).to_numpy(dtype=np.float64)
-    kel_frame = pd.DataFrame({"kec": skeleton["code"].str.slice(0, 8), "t": kel_target})
-    kel_frame = kel_frame[is_kel & skeleton["code"].notna().to_numpy()]
-    grouped = kel_frame.groupby("kec")["t"]
+    code = rows["code"]
+    kel_target = by_code.reindex(code.fillna("")).to_numpy(dtype=np.float64)
+    listed = pd.DataFrame({"kec": code.str.slice(0, 8), "code": code, "t": kel_target})
+    listed = listed[is_kel & code.notna().to_numpy()].drop_duplicates("code")
+    grouped = listed.groupby("kec")["t"]
     kec_sum = grouped.sum(min_count=1).where(grouped.count() == grouped.size())
-    kota_sum = np.nan if kel_frame["t"].isna().any() else kel_frame["t"].sum()
-    target = np.where(
-        is_kel,
-        kel_target,
-        np.where(is_kec, kec_sum.reindex(skeleton["code"]).to_numpy(dtype=np.float64), kota_sum),
+    kota_sum = np.nan if listed["t"].isna().any() else listed["t"].sum()
+    if "_split" in rows.columns:
+        kel_target = np.where(rows["_split"].to_numpy(), np.nan, kel_target)
+    under = pd.DataFrame({"parent": rows.get("_parent", pd.Series("", index=rows.index)),
+                          "t": kel_target})[is_kel]  # fmt: skip
+    by_parent = under.groupby("parent")["t"]
+    pkm_sum = by_parent.sum(min_count=1).where(by_parent.count() == by_parent.size())
+    target = np.select(
+        [is_kel, level == "kecamatan", level == "puskesmas"],
+        [
+            kel_target,
+            kec_sum.reindex(code).to_numpy(dtype=np.float64),
+            pkm_sum.reindex(rows["_id"]).to_numpy(dtype=np.float64),
+        ],
+        kota_sum,
     )
     with np.errstate(invalid="ignore", divide="ignore"):
         coverage = np.where(target > 0, measured / target * 100.0, np.nan)
     rounded = pd.array(np.where(np.isnan(target), np.nan, np.round(target)), dtype="Float64")
     return rounded.astype("Int64"), coverage
-
-
-def _puskesmas_of(
-    scored: pd.DataFrame, mapping: Mapping[str, Any], kel_group: pd.Series, ids: pd.Series
-) -> np.ndarray:
-    """The puskesmas of each kelurahan row (its most frequent one in the data), or ""."""
-    if "puskesmas" not in mapping:
-        return np.full(len(ids), "", dtype=object)
-    pairs = pd.DataFrame(
-        {"kel": kel_group.to_numpy(), "pkm": scored[mapping["puskesmas"]].astype("string")}
-    ).dropna()
-    pairs["pkm"] = pairs["pkm"].str.strip().str.title()
-    top = pairs.value_counts().reset_index().drop_duplicates("kel").set_index("kel")["pkm"]
-    return ids.map(top).fillna("").astype(object).to_numpy()
 
 
 def _counts(values: np.ndarray, mask: np.ndarray) -> Any:
@@ -434,9 +443,18 @@ def aksi7_table(
     One row per area of ``areas``, sorted by Kemendagri code, so that the kota row
     comes first and each kecamatan row comes before its kelurahan. Kelurahan of the
     data that are not in ``areas`` are added, without a code, after their kecamatan.
-    Every row carries the name of its area (``name``); kelurahan rows also carry the
-    puskesmas that measured most of their children when the data have a puskesmas
-    column.
+    Every row carries the name of its area (``name``).
+
+    When the data name the puskesmas of the children (e-PPGBM ``Pukesmas``), a
+    *puskesmas* level sits between kecamatan and desa: under each kecamatan row, one
+    row per puskesmas that recorded children of that kecamatan (by name, no code;
+    children without a puskesmas under "Tidak diketahui"), each followed by its
+    desa/kelurahan rows, then the desa of the list without any child. A desa whose
+    children two puskesmas recorded gets one row under each, with the children that
+    puskesmas recorded and a note, so that every puskesmas row is the sum of its desa
+    rows and every kecamatan row the sum of its puskesmas rows; the ``puskesmas``
+    column names the puskesmas of every puskesmas and desa row. Without a puskesmas
+    column the desa rows follow their kecamatan directly.
 
     One period is published, each child once: the latest period of the rows, one
     measurement per child (:func:`stuntlib.rounds.select_round`), unless the rows were
@@ -478,8 +496,9 @@ def aksi7_table(
     protect : bool, default True
         Mask disclosive counts (and, in the same row, the counts they could be
         recomputed from), plus one more sibling area where a single masked area could be
-        recomputed from its parent's total; mask the prevalence where the total is
-        masked. Masked cells are NA and explained in the note column.
+        recomputed from its parent's total (desa within their puskesmas, puskesmas
+        within their kecamatan, kecamatan within the kota); mask the prevalence where
+        the total is masked. Masked cells are NA and explained in the note column.
     decimals : int or None, default 1
         Round percentages; None keeps full precision.
     columns : mapping, optional
@@ -498,6 +517,10 @@ def aksi7_table(
         Columns of :data:`AKSI7_COLUMNS` (headers in ``language``; ``target`` and
         ``coverage`` only with ``targets``, ``puskesmas`` only when the data have
         one): counts as nullable integers, percentages as floats. Never a name or a NIK.
+        ``attrs["stuntlib_aksi7"]`` holds the options, the column ``keys`` and the
+        ``levels`` of the rows (``kota``, ``kecamatan``, ``puskesmas``, ``kelurahan``).
+        A desa split between puskesmas has no ``target`` of its own (the target is not
+        divided); a puskesmas target is the sum of its desa rows' targets.
 
     Raises
     ------
@@ -531,15 +554,12 @@ def aksi7_table(
     scored = _one_round(scored)
     mapping, lookup, (kel_group, kec_group, unmatched, _) = _placed_rows(scored, areas, columns)
     options = {"ci": ci, "level": level, "min_n": min_n, "min_cases": min_cases}
-    wide, work = _tabulate(scored, kel_group, kec_group, options)
-    skeleton = _skeleton(lookup, kel_group, kec_group, unmatched, _UNKNOWN[language])
-    out = _assemble(skeleton, wide, work, language)
-    is_kel = (skeleton["level"] == "kelurahan").to_numpy()
-    if "puskesmas" in mapping:
-        out.insert(4, "puskesmas", _puskesmas_of(scored, mapping, kel_group, skeleton["_id"]))
+    rows, wide, work = _rows(scored, mapping, lookup, kel_group, kec_group, unmatched,
+                             options, _UNKNOWN[language])  # fmt: skip
+    out = _assemble(rows, wide, work, language)
     measured = out["measured"].to_numpy(dtype=np.float64)
     if targets is not None:
-        target, coverage = _target_columns(targets, lookup, skeleton, measured)
+        target, coverage = _target_columns(targets, lookup, rows, measured)
         out.insert(list(out.columns).index("records"), "target", target)
         out.insert(list(out.columns).index("measured") + 1, "coverage", coverage)
     zeros = np.zeros(len(out), dtype=bool)
@@ -549,9 +569,8 @@ def aksi7_table(
             out["severe"].to_numpy(dtype=np.float64),
             out["moderate"].to_numpy(dtype=np.float64),
             measured,
-            is_kel=is_kel,
-            is_kec=(skeleton["level"] == "kecamatan").to_numpy(),
-            kec_name=skeleton["kecamatan"].astype(object).fillna("").to_numpy(dtype=object),
+            parent=_parent_rows(rows),
+            level=rows["level"].to_numpy(dtype=object),
             min_cases=min_cases,
         )
     total, secondary = masks.total, masks.secondary
@@ -563,12 +582,14 @@ def aksi7_table(
         for key in ("coverage", "prevalence", "ci_low", "ci_high"):
             if key in out.columns:
                 out[key] = out[key].round(decimals)
-    unmatched_rows = skeleton["code"].isna().to_numpy()
+    unmatched_rows = (rows["code"].isna() & (rows["level"] == "kelurahan")).to_numpy()
+    split = rows["_split"].to_numpy() if "_split" in rows.columns else zeros
     out["note"] = _notes(
         measured,
         masks.primary,
         secondary,
         unmatched_rows,
+        split,
         language,
         min_n,
         min_cases,
@@ -576,7 +597,7 @@ def aksi7_table(
     placeholder = out["code"].astype("string").str.startswith(UNCODED).fillna(False)
     out["code"] = out["code"].astype("string").mask(placeholder.to_numpy())
     out.attrs["stuntlib_aksi7"] = {
-        "kota_code": str(skeleton["code"].iloc[0]) if (skeleton["level"] == "kota").any() else "",
+        "kota_code": str(rows["code"].iloc[0]) if (rows["level"] == "kota").any() else "",
         "language": language,
         "min_n": min_n,
         "min_cases": min_cases,
@@ -584,49 +605,81 @@ def aksi7_table(
         "ci": ci,
         "level": level,
         "keys": list(out.columns),
+        "levels": [k for k in LEVEL_ORDER if (rows["level"] == k).any()],
     }
     index = 0 if language == "id" else 1
     return out.rename(columns={k: v[index] for k, v in AKSI7_COLUMNS.items()})
 
 
+def _rows(
+    scored: pd.DataFrame, mapping: Mapping[str, Any], lookup: pd.DataFrame,
+    kel_group: pd.Series, kec_group: pd.Series, unmatched: pd.Series,
+    options: dict[str, Any], unknown: str,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:  # fmt: skip
+    """The rows of the table (with their ``_parent`` ids), the tabulation and the work frame.
+
+    With a puskesmas column naming at least one puskesmas, the puskesmas level is added
+    (:mod:`stuntlib.publication._puskesmas`); otherwise desa add up to their kecamatan.
+    """
+    skeleton = _skeleton(lookup, kel_group, kec_group, unmatched, unknown)
+    raw = scored[mapping["puskesmas"]] if "puskesmas" in mapping else None
+    if raw is None or not raw.astype("string").str.strip().fillna("").ne("").any():
+        wide, work = _tabulate(scored, {"_kec": kec_group, "_kel": kel_group}, options)
+        is_kel = (skeleton["level"] == "kelurahan").to_numpy()
+        rows = skeleton.assign(_parent=np.where(is_kel, skeleton["_kec"], ""))
+        if raw is not None:  # the column is there, but empty
+            rows["puskesmas"] = ""
+        return rows, wide, work
+    kec_ids = set(skeleton.loc[skeleton["level"] == "kecamatan", "_id"])
+    groups = puskesmas_groups(raw, kec_group, kel_group, kec_ids, unknown)
+    ids = {"_kec": kec_group, "_pkm": groups.puskesmas, "_kel": groups.desa}
+    wide, work = _tabulate(scored, ids, options)
+    work["_desa"] = kel_group.to_numpy()
+    return place_puskesmas(skeleton, work, groups.names), wide, work
+
+
+def _parent_rows(rows: pd.DataFrame) -> np.ndarray:
+    """Row every row of the table adds up into (-1 for the kota row)."""
+    kota = np.flatnonzero((rows["level"] == "kota").to_numpy())
+    return parent_rows(rows["_id"], rows["_parent"], int(kota[0]) if kota.size else None)
+
+
 def _assemble(
-    skeleton: pd.DataFrame, wide: pd.DataFrame, work: pd.DataFrame, language: Language
+    rows: pd.DataFrame, wide: pd.DataFrame, work: pd.DataFrame, language: Language
 ) -> pd.DataFrame:
     """The unmasked table in column keys: names, records, counts and the interval."""
-    ids = skeleton["_id"]
+    ids = rows["_id"]
 
     def col(stat: str, indicator: str) -> np.ndarray:
         if (stat, indicator) not in wide.columns:
-            return np.full(len(skeleton), np.nan)
+            return np.full(len(rows), np.nan)
         values = wide[(stat, indicator)].reindex(ids)
         return values.to_numpy(dtype=np.float64, na_value=np.nan)
 
-    level = skeleton["level"].to_numpy()
+    level = rows["level"].to_numpy()
     is_kel, is_kec, is_kota = level == "kelurahan", level == "kecamatan", level == "kota"
-    kel_records = pd.Series(work["_kel"].to_numpy()).value_counts()
-    kec_records = pd.Series(work["_kec"].to_numpy()).value_counts()
-    records = np.where(
-        is_kel,
-        kel_records.reindex(ids).to_numpy(dtype=np.float64, na_value=np.nan),
-        np.where(
-            is_kec,
-            kec_records.reindex(ids).to_numpy(dtype=np.float64, na_value=np.nan),
-            float(len(work)),
-        ),
-    )
+    groups = [c for c in ("_kec", "_pkm", "_kel") if c in work.columns]
+    counts = pd.concat([pd.Series(work[c].to_numpy()).value_counts() for c in groups])
+    records = counts.reindex(ids).to_numpy(dtype=np.float64, na_value=np.nan)
+    records = np.where(is_kota, float(len(work)), records)
     measured = np.nan_to_num(col("n", "stunting"))
     stunted = np.nan_to_num(col("cases", "stunting"))
     severe = np.nan_to_num(col("cases", "severe_stunting"))
-    names = skeleton["name"].astype(str).to_numpy()
-    kecamatan = np.where(is_kec, names, skeleton["kecamatan"].fillna("").astype(str).to_numpy())
-    level_names = dict(zip(("kota", "kecamatan", "kelurahan"), LEVELS[language], strict=True))
-    none = np.zeros(len(skeleton), dtype=bool)
+    names = rows["name"].astype(str).to_numpy()
+    kecamatan = np.where(is_kec, names, rows["kecamatan"].fillna("").astype(str).to_numpy())
+    level_names = dict(zip(LEVEL_KEYS, LEVELS[language], strict=True))
+    none = np.zeros(len(rows), dtype=bool)
+    keyed = {
+        "level": rows["level"].map(level_names).to_numpy(),
+        "code": rows["code"].astype("string").to_numpy(),
+        "name": names,
+        "kecamatan": np.where(is_kota, "", kecamatan),
+    }
+    if "puskesmas" in rows.columns:
+        keyed["puskesmas"] = rows["puskesmas"].astype(object).to_numpy()
     return pd.DataFrame(
         {
-            "level": skeleton["level"].map(level_names).to_numpy(),
-            "code": skeleton["code"].astype("string").to_numpy(),
-            "name": names,
-            "kecamatan": np.where(is_kota, "", kecamatan),
+            **keyed,
             "kelurahan": np.where(is_kel, names, ""),
             "records": _counts(np.nan_to_num(records), none),
             "measured": _counts(measured, none),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -44,8 +45,16 @@ _TITLE = {
     "en": "Stunting by desa/kelurahan (convergence action 7)",
 }
 _SUBTITLE = {
-    "id": ("Desa/kelurahan", "Rekap kabupaten/kota dan kecamatan"),
-    "en": ("Desa/kelurahan", "District/city and kecamatan totals"),
+    "id": (
+        "Desa/kelurahan",
+        "Rekap kabupaten/kota dan kecamatan",
+        "Rekap kabupaten/kota, kecamatan dan puskesmas",
+    ),
+    "en": (
+        "Desa/kelurahan",
+        "District/city and kecamatan totals",
+        "District/city, kecamatan and puskesmas totals",
+    ),
 }
 _SASARAN_TITLE = "Data sasaran balita untuk input Web Aksi Bangda — bukan untuk publikasi"
 _SASARAN_HEADERS = (
@@ -89,6 +98,57 @@ def _kind(key: str) -> str:
     return "count"
 
 
+#: Widest a text column gets [characters]; longer names and notes wrap onto more lines.
+_MAX_TEXT_WIDTH = 30
+#: Height of one line of 11-point text [points] (Excel's and LibreOffice's default row).
+_LINE_HEIGHT = 15.0
+#: Margins of the printed page [inches]: narrow, so the table prints larger on A4.
+_MARGIN = 0.4
+
+
+def _lines(text: str, width: float, factor: float = 0.9) -> int:
+    """Lines ``text`` wraps onto in a column ``width`` characters wide (an upper estimate).
+
+    ``factor`` is the width of an average character in widths of a digit (0.9 for
+    text; more for bold or larger type).
+    """
+    chars = max(int((width - 1.0) / factor), 1)
+    return max(len(textwrap.wrap(text, chars)), 1)
+
+
+def _widths(
+    headers: Sequence[str], kinds: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> list[float]:
+    """Column widths [characters].
+
+    The longest word of the header; for text the longest value too (at most
+    :data:`_MAX_TEXT_WIDTH`), for numbers at least 9.
+    """
+    widths = [float(min(max(len(w) for w in str(h).split()) + 2, 40)) for h in headers]
+    for j, kind in enumerate(kinds):
+        if kind != "text":
+            widths[j] = max(widths[j], 9.0)
+            continue
+        longest = max((len(str(r[j])) for r in rows if _cell_value(r[j], kind) is not None),
+                      default=0)  # fmt: skip
+        widths[j] = max(widths[j], float(min(longest + 2, _MAX_TEXT_WIDTH)))
+    return widths
+
+
+def _banner(sheet: Any, row: int, text: str, size: float, total_width: float, columns: int) -> None:
+    """A title line merged across the table, wrapped, with the height its lines need."""
+    from openpyxl.styles import Alignment, Font
+
+    cell = sheet.cell(row=row, column=1)
+    text_cell(cell, text)
+    cell.font = Font(bold=size > 11, size=size)
+    cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if columns > 1:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
+    lines = _lines(text, total_width, factor=1.1 * size / 11 * (1.1 if size > 11 else 1.0))
+    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT * size / 11
+
+
 def _write_sheet(
     sheet: Any,
     title: str,
@@ -98,49 +158,88 @@ def _write_sheet(
     rows: Sequence[Sequence[Any]],
     bold_rows: Sequence[bool] | None = None,
 ) -> None:
-    """Title, header and rows; text as text, numbers with formats; print setup."""
+    """Title, header and rows; text as text, numbers with formats; heights; print setup.
+
+    Spreadsheets do not all fit row heights to wrapped text when they open a file
+    (LibreOffice keeps the stored height), so every row with wrapped text gets the
+    height of its lines.
+    """
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.properties import PageSetupProperties
 
-    bold = Font(bold=True)
-    text_cell(sheet.cell(row=1, column=1), title)
-    sheet.cell(row=1, column=1).font = Font(bold=True, size=13)
-    text_cell(sheet.cell(row=2, column=1), subtitle)
-    fill = PatternFill("solid", fgColor="DCE6F2")
+    widths = _widths(headers, kinds, rows)
+    _banner(sheet, 1, title, 13, sum(widths), len(headers))
+    _banner(sheet, 2, subtitle, 11, sum(widths), len(headers))
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F2")
+    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
     for j, header in enumerate(headers, start=1):
         cell = sheet.cell(row=_HEADER_ROW, column=j)
         text_cell(cell, str(header))
-        cell.font, cell.fill = bold, fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    widths = [min(max(len(w) for w in str(h).split()) + 2, 40) for h in headers]
+        cell.font, cell.fill, cell.alignment = bold, fill, wrap
+    header_lines = max(_lines(str(h), w, 1.1) for h, w in zip(headers, widths, strict=True))
+    sheet.row_dimensions[_HEADER_ROW].height = header_lines * _LINE_HEIGHT
     for i, row in enumerate(rows):
         r = _HEADER_ROW + 1 + i
+        lines = 1
         for j, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
             cell = sheet.cell(row=r, column=j)
             shown = _cell_value(value, kind)
+            if bold_rows is not None and bold_rows[i]:
+                cell.font = bold
             if kind == "text":
                 if shown is not None:
                     text_cell(cell, shown)
-                    widths[j - 1] = max(widths[j - 1], min(len(shown) + 2, 80))
+                    if len(shown) + 2 > widths[j - 1]:
+                        cell.alignment = wrap
+                        lines = max(lines, _lines(shown, widths[j - 1]))
                 continue
             cell.value = shown
             cell.number_format = EXCEL_PERCENT if kind == "percent" else EXCEL_COUNT
-            widths[j - 1] = max(widths[j - 1], 9)
-        if bold_rows is not None and bold_rows[i]:
+        if lines > 1:  # a tall row: every cell on its first line, beside the wrapped text
+            sheet.row_dimensions[r].height = lines * _LINE_HEIGHT
             for j in range(1, len(headers) + 1):
-                sheet.cell(row=r, column=j).font = bold
+                cell = sheet.cell(row=r, column=j)
+                if not cell.alignment.wrap_text:
+                    cell.alignment = top
     for j, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(j)].width = width
     last = f"{get_column_letter(len(headers))}{_HEADER_ROW + max(len(rows), 1)}"
     sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}"
     sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
-    sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    _print_setup(sheet)
+
+
+def _write_notes(sheet: Any, lines: Sequence[tuple[str, str]]) -> None:
+    """The notes sheet: label and text per row, the text wrapped at 90 characters."""
+    from openpyxl.styles import Alignment, Font
+
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row, (label, text) in enumerate(lines, start=1):
+        text_cell(sheet.cell(row=row, column=1), label)
+        text_cell(sheet.cell(row=row, column=2), text)
+        sheet.cell(row=row, column=1).font = Font(bold=True)
+        sheet.cell(row=row, column=1).alignment = sheet.cell(row=row, column=2).alignment = wrap
+        sheet.row_dimensions[row].height = _lines(text, 90) * _LINE_HEIGHT
+    sheet.column_dimensions["A"].width = 24
+    sheet.column_dimensions["B"].width = 90
+    _print_setup(sheet, titles=False)
+
+
+def _print_setup(sheet: Any, *, titles: bool = True) -> None:
+    """A4 landscape, one page wide and as many tall as needed, the header on every page."""
+    from openpyxl.worksheet.page import PageMargins
+    from openpyxl.worksheet.properties import PageSetupProperties
+
+    if titles:
+        sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=_MARGIN, right=_MARGIN, top=0.5, bottom=0.5,
+                                     header=0.3, footer=0.3)  # fmt: skip
+    sheet.print_options.horizontalCentered = True
 
 
 def _headline(lang: Language, title: str | None, kota: str, period: str | None) -> str:
@@ -162,14 +261,18 @@ def write_aksi7_workbook(
 ) -> Path:
     """Write an Aksi 7 table as an Excel workbook ready to publish.
 
-    Sheet 1 (``Desa-Kelurahan``) holds one row per desa/kelurahan with its code,
+    Sheet 1 (``Desa-Kelurahan``) holds the desa/kelurahan rows with their code,
     kecamatan, puskesmas (when known) and name; sheet 2 (``Rekap kecamatan``) the
-    kabupaten/kota row and the kecamatan rows, so that no subtotal sits between the
-    desa rows; sheet 3 (``Keterangan``) the title, source, period, definitions and
+    kabupaten/kota row, the kecamatan rows and, when the table has them, the puskesmas
+    rows (name and kecamatan) under their kecamatan, so that no subtotal sits between
+    the desa rows; sheet 3 (``Keterangan``) the title, source, period, definitions and
     small-cell rules. Each table sheet has the title and period on top, an autofilter,
-    the header repeated on every printed page, landscape A4 fitted to the page width
-    and columns as wide as their longest name. Codes and names are text (never
-    formulas), counts are numbers and percentages are numbers formatted ``0.0%``.
+    the header repeated on every printed page, landscape A4 one page wide (as many
+    pages tall as needed), columns as wide as their longest name up to 30 characters
+    (longer names and notes wrap) and rows as high as their wrapped lines, so that
+    LibreOffice, which keeps stored row heights, shows them as Excel does. Codes and
+    names are text (never formulas), counts are numbers and percentages are numbers
+    formatted ``0.0%``.
 
     Parameters
     ----------
@@ -223,9 +326,9 @@ def write_aksi7_workbook(
     keys: list[str] = list(meta.get("keys") or table.columns)
     keyed = table.set_axis(keys, axis=1)
     levels = keyed["level"].astype(str).to_numpy() if "level" in keys else None
-    is_total = (
-        np.isin(levels, LEVELS[lang][:2]) if levels is not None else np.zeros(len(table), bool)
-    )
+    subtotals = (LEVELS[lang][0], LEVELS[lang][1], LEVELS[lang][3])
+    is_total = np.isin(levels, subtotals) if levels is not None else np.zeros(len(table), bool)
+    by_puskesmas = levels is not None and bool((levels == LEVELS[lang][3]).any())
     kota_name = (
         str(keyed.loc[is_total, "name"].iloc[0]) if is_total.any() and "name" in keys else ""
     )
@@ -246,18 +349,15 @@ def write_aksi7_workbook(
     sheet.title = names[0]
     _write_sheet(sheet, headline, _SUBTITLE[lang][0], [header(k) for k in kel_keys],
                  [_kind(k) for k in kel_keys], kel.astype(object).to_numpy().tolist())  # fmt: skip
-    total_keys = [k for k in _TOTAL_SHEET_KEYS if k in keys] + measure_keys
+    total_keys = [k for k in _TOTAL_SHEET_KEYS if k in keys]
+    total_keys += ["kecamatan"] * (by_puskesmas and "kecamatan" in keys) + measure_keys
     totals = keyed.loc[is_total, total_keys]
-    bold = (totals["level"] == LEVELS[lang][0]).tolist() if "level" in total_keys else None
-    _write_sheet(book.create_sheet(names[1]), headline, _SUBTITLE[lang][1],
+    strong = subtotals[:2] if by_puskesmas else subtotals[:1]  # the rows others add up into
+    bold = totals["level"].isin(strong).tolist() if "level" in total_keys else None
+    _write_sheet(book.create_sheet(names[1]), headline, _SUBTITLE[lang][2 if by_puskesmas else 1],
                  [header(k) for k in total_keys], [_kind(k) for k in total_keys],
                  totals.astype(object).to_numpy().tolist(), bold)  # fmt: skip
-    notes = book.create_sheet(names[2])
-    for row, (label, text) in enumerate(_notes_lines(lang, headline, source, period, meta), 1):
-        text_cell(notes.cell(row=row, column=1), label)
-        text_cell(notes.cell(row=row, column=2), text)
-    notes.column_dimensions["A"].width = 28
-    notes.column_dimensions["B"].width = 110
+    _write_notes(book.create_sheet(names[2]), _notes_lines(lang, headline, source, period, meta))
     book.properties.creator = "stuntlib"
     book.properties.title = headline
     book.save(file)
@@ -349,6 +449,17 @@ def _notes_lines(
     min_n = meta.get("min_n", 25)
     today = format_date(_dt.date.today(), lang)
     masked = meta.get("protected", True)
+    by_puskesmas: dict[str, list[tuple[str, str]]] = {"id": [], "en": []}
+    if "puskesmas" in meta.get("levels", ()):
+        by_puskesmas = {
+            "id": [("Puskesmas", "jumlah balita yang dicatat tiap puskesmas, per kecamatan; desa "
+                    "yang balitanya dicatat oleh dua puskesmas punya satu baris di bawah masing-"
+                    "masing, sehingga baris desa suatu puskesmas berjumlah sama dengan baris "
+                    "puskesmas itu")],
+            "en": [("Puskesmas", "children each puskesmas recorded, per kecamatan; a desa whose "
+                    "children two puskesmas recorded has a row under each, so that the desa rows "
+                    "of a puskesmas add up to its row")],
+        }  # fmt: skip
     if lang == "id":
         protection = (
             f"jumlah 1-{min_cases - 1} kasus (atau 1-{min_cases - 1} bukan kasus) disamarkan, "
@@ -367,6 +478,7 @@ def _notes_lines(
             ("Prevalensi", "total stunting / balita diukur x 100; interval kepercayaan 95% "
              f"({meta.get('ci', 'wilson')})"),
             ("Cakupan", "balita diukur / sasaran balita x 100"),
+            *by_puskesmas["id"],
             ("Perlindungan data", f"{protection}; n < {min_n} ditandai kurang stabil. "
              "Tidak ada nama atau NIK."),
         ]  # fmt: skip
@@ -387,6 +499,7 @@ def _notes_lines(
         ("Prevalence", "total stunted / children measured x 100; 95% confidence interval "
          f"({meta.get('ci', 'wilson')})"),
         ("Coverage", "children measured / target children x 100"),
+        *by_puskesmas["en"],
         ("Disclosure control", f"{protection}; n < {min_n} is marked unstable. "
          "No names or NIKs."),
     ]  # fmt: skip

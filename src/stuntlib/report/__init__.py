@@ -138,8 +138,8 @@ def _aksi7_html(table: pd.DataFrame, keys: list[str], language: Language) -> str
                 row.append(format_count(v, language))
         rows.append(row)
     levels = keyed["level"].astype(str).tolist()
-    kota, kec = LEVELS[language][0], LEVELS[language][1]
-    classes = ["kota" if lv == kota else "kec" if lv == kec else "" for lv in levels]
+    kota, subtotals = LEVELS[language][0], (LEVELS[language][1], LEVELS[language][3])
+    classes = ["kota" if lv == kota else "kec" if lv in subtotals else "" for lv in levels]
     names = keyed["name"].astype(str).tolist()
     for i, lv in enumerate(levels):  # the kota row carries its name
         if lv == kota:
