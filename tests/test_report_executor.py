@@ -81,3 +81,31 @@ def test_work_on_an_executor_returns_its_value_and_its_warnings_here() -> None:
             assert done() == 6
     with pytest.warns(UserWarning, match="half of 5"):  # no executor: now, as a call
         assert later(None, _warns, 5)() == 10
+
+
+def test_a_desa_under_two_puskesmas_is_one_desa_in_the_report() -> None:
+    # Tirto's 60 children are recorded by two puskesmas (40 + 20), Medono's 50 by one:
+    # the Aksi 7 table has a Tirto row under each puskesmas; the report still counts the
+    # 27 kelurahan of Kota Pekalongan (Kepmendagri 2025), not 28.
+    rng = np.random.default_rng(3)
+    rows = [("TIRTO", "TIRTO", 40), ("TIRTO", "MEDONO", 20), ("MEDONO", "MEDONO", 50)]
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "kelurahan": desa,
+                    "puskesmas": pkm,
+                    "kecamatan": "PEKALONGAN BARAT",
+                    "flen": 0,
+                    "csex": rng.integers(1, 3, n),
+                    "zlen": rng.normal(-1.0, 1.0, n),
+                    "age_days": rng.integers(0, 1800, n),
+                }
+            )
+            for desa, pkm, n in rows
+        ],  # fmt: skip
+        ignore_index=True,
+    )
+    page = render_report(frame, language="en")
+    card = page.split('<div class="l">Villages (desa/kelurahan)</div>')[0].rsplit(">", 2)[-2]
+    assert card.startswith("27<")

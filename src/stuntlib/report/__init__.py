@@ -204,6 +204,19 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     )
 
 
+def _desa_rows(keyed: pd.DataFrame) -> pd.DataFrame:
+    """One row per desa/kelurahan of an Aksi 7 table (for the map and the count card).
+
+    A desa recorded under two puskesmas has a row under each, with part of its
+    children: its rows are kept once, without a prevalence (no part is the desa's).
+    """
+    desa = keyed[keyed["kelurahan"] != ""]
+    place = [c for c in ("code", "kecamatan", "kelurahan") if c in desa.columns]
+    split = desa.duplicated(place, keep=False).to_numpy()
+    out = desa.assign(prevalence=desa["prevalence"].where(~split))
+    return out[~out.duplicated(place)].assign(label=lambda d: d["kelurahan"])
+
+
 def _check_aksi7(table: Any, language: Language) -> pd.DataFrame:
     """A given Aksi 7 table, if it is a masked one in the report's language."""
     info = getattr(table, "attrs", {}).get("stuntlib_aksi7")
@@ -390,19 +403,21 @@ def render_report(
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
-    kel = keyed[keyed["kelurahan"] != ""].assign(label=lambda d: d["kelurahan"])
+    kel = _desa_rows(keyed)
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
     # the charts first: on an executor they are drawn while the tables below are computed
-    by_kel = _later(executor, _figures.kelurahan_figure, kel, city, t, language)
+    by_desa = _sections.desa_prevalence(scored, desa, options)
+    chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
+    by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)
     dist = _later(executor, _figures.zscore_figure, panels, t, language)
     parts: list[str | Callable[[], str]] = [
         _headline(
             scored, kota_row, len(kel), kota_name, t, language, options, records=len(every_round)
         ),  # fmt: skip
         _sections.flow_section(scored, t, language),
-        _sections.prevalence_section(scored, desa, t, language, options),
+        _sections.prevalence_section(by_desa, t, language),
         lambda: _html.section(
             str(t["by_kel"]),
             _html.figure(by_kel(), str(t["by_kel"]), str(t["by_kel_caption"])),

@@ -23,7 +23,9 @@ from stuntlib.report._text import CHECK_NAMES, REASON_NAMES, SEVERITY_NAMES
 __all__ = [
     "INDICATORS",
     "analysed_mask",
+    "chart_rows",
     "desa_labels",
+    "desa_prevalence",
     "flow_section",
     "match_section",
     "mean_z_section",
@@ -183,21 +185,46 @@ def match_section(desa: pd.DataFrame, t: Mapping[str, Any], language: str) -> st
     return _html.section(str(t["match"]), body + _html.table(headers, rows, text_columns=(0, 1)))
 
 
-def prevalence_section(
-    scored: pd.DataFrame, desa: pd.Series | None, t: Mapping[str, Any], language: str,
-    options: dict,
-) -> str:  # fmt: skip
-    """Prevalence of each indicator per desa/kelurahan: n, cases, % and interval (masked).
+def desa_prevalence(
+    scored: pd.DataFrame, desa: pd.Series | None, options: dict
+) -> pd.DataFrame | None:
+    """Prevalence of the table's indicators per desa/kelurahan label, masked.
 
-    ``desa``: the row labels of :func:`desa_labels`.
+    ``desa``: the row labels of :func:`desa_labels`. One result for the table
+    (:func:`prevalence_section`) and the chart (:func:`chart_rows`), so they agree.
     """
     from stuntlib.estimation import prevalence
 
     wanted = [i for i in _TABLE_INDICATORS if dict(INDICATORS)[i] in scored.columns]
     if desa is None or not wanted:
+        return None
+    return prevalence(scored.assign(label=desa.to_numpy()), "label", indicators=wanted,
+                      suppress=True, **options)  # fmt: skip
+
+
+def chart_rows(res: pd.DataFrame | None) -> pd.DataFrame:
+    """Stunting per desa/kelurahan label [%] for the chart; masked cells NaN (not drawn)."""
+    columns = ["label", "prevalence", "ci_low", "ci_high"]
+    if res is None:
+        return pd.DataFrame(columns=columns)
+    part = res[res["indicator"] == "stunting"]
+    masked = part["suppressed"].to_numpy(dtype=bool)
+    out = {"label": part["label"].astype(str).to_numpy()}
+    for name, source in zip(columns[1:], ("estimate", "ci_low", "ci_high"), strict=True):
+        values = part[source].to_numpy(dtype=np.float64, na_value=np.nan) * 100.0
+        out[name] = np.where(masked, np.nan, values)
+    return pd.DataFrame(out)
+
+
+def prevalence_section(res: pd.DataFrame | None, t: Mapping[str, Any], language: str) -> str:
+    """Prevalence of each indicator per desa/kelurahan: n, cases, % and interval (masked).
+
+    ``res``: the result of :func:`desa_prevalence`.
+    """
+    if res is None:
         return ""
-    res = prevalence(scored.assign(label=desa.to_numpy()), "label", indicators=wanted,
-                     suppress=True, **options)  # fmt: skip
+    present = set(res["indicator"].astype(str))
+    wanted = [i for i in _TABLE_INDICATORS if i in present]
     headers = [str(t["kelurahan"])]
     groups = [("", 1)]
     for ind in wanted:
