@@ -157,6 +157,12 @@ def test_report_of_another_kabupaten(august: Path) -> None:
             assert puskesmas or row[3] == "Tidak diketahui", row
     assert sum(len(code) == 8 for code in coded) == N_KECAMATAN
     assert sum(len(code) == 13 for code in coded) == N_DESA  # every desa, with data or not
+    # the count card: the registry's desa, not the pooled rows of uncoded names
+    card = re.search(r'<div class="v">([\d.]+)</div><div class="l">Desa/kelurahan</div>', page)
+    assert card is not None and card.group(1) == str(N_DESA)
+    # the duplicates the tables merge are still data problems in the quality section
+    quality = _visible_text(page.split("<h2>Kualitas data</h2>", 1)[1].split("<h2>", 1)[0])
+    assert "Data ganda anak yang sama pada tanggal yang sama" in quality
 
 
 @needs_browser

@@ -582,9 +582,9 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     checks = None
     if pool is not None:  # the quality checks need only the rows: the chart process has time
         from stuntlib._concurrent import later
-        from stuntlib.report._sections import quality_checks
+        from stuntlib.report._sections import round_checks
 
-        checks = later(pool, quality_checks, this_round)
+        checks = later(pool, round_checks, scored, args.period)
     progress.step("tabulating Aksi 7")
     from stuntlib.publication import areas_of
 

@@ -411,7 +411,9 @@ def _summary(
     return out.reset_index()
 
 
-def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFrame:
+def select_round(
+    scored: pd.DataFrame, period: str | None = None, *, merge_duplicates: bool = True
+) -> pd.DataFrame:
     """The rows of one measurement period, one measurement per child, for publication.
 
     A file with several periods (e-PPGBM's Februari and Agustus rounds) is reported for
@@ -428,6 +430,9 @@ def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFram
     period : str, optional
         The period to keep (``"2025-08"`` or ``"Agustus 2025"``); default the latest in
         the file.
+    merge_duplicates : bool, default True
+        Count a child measured more than once once; False keeps every row of the
+        period (for data-quality checks, which must see the duplicates).
 
     Returns
     -------
@@ -454,7 +459,7 @@ def select_round(scored: pd.DataFrame, period: str | None = None) -> pd.DataFram
     keep = (periods == chosen).to_numpy() if len(distinct) > 1 else np.ones(len(scored), bool)
     one = scored.loc[keep]
     merged = 0
-    if "nik" in one.columns:
+    if merge_duplicates and "nik" in one.columns:
         dedup = one_per_child(one, "nik")
         merged = len(one) - len(dedup.kept)
         one = dedup.kept

@@ -204,13 +204,17 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     )
 
 
-def _desa_rows(keyed: pd.DataFrame) -> pd.DataFrame:
+def _desa_rows(keyed: pd.DataFrame, language: Language) -> pd.DataFrame:
     """One row per desa/kelurahan of an Aksi 7 table (for the map and the count card).
 
-    A desa recorded under two puskesmas has a row under each, with part of its
-    children: its rows are kept once, without a prevalence (no part is the desa's).
+    The pooled rows of children whose desa has no code are not a desa. A desa recorded
+    under two puskesmas has a row under each, with part of its children: its rows are
+    kept once, without a prevalence (no part is the desa's).
     """
-    desa = keyed[keyed["kelurahan"] != ""]
+    from stuntlib.publication._table import _UNKNOWN
+
+    pooled = keyed["code"].isna() & (keyed["kelurahan"] == _UNKNOWN[language])
+    desa = keyed[(keyed["kelurahan"] != "") & ~pooled]
     place = [c for c in ("code", "kecamatan", "kelurahan") if c in desa.columns]
     split = desa.duplicated(place, keep=False).to_numpy()
     out = desa.assign(prevalence=desa["prevalence"].where(~split))
@@ -403,7 +407,7 @@ def render_report(
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
-    kel = _desa_rows(keyed)
+    kel = _desa_rows(keyed, language)
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
@@ -432,7 +436,12 @@ def render_report(
         _sections.match_section(matched, t, language),
         _change_html(every_round, areas, t, language, options),
         _situation_html(situation, language, geojson),
-        _sections.quality_section(scored, quality, t, language),
+        _sections.quality_section(
+            scored,
+            _sections.round_checks(every_round, period) if quality is None else quality,
+            t,
+            language,
+        ),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),

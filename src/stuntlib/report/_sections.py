@@ -32,6 +32,7 @@ __all__ = [
     "prevalence_section",
     "quality_checks",
     "quality_section",
+    "round_checks",
 ]
 
 #: Indicators of the prevalence tables and headline cards, with their z-score column.
@@ -383,6 +384,17 @@ def quality_checks(scored: pd.DataFrame) -> pd.DataFrame | None:
         return check_quality(scored, by=by).checks
     except StuntlibError:
         return None
+
+
+def round_checks(every_round: pd.DataFrame, period: str | None) -> pd.DataFrame | None:
+    """:func:`quality_checks` of the rows of the report's round, duplicates included.
+
+    The tables count a child measured twice once; the quality checks must see both
+    measurements (duplicates and carried-forward weights are data problems).
+    """
+    from stuntlib.rounds import select_round
+
+    return quality_checks(select_round(every_round, period, merge_duplicates=False))
 
 
 def _checks_frame(scored: pd.DataFrame, quality: Any) -> pd.DataFrame | None:
