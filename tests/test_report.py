@@ -67,6 +67,16 @@ def chromium(page: Path, workdir: Path, *extra: str) -> subprocess.CompletedProc
     return subprocess.run(args, capture_output=True, text=True, timeout=120, cwd=workdir)
 
 
+def printed_a4_text(page: Path, workdir: Path) -> str:
+    """The page printed to PDF by Chromium, checked to be A4 landscape, as text."""
+    pdf = workdir / "laporan.pdf"
+    result = chromium(page, workdir, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
+    assert pdf.exists(), result.stderr[-2000:]
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "841.92 x 594.96" in info  # A4 landscape, in points
+    return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+
+
 _CONSOLE = re.compile(r":CONSOLE[^\]]*\]\s*\"(?P<message>.*)\"", re.M)
 
 

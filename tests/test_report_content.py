@@ -25,7 +25,7 @@ from stuntlib._format import (
 from stuntlib.report import render_report
 from stuntlib.report._figures import stunting_class
 from stuntlib.report._sections import flow_counts
-from test_report import BROWSER, GEOJSON, chromium
+from test_report import BROWSER, GEOJSON, printed_a4_text
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -273,12 +273,7 @@ def test_every_table_column_prints_on_a4_landscape(page_id: str, tmp_path: Path)
     assert BROWSER is not None, "Chromium is required (Debian's chromium)"
     page = tmp_path / "laporan.html"
     page.write_text(page_id, encoding="utf-8")
-    pdf = tmp_path / "laporan.pdf"
-    result = chromium(page, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
-    assert pdf.exists(), result.stderr[-2000:]
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    assert "841.92 x 594.96" in info  # A4 landscape
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    text = printed_a4_text(page, tmp_path)
     words = set(re.findall(r"\S+", text))
     tables = _tables(page_id)
     assert len(tables) >= 6

@@ -26,7 +26,14 @@ import pandas as pd
 import pytest
 
 from stuntlib.cli import main
-from test_report import browser, chromium, console_messages, decode_png, needs_browser
+from test_report import (
+    browser,
+    chromium,
+    console_messages,
+    decode_png,
+    needs_browser,
+    printed_a4_text,
+)
 
 __all__ = ["browser"]  # the fixture needs_browser asks for
 
@@ -172,12 +179,7 @@ def test_kabupaten_report_screenshot(august: Path, tmp_path: Path) -> None:
 
 @needs_browser
 def test_kabupaten_report_prints_every_column(august: Path, tmp_path: Path) -> None:
-    pdf = tmp_path / "laporan.pdf"
-    result = chromium(august, tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}")
-    assert pdf.exists(), result.stderr[-2000:]
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    assert "841.92 x 594.96" in info  # A4 landscape
-    printed = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    printed = printed_a4_text(august, tmp_path)
     assert "Kabupaten Batang" in printed and "pekalongan" not in printed.lower()
     words = set(re.findall(r"\S+", printed))
     page = august.read_text(encoding="utf-8")
