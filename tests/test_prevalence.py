@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stuntlib.errors import ColumnError, StuntlibError
+from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
 from stuntlib.estimation import (
     INDICATORS,
     finalize_prevalence,
@@ -616,3 +616,19 @@ def test_prevalence_table_writes_indonesian_numbers():
     # mean HAZ (-2.5 - 1.0 - 3.2 + 0.4) / 4 = -1.575 -> -1.57 or -1.58 by its rounding
     assert idn.iloc[0, 2].split(" ")[0] in ("-1,57", "-1,58")
     assert "." not in idn.iloc[0, 2]
+
+
+def test_a_total_beside_a_period_grouping_estimates_one_round():
+    # 3 children in February (1 stunted), 4 in August (2 stunted): the total cannot pool
+    # the rounds, so both groupings give August, 2 of 4 = 50 %.
+    df = pd.DataFrame(
+        {
+            "period": ["2025-02"] * 3 + ["2025-08"] * 4,
+            "zlen": [-2.5, 0.0, 0.1, -2.5, -3.0, 0.0, 0.2],
+            "flen": 0,
+        }
+    )
+    with pytest.warns(StuntlibWarning, match="the latest, 2025-08"):
+        res = prevalence(df, [(), ("period",)], indicators="stunting", min_n=1, min_cases=0)
+    assert res["period"].tolist() == ["2025-08", "2025-08"]
+    assert res["n"].tolist() == [4, 4] and res["estimate"].tolist() == [0.5, 0.5]

@@ -182,7 +182,9 @@ def prevalence(
         notes["children_merged"] = dedup.summary.to_dict("records")
     run = opts.replace(period=None, child=None)
     result = finalize_prevalence(prevalence_partial_sums(frame, by, options=run), options=run)
-    if chosen is not None:
+    if chosen is not None and "period" in result.columns:  # by=[(), ("period",)]: one round
+        result["period"] = result["period"].astype(object).where(result["period"].notna(), chosen)
+    elif chosen is not None:
         result.insert(1, "period", chosen)
     result.attrs["period"] = chosen if chosen is not None else _single_period(periods)
     result.attrs.update(notes)
