@@ -209,3 +209,17 @@ def test_prevalence_of_a_two_round_file_follows_the_advice_it_prints(
     each = stunting(tmp_path / "each.csv").set_index("period")
     assert sorted(each.index) == ["2025-02", "2025-08"]  # no total pooled over rounds
     assert each.loc["2025-08", "n"] == 6
+
+
+def test_options_that_do_not_apply_are_refused_with_the_right_advice(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run(capsys, "report", export, "--sheet", "Data", "-o", tmp_path / "r.html", "-q")
+    assert code == 2
+    assert "--sheet: a csv file has no sheets" in err
+    areas = tmp_path / "kode.csv"
+    areas.write_text("a,b\n1,2\n", encoding="utf-8")
+    code, err = _run(capsys, "report", export, "--areas", areas, "-o", tmp_path / "r.html", "-q")
+    assert code == 2
+    assert "--areas: the code table needs the columns 'kode' and 'nama'" in err
+    assert "--column" not in err  # the input's column advice does not fit a code table

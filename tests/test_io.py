@@ -400,3 +400,10 @@ def test_extra_columns_of_whole_numbers_are_integers(tmp_path: Path) -> None:
     assert str(df["RT"].dtype) == "Int64" and df["RT"].tolist()[0] == 3
     assert df["RT"].isna().tolist() == [False, True]
     assert df["BB Lahir"].tolist() == [2.8, 3.0]  # a measurement stays a float
+
+
+def test_sheet_of_a_csv_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("sex,age_days,lenhei\n1,400,75.1\n", encoding="utf-8")
+    with pytest.raises(StuntlibError, match="^sheet: a csv file has no sheets"):
+        read_measurements(path, sheet="Data Balita")

@@ -1122,8 +1122,8 @@ def _cli_hint(exc: BaseException) -> str:
     """The terminal's way to do what a column error's Python advice says."""
     from stuntlib.errors import ColumnError
 
-    if not isinstance(exc, ColumnError):
-        return ""
+    if not isinstance(exc, ColumnError) or str(exc).startswith("--areas"):
+        return ""  # a code table's columns are not mapped with --column
     return (
         "\nFrom the command line: --column CANONICAL=HEADER maps a column (repeatable), "
         "e.g. --column age_months=age; --header-row N and --sheet NAME choose where the "

@@ -536,6 +536,10 @@ def _raw_of(
         raise StuntlibError(
             f"header_row: expected a row number (1 = first row); got {header_row!r}"
         )
+    if sheet is not None and fmt != "xlsx":
+        raise StuntlibError(
+            f"sheet: a {fmt} file has no sheets; sheet= applies to .xlsx files; got {sheet!r}"
+        )
     if fmt == "csv":
         data = source if isinstance(source, bytes) else Path(source).read_bytes()
         return raw_csv(data, sep, encoding, header_row, _known_headers())
