@@ -223,3 +223,10 @@ def test_options_that_do_not_apply_are_refused_with_the_right_advice(
     assert code == 2
     assert "--areas: the code table needs the columns 'kode' and 'nama'" in err
     assert "--column" not in err  # the input's column advice does not fit a code table
+
+
+def test_a_geojson_key_without_a_geojson_is_refused(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, err = _run(capsys, "report", export, "--geojson-key", "nama", "-o", tmp_path / "r.html")
+    assert code == 2 and "--geojson-key: names a property of --geojson FILE" in err

@@ -558,6 +558,8 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
     out = args.output or _default_output(args.input, ".html", "laporan")
     if args.geojson is not None and not args.geojson.exists():
         raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
+    if args.geojson_key is not None and args.geojson is None:
+        raise _BadInput("--geojson-key: names a property of --geojson FILE, which is not given")
     pool = _chart_pool()
     try:
         lines = _report_files(args, progress, out, pool)
