@@ -230,3 +230,16 @@ def test_a_geojson_key_without_a_geojson_is_refused(
 ) -> None:
     code, err = _run(capsys, "report", export, "--geojson-key", "nama", "-o", tmp_path / "r.html")
     assert code == 2 and "--geojson-key: names a property of --geojson FILE" in err
+
+
+def test_score_in_indonesian_has_indonesian_headers(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "skor.csv"
+    code, _ = _run(capsys, "score", export, "--labels", "id", "-o", out, "-q")
+    assert code == 0
+    table = pd.read_csv(out, dtype=str)
+    for header in ("Z-skor TB/U (PB/U)", "Status TB/U", "Umur (hari)", "Alasan tanpa z-skor BB/U"):
+        assert header in table.columns
+    assert "zlen" not in table.columns and "stunting" not in table.columns
+    assert set(table["Status TB/U"].dropna()) <= {"sangat pendek", "pendek", "normal", "tinggi"}

@@ -287,7 +287,12 @@ def _cmd_score(args: argparse.Namespace, progress: Progress) -> int:
         from stuntlib.columns import identifying_columns
 
         scored = scored.drop(columns=identifying_columns(scored.columns))
-    _write(scored, out, args)
+    written = scored
+    if args.labels == "id":  # headers in Indonesian too, not only the class labels
+        from stuntlib.columns import output_headers
+
+        written = scored.rename(columns=output_headers(scored.columns, "id"))
+    _write(written, out, args)
     progress.finish("done")
     problems = int(scored["read_problems"].notna().sum()) if "read_problems" in scored else 0
     scored_n = int(scored["zlen"].notna().sum())
@@ -823,7 +828,8 @@ def _parser() -> argparse.ArgumentParser:
     p = add("score", "score every row: WHO z-scores, flags, reasons and classes")
     p.add_argument("-o", "--output", type=Path, help="output .csv, .xlsx or .parquet "
                    "(default: <input>_scored.csv in the current folder)")  # fmt: skip
-    p.add_argument("--labels", choices=["en", "id"], default="en", help="class label language")
+    p.add_argument("--labels", choices=["en", "id"], default="en",
+                   help="language of the class labels and the headers")  # fmt: skip
     p.add_argument(
         "--drop-identifiers", action="store_true", help="leave NIK and names out of the output"
     )

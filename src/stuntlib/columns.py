@@ -15,7 +15,14 @@ from typing import Any
 
 from stuntlib.errors import ColumnError
 
-__all__ = ["CANONICAL_ALIASES", "identifying_columns", "normalise_header", "resolve_columns"]
+__all__ = [
+    "CANONICAL_ALIASES",
+    "HEADERS_ID",
+    "identifying_columns",
+    "normalise_header",
+    "output_headers",
+    "resolve_columns",
+]
 
 #: Canonical name -> recognised aliases (compared after :func:`normalise_header`).
 #: The first group are the WHO ``anthro`` argument names; the rest are context columns
@@ -229,3 +236,70 @@ def identifying_columns(labels: Iterable[object]) -> list[Any]:
         if _ALIAS_INDEX.get(key) in _IDENTIFYING_FIELDS or named:
             found.append(label)
     return found
+
+
+#: Indonesian headers of the canonical columns and of those :func:`stuntlib.score` adds
+#: (the z-score columns are named from :data:`stuntlib.indicators.ZSCORES`). Names differ
+#: from the e-PPGBM export's own (``ZS TB/U``, ``TB/U``), which a scored file keeps.
+HEADERS_ID: Mapping[str, str] = {
+    "nik": "NIK", "name": "Nama", "parent_name": "Nama orang tua", "sex": "Jenis kelamin",
+    "birth_date": "Tanggal lahir", "measure_date": "Tanggal pengukuran",
+    "weight": "Berat badan (kg)", "lenhei": "Panjang/tinggi badan (cm)",
+    "measure": "Cara ukur", "armc": "LiLA (cm)", "oedema": "Edema",
+    "provinsi": "Provinsi", "kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan",
+    "puskesmas": "Puskesmas", "kelurahan": "Desa/kelurahan", "posyandu": "Posyandu",
+    "read_problems": "Masalah saat dibaca", "age_days": "Umur (hari)",
+    "age_months": "Umur (bulan)", "csex": "Jenis kelamin (1 = L, 2 = P)",
+    "coedema": "Edema (y = ya, n = tidak)", "clenhei": "Panjang/tinggi terkoreksi (cm)",
+    "cmeasure": "Cara ukur (l = terlentang, h = berdiri)",
+    "c9mo_flag": "Umur di bawah 9 bulan", "cbmi": "IMT (kg/m²)", "reference": "Standar WHO",
+    "stunting": "Status TB/U", "underweight": "Status BB/U", "wasting": "Status BB/TB",
+    "bmi_status": "Status IMT/U", "age_group": "Kelompok umur",
+}  # fmt: skip
+
+
+def output_headers(labels: Iterable[Any], language: str = "id") -> dict[Any, str]:
+    """Headers of output columns in ``language``: a mapping for ``DataFrame.rename``.
+
+    Parameters
+    ----------
+    labels : iterable
+        Column labels of a scored frame.
+    language : {"id", "en"}, default "id"
+        ``"en"`` keeps every label; ``"id"`` gives :data:`HEADERS_ID`, and for each
+        z-score of :data:`stuntlib.indicators.ZSCORES` ``Z-skor <label>``, its flag
+        ``Di luar batas WHO <label>`` and its reason ``Alasan tanpa z-skor <label>``.
+        Labels not known keep their name.
+
+    Returns
+    -------
+    dict
+        Label -> header, for the labels that change.
+
+    Raises
+    ------
+    StuntlibError
+        For a ``language`` other than ``"id"`` or ``"en"``.
+
+    References
+    ----------
+    Kemenkes (2020). Permenkes No. 2 Tahun 2020 tentang Standar Antropometri Anak (the
+    index names TB/U, BB/U, BB/TB, IMT/U).
+
+    Examples
+    --------
+    >>> output_headers(["zlen", "fwei", "stunting", "No"])
+    {'zlen': 'Z-skor TB/U (PB/U)', 'fwei': 'Di luar batas WHO BB/U', 'stunting': 'Status TB/U'}
+    """
+    from stuntlib._validation import check_language
+    from stuntlib.indicators import FLAG_OF, ZSCORES
+
+    check_language(language)
+    if language == "en":
+        return {}
+    known = dict(HEADERS_ID)
+    for z, spec in ZSCORES.items():
+        known[z] = f"Z-skor {spec.label_id}"
+        known[FLAG_OF[z]] = f"Di luar batas WHO {spec.label_id}"
+        known[f"{z}_reason"] = f"Alasan tanpa z-skor {spec.label_id}"
+    return {label: known[label] for label in labels if label in known}
