@@ -243,3 +243,27 @@ def test_score_in_indonesian_has_indonesian_headers(
         assert header in table.columns
     assert "zlen" not in table.columns and "stunting" not in table.columns
     assert set(table["Status TB/U"].dropna()) <= {"sangat pendek", "pendek", "normal", "tinggi"}
+
+
+def test_no_output_overwrites_the_input_or_another_output(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    book = tmp_path / "export.xlsx"  # an e-PPGBM export as the office has it
+    pd.read_csv(export, dtype=str).to_excel(book, index=False)
+    export, before = book, book.read_bytes()
+    html = tmp_path / "r.html"
+    cases = [
+        (["report", export, "-o", html, "--aksi7", export], "--aksi7: ", "is the input file"),
+        (["score", export, "-o", export], "-o/--output: ", "is the input file"),
+        (["quality", export, "--failures", "-o", export], "-o/--output: ", "is the input file"),
+        (["report", export, "-o", html, "--aksi7", tmp_path / "a.xlsx",
+          "--data-sasaran", tmp_path / "a.xlsx"], "--data-sasaran: ", "also given to --aksi7"),
+        (["report", export, "-o", tmp_path / "a.xlsx" / "r.html"], "-o/--output: ", "is a file"),
+    ]  # fmt: skip
+    (tmp_path / "a.xlsx").write_bytes(b"not a folder")
+    for argv, option, words in cases:
+        code, err = _run(capsys, *argv)
+        assert code == 2, (argv, err)
+        assert f"error: {option}" in err and words in err, err
+    assert export.read_bytes() == before  # the export is untouched
+    assert not html.exists()  # refused before any work

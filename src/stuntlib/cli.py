@@ -960,6 +960,7 @@ def _check_output(args: argparse.Namespace) -> None:
                 f"--{option.replace('_', '-')}: {book} must be an .xlsx workbook; got "
                 f"{Path(book).suffix or 'no suffix'!r}"
             )
+    _check_distinct_outputs(args)
     if out is None or allowed is None or (args.command == "score" and folder_in):
         return
     if Path(out).suffix.lower() not in allowed:
@@ -967,6 +968,33 @@ def _check_output(args: argparse.Namespace) -> None:
             f"-o/--output: {out} has an unknown type {Path(out).suffix!r}; expected one of "
             f"{', '.join(allowed)}"
         )
+
+
+def _check_distinct_outputs(args: argparse.Namespace) -> None:
+    """Refuse an output that would overwrite the input, another output, or sit in a file.
+
+    Writing the Aksi 7 workbook over the e-PPGBM export, or the unmasked Data Sasaran
+    over the masked workbook, loses data without a word.
+    """
+    given = [(option, getattr(args, attr, None)) for option, attr in
+             (("-o/--output", "output"), ("--aksi7", "aksi7"),
+              ("--data-sasaran", "data_sasaran"))]  # fmt: skip
+    outputs = [(option, Path(path).resolve()) for option, path in given if path is not None]
+    source = getattr(args, "input", None)
+    source = Path(source).resolve() if source is not None else None
+    seen: dict[Path, str] = {}
+    for option, path in outputs:
+        if path == source:
+            raise _BadInput(f"{option}: {path} is the input file; writing it would destroy the "
+                            "export. Choose another name")  # fmt: skip
+        if path in seen:
+            raise _BadInput(f"{option}: {path} is also given to {seen[path]}; each output "
+                            "needs its own file")  # fmt: skip
+        seen[path] = option
+        parent = next((p for p in path.parents if p.exists()), None)
+        if parent is not None and not parent.is_dir():
+            raise _BadInput(f"{option}: {path} cannot be written: {parent} is a file, not a "
+                            "folder")  # fmt: skip
 
 
 def _add_dask_options(p: argparse.ArgumentParser) -> None:
