@@ -249,7 +249,7 @@ def test_no_output_overwrites_the_input_or_another_output(
     export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     book = tmp_path / "export.xlsx"  # an e-PPGBM export as the office has it
-    pd.read_csv(export, dtype=str).to_excel(book, index=False)
+    pd.read_csv(export, dtype=str, sep=";").to_excel(book, index=False)
     export, before = book, book.read_bytes()
     html = tmp_path / "r.html"
     cases = [
@@ -267,3 +267,33 @@ def test_no_output_overwrites_the_input_or_another_output(
         assert f"error: {option}" in err and words in err, err
     assert export.read_bytes() == before  # the export is untouched
     assert not html.exists()  # refused before any work
+
+
+def test_workbooks_name_the_round_the_report_chose(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import openpyxl
+
+    august = pd.read_csv(export, dtype=str, sep=";")
+    february = august.assign(**{"Tanggal Pengukuran": "11/02/2025"})
+    both = tmp_path / "dua_putaran.csv"
+    pd.concat([february, august], ignore_index=True).to_csv(both, index=False)
+    books = {"--aksi7": tmp_path / "aksi7.xlsx", "--data-sasaran": tmp_path / "sasaran.xlsx"}
+    argv = ["report", both, "-o", tmp_path / "r.html", "-q"]
+    code, err = _run(capsys, *argv, *[str(x) for pair in books.items() for x in pair])
+    assert code == 0, err
+    for book in books.values():
+        cells = [str(c.value) for ws in openpyxl.load_workbook(book) for row in ws.iter_rows()
+                 for c in row if c.value is not None]  # fmt: skip
+        assert any("Agustus 2025" in c for c in cells), book.name
+        assert not any("Periode pengukuran: -" in c for c in cells), book.name
+
+
+def test_a_file_with_a_header_and_no_rows_is_refused(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "kosong.csv"
+    empty.write_text(export.read_text(encoding="utf-8").splitlines()[0] + "\n", encoding="utf-8")
+    code, err = _run(capsys, "report", empty, "-o", tmp_path / "r.html", "-q")
+    assert code == 2 and "no data rows under the header; nothing to report" in err
+    assert "--areas" not in err

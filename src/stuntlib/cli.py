@@ -369,9 +369,20 @@ def _aksi7_workbook(
 
     table = table if table is not None and args.suppress else _aksi7(args, scored)
     written = later(pool, functools.partial(write_aksi7_workbook, source=args.input.name,
-                                            period=args.period), table, args.aksi7)  # fmt: skip
+                                            period=_period_label(scored, args)), table,
+                    args.aksi7)  # fmt: skip
     masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
     return lambda: [f"Aksi 7 workbook ({masked}) -> {written().resolve()}"]
+
+
+def _period_label(rows: Any, args: argparse.Namespace) -> str | None:
+    """The round the rows were selected for, in words (``Agustus 2025``); else --period."""
+    from stuntlib._format import format_month
+
+    chosen = getattr(rows, "attrs", {}).get("stuntlib_round", {}).get("period")
+    if chosen in (None, "-"):
+        return args.period
+    return format_month(chosen, getattr(args, "language", "id") or "id")
 
 
 def _publication_files(
@@ -387,7 +398,8 @@ def _publication_files(
         from stuntlib.publication import write_data_sasaran
 
         write_data_sasaran(scored, args.data_sasaran, getattr(args, "areas", None),
-                           period=args.period, columns=_column_map(args) or None)  # fmt: skip
+                           period=_period_label(scored, args),
+                           columns=_column_map(args) or None)  # fmt: skip
         lines.append(
             "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> "
             f"{Path(args.data_sasaran).resolve()}"
@@ -583,6 +595,8 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     from stuntlib.report import write_report
 
     scored = _read_and_score(args, progress)
+    if len(scored) == 0:
+        raise _BadInput(f"{args.input}: no data rows under the header; nothing to report")
     from stuntlib.rounds import select_round
 
     this_round = select_round(scored, args.period)

@@ -462,7 +462,8 @@ def render_report(
         meta.append(f"{t['source']}: {source}")
     chosen = scored.attrs.get("stuntlib_round", {}).get("period")
     # a period key ("2025-08") selects the round; the dates of its rows are shown
-    shown_period = _period(scored, None if period == chosen else period, language)
+    # a round was selected: its rows' dates, whatever spelling chose it ("2025-8", "Feb 2025")
+    shown_period = _period(scored, None if chosen not in (None, "-") else period, language)
     if shown_period:
         meta.append(f"{t['period']}: {shown_period}")
     body = "".join(part if isinstance(part, str) else part() for part in parts)
