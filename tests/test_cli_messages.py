@@ -297,3 +297,17 @@ def test_a_file_with_a_header_and_no_rows_is_refused(
     code, err = _run(capsys, "report", empty, "-o", tmp_path / "r.html", "-q")
     assert code == 2 and "no data rows under the header; nothing to report" in err
     assert "--areas" not in err
+
+
+def test_prevalence_counts_a_child_measured_twice_once(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = pd.read_csv(export, dtype=str, sep=";")
+    twice = tmp_path / "ganda.csv"
+    pd.concat([rows, rows.iloc[[0]]], ignore_index=True).to_csv(twice, sep=";", index=False)
+    out = tmp_path / "p.csv"
+    code, err = _run(capsys, "prevalence", twice, "-o", out, "-q")
+    assert code == 0, err
+    table = pd.read_csv(out)
+    total = table[(table["grouping"] == "All") & (table["indicator"] == "stunting")]
+    assert total["n"].tolist() == [len(rows)]  # 10 children, 11 rows

@@ -428,11 +428,14 @@ def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
             raise _BadInput("--workers/--scheduler need a folder of Parquet files as input")
         scored = _read_and_score(args, progress)
         progress.step("tabulating")
+        child = None
         if args.period is not None:  # that round, each child once, as the report has it
             from stuntlib.rounds import select_round
 
             scored = select_round(scored, args.period)
-        result = prevalence(scored, by, suppress=args.suppress, **options)
+        elif "nik" in scored.columns:  # each child once per round, as the report counts
+            child = "nik"
+        result = prevalence(scored, by, suppress=args.suppress, child=child, **options)
         lines = _publication_files(args, scored)
     progress.step(f"writing {out.name}")
     if args.wide:
