@@ -311,3 +311,14 @@ def test_prevalence_counts_a_child_measured_twice_once(
     table = pd.read_csv(out)
     total = table[(table["grouping"] == "All") & (table["indicator"] == "stunting")]
     assert total["n"].tolist() == [len(rows)]  # 10 children, 11 rows
+
+
+def test_min_cases_that_masks_nothing_is_not_called_masked(
+    export: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = tmp_path / "r.html"
+    code = main(["report", str(export), "-o", str(page), "--min-cases", "0", "-q"])
+    out = capsys.readouterr().out
+    assert code == 0 and "report (NOT masked: --min-cases 0)" in out
+    text = page.read_text(encoding="utf-8")
+    assert "jumlah kasus kecil TIDAK disamarkan (min_cases = 0)" in text and "1–-1" not in text

@@ -372,6 +372,8 @@ def _aksi7_workbook(
                                             period=_period_label(scored, args)), table,
                     args.aksi7)  # fmt: skip
     masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
+    if args.suppress and args.min_cases <= 1:
+        masked = f"NOT masked: --min-cases {args.min_cases}"
     return lambda: [f"Aksi 7 workbook ({masked}) -> {written().resolve()}"]
 
 
@@ -587,7 +589,10 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         if pool is not None:
             pool.shutdown(wait=False, cancel_futures=True)
     progress.finish("done")
-    _say(f"report (small cells masked) -> {out.resolve()}")
+    masked = (
+        "small cells masked" if args.min_cases > 1 else f"NOT masked: --min-cases {args.min_cases}"
+    )
+    _say(f"report ({masked}) -> {out.resolve()}")
     for line in lines:
         _say(line)
     return EXIT_OK

@@ -204,6 +204,16 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     )
 
 
+def _masking(min_cases: int, language: Language) -> str:
+    """What the small-cell rule masks, in words, for the methods paragraph."""
+    if min_cases <= 1:
+        off = {"id": "jumlah kasus kecil TIDAK disamarkan", "en": "small counts are NOT masked"}
+        return f"{off[language]} (min_cases = {min_cases})"
+    counts = "1" if min_cases == 2 else f"1–{min_cases - 1}"
+    on = {"id": "jumlah {} kasus disamarkan", "en": "counts of {} cases are masked"}
+    return on[language].format(counts)
+
+
 def _desa_rows(keyed: pd.DataFrame, language: Language) -> pd.DataFrame:
     """One row per desa/kelurahan of an Aksi 7 table (for the map and the count card).
 
@@ -449,7 +459,7 @@ def render_report(
             + METHODS[language].format(
                 version=html.escape(__version__),
                 ci=html.escape(str(ci).title()),
-                m1=min_cases - 1,
+                masking=_masking(min_cases, language),
                 max_days=format_count(_sections._max_age_days(), language),
             )
             + "</p>",

@@ -402,8 +402,8 @@ METHODS: Mapping[str, str] = MappingProxyType(
             "{max_days} hari, z-skor dibulatkan 2 desimal, batas tegas &lt; -2 SD); interval "
             "kepercayaan 95% metode {ci} untuk data sensus posyandu (tanpa bobot survei). "
             "Data e-PPGBM mencakup balita yang datang ke posyandu, bukan sampel acak: cakupan "
-            "yang rendah dapat membuat angka bias. Untuk melindungi anak, jumlah 1–{m1} kasus "
-            "disamarkan dan tidak ada nama atau NIK dalam laporan ini."
+            "yang rendah dapat membuat angka bias. Untuk melindungi anak, {masking} dan tidak "
+            "ada nama atau NIK dalam laporan ini."
         ),
         "en": (
             "Z-scores were computed with stuntlib {version} against the WHO Child Growth "
@@ -415,8 +415,7 @@ METHODS: Mapping[str, str] = MappingProxyType(
             "strict cut-off &lt; -2 SD); 95% confidence intervals by the {ci} method for "
             "census-style posyandu data (no survey weights). e-PPGBM covers the children who "
             "come to the posyandu, not a random sample: low coverage can bias the figures. To "
-            "protect children, counts of 1–{m1} cases are masked and no name or NIK appears "
-            "in this report."
+            "protect children, {masking} and no name or NIK appears in this report."
         ),
     }
 )
