@@ -266,7 +266,8 @@ def _interpretation(t: Mapping[str, Any], min_n: int) -> str:
 
 
 def _change_html(every_round: pd.DataFrame, areas: Any, t: Mapping[str, Any],
-                 language: Language, options: dict[str, Any]) -> str:  # fmt: skip
+                 language: Language, options: dict[str, Any],
+                 upto: str | None = None) -> str:  # fmt: skip
     """The Perkembangan and Target sections when the file holds two or more rounds.
 
     Rows are named by the registry's desa (:func:`_sections.desa_labels`), as in the
@@ -276,7 +277,13 @@ def _change_html(every_round: pd.DataFrame, areas: Any, t: Mapping[str, Any],
     from stuntlib.publication import match_desa
     from stuntlib.rounds import measurement_period
 
-    if "nik" not in every_round.columns or measurement_period(every_round).nunique() < 2:
+    if "nik" not in every_round.columns:
+        return ""
+    periods = measurement_period(every_round)
+    if upto not in (None, "-"):  # the report of a round compares it with earlier ones only
+        every_round = every_round[(periods <= upto).fillna(False).to_numpy(dtype=bool)]
+        periods = measurement_period(every_round)
+    if periods.nunique() < 2:
         return ""
     labels = _sections.desa_labels(match_desa(every_round, areas), t)
     try:
@@ -444,7 +451,14 @@ def render_report(
         _map_section(geo, kel, geojson_key, t),
         _html.section(str(t["table"]), _aksi7_html(table, keys, language)),
         _sections.match_section(matched, t, language),
-        _change_html(every_round, areas, t, language, options),
+        _change_html(
+            every_round,
+            areas,
+            t,
+            language,
+            options,
+            scored.attrs.get("stuntlib_round", {}).get("period"),
+        ),  # fmt: skip
         _situation_html(situation, language, geojson),
         _sections.quality_section(
             scored,

@@ -128,11 +128,19 @@ def flow_section(scored: pd.DataFrame, t: Mapping[str, Any], language: str) -> s
     return _html.section(str(t["flow"]), body)
 
 
-def _reason_name(names: Mapping[str, str], code: str) -> str:
-    """Readable name of a reason or read problem (``unit_converted:lenhei`` included)."""
+def _reason_name(names: Mapping[str, str], code: str, language: str = "id") -> str:
+    """Readable name of a reason or read problem (``unit_converted:lenhei`` included).
+
+    The column of a read problem is named as the report's language names it
+    (:func:`stuntlib.columns.output_headers`), not by its canonical name.
+    """
+    from stuntlib.columns import output_headers
+
     stem, _, column = code.partition(":")
     name = names.get(stem, stem.replace("_", " "))
-    return f"{name} ({column})" if column else name
+    if not column:
+        return name
+    return f"{name} ({output_headers([column], language).get(column, column)})"
 
 
 def _label(names: pd.Series) -> pd.Series:
@@ -323,7 +331,10 @@ def _counts(values: pd.Series, names: Mapping[str, str], t: Mapping[str, Any], l
             header: str) -> str:  # fmt: skip
     split = values.dropna().astype(str).str.split("; ").explode()
     counts = split.value_counts()
-    rows = [[_reason_name(names, str(k)), format_count(v, language)] for k, v in counts.items()]
+    rows = [
+        [_reason_name(names, str(k), language), format_count(v, language)]
+        for k, v in counts.items()
+    ]
     return _html.table([header, str(t["count"])], rows)
 
 
