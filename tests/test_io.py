@@ -407,3 +407,13 @@ def test_sheet_of_a_csv_is_refused(tmp_path: Path) -> None:
     path.write_text("sex,age_days,lenhei\n1,400,75.1\n", encoding="utf-8")
     with pytest.raises(StuntlibError, match="^sheet: a csv file has no sheets"):
         read_measurements(path, sheet="Data Balita")
+
+
+def test_a_csv_or_empty_file_named_xlsx_is_named_for_what_it_is(tmp_path: Path) -> None:
+    fake = tmp_path / "export.xlsx"
+    fake.write_text("JK,Tgl Lahir,Tinggi\nL,01/01/2023,80\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="not an Excel workbook: it holds plain text"):
+        read_measurements(fake)
+    fake.write_bytes(b"")
+    with pytest.raises(ReadError, match="the file is empty"):
+        read_measurements(fake)

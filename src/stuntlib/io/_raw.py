@@ -13,6 +13,7 @@ import io as _io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -207,6 +208,23 @@ def raw_csv(
 # --------------------------------------------------------------------------------------
 
 
+def _not_a_workbook(source: Any, exc: Exception) -> str:
+    """Why an .xlsx could not be opened, in words: empty, text (a CSV renamed), or other."""
+    try:
+        head = bytes(source[:2048]) if isinstance(source, (bytes, bytearray)) else (
+            Path(source).read_bytes()[:2048])  # fmt: skip
+    except OSError:
+        head = b""
+    if not head.strip():
+        return "the file is empty: it is not an Excel workbook"
+    if not head.startswith(b"PK") and b"\x00" not in head:
+        return (
+            "the file is not an Excel workbook: it holds plain text (a CSV saved with an "
+            ".xlsx name?); rename it to .csv or save it from Excel as a workbook"
+        )
+    return f"cannot open the workbook ({type(exc).__name__}: {exc})"
+
+
 def raw_xlsx(
     source: Any,
     sheet: str | int | None,
@@ -228,7 +246,7 @@ def raw_xlsx(
         else:
             book = CalamineWorkbook.from_path(str(source))
     except Exception as exc:  # CalamineError, zip errors...
-        raise ReadError(f"cannot open the workbook ({type(exc).__name__}: {exc})") from exc
+        raise ReadError(_not_a_workbook(source, exc)) from exc
     names = list(book.sheet_names)
     if not names:
         raise ReadError("the workbook has no sheet")
