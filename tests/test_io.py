@@ -142,7 +142,7 @@ def test_missing_file_and_corrupt_workbook(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         read_measurements(tmp_path / "nothing.xlsx")
     bad = tmp_path / "broken.xlsx"
-    bad.write_bytes(b"this is not a zip file")
+    bad.write_bytes(b"PK\x03\x04" + b"\x00" * 40)  # a zip cut short: a damaged workbook
     with pytest.raises(ReadError, match="cannot open the workbook"):
         read_measurements(bad)
 
