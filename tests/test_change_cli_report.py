@@ -35,7 +35,7 @@ def _parse(argv):
 def test_change_on_two_periods_of_one_file(rounds, tmp_path):
     out = tmp_path / "perubahan.csv"
     args = _parse(["change", str(rounds), "--period", "round", "--periods", "2025-02",
-                   "2025-08", "-o", str(out)])  # fmt: skip
+                   "2025-08", "-o", str(out), "--no-suppress"])  # fmt: skip
     args.stdout = io.StringIO()
     assert args.func is run
     assert run(args) == 0
@@ -120,3 +120,23 @@ def test_a_change_next_to_a_masked_round_is_masked_too():
     assert trend["B"][1:] == ["\u2013", "\u2013", "\u2013"]
     target = {r[0]: r[1:] for r in _cells(text, "target")}
     assert target["B"] == ["\u2013"] * 7
+
+
+def test_change_table_masks_small_counts_and_what_comes_from_them(rounds, tmp_path):
+    out = tmp_path / "perubahan.csv"
+    args = _parse(["change", str(rounds), "--period", "round", "--periods", "2025-02",
+                   "2025-08", "-o", str(out)])  # fmt: skip
+    args.stdout = io.StringIO()
+    assert run(args) == 0
+    table = pd.read_csv(out)
+    for count in ("linked", "newly_stunted", "recovered", "relapsed"):
+        assert not table[count].isin([1, 2]).any(), count
+    masked = table["newly_stunted"].isna()
+    assert masked.any()  # the planted rounds have 1-2 new cases in some kelurahan
+    for column in ("excess_newly_stunted", "newly_stunted_low", "incidence"):
+        assert table.loc[masked, column].isna().all(), column
+    args = _parse(["change", str(rounds), "--period", "round", "--periods", "2025-02",
+                   "2025-08", "-o", str(out), "--no-suppress"])  # fmt: skip
+    args.stdout = io.StringIO()
+    assert run(args) == 0
+    assert pd.read_csv(out)["newly_stunted"].isin([1, 2]).any()  # internal: as computed

@@ -64,6 +64,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
     )
     p.add_argument("--language", choices=["id", "en"], default="id", help="language of the output")
     p.add_argument(
+        "--min-cases", type=int, default=3,
+        help="counts from 1 to this minus 1 are masked in the table, with what is computed "
+        "from them (default 3)",
+    )  # fmt: skip
+    p.add_argument(
+        "--no-suppress", dest="suppress", action="store_false",
+        help="write small counts unmasked (internal use only, not for publication)",
+    )  # fmt: skip
+    p.add_argument(
         "--profile", choices=["auto", "eppgbm", "who", "generic"], default="auto",
         help="column profile of the input (default: auto-detect)",
     )  # fmt: skip
@@ -104,6 +113,44 @@ def _read(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     if args.periods:
         frame = frame[frame[period].isin(args.periods)].reset_index(drop=True)
     return score(frame), period
+
+
+#: Counts of children per area in the transitions table, and what is computed from each
+#: (masked with it: an interval or an excess beside a masked count gives it away).
+_COUNTS: dict[str, tuple[str, ...]] = {
+    "linked": ("mean_haz_from", "mean_haz_to", "model_mean", "model_sd", "r",
+               "mean_delta_haz", "mean_delta_had", "mean_conditional_z"),
+    "at_risk": ("incidence",),
+    "newly_stunted": ("newly_stunted_low", "newly_stunted_high", "excess_newly_stunted",
+                      "excess_newly_stunted_low", "excess_newly_stunted_high", "incidence"),
+    "stunted_before": ("recovery",),
+    "recovered": ("recovered_low", "recovered_high", "excess_recovered",
+                  "excess_recovered_low", "excess_recovered_high", "recovery"),
+    "relapsed": (), "persistent": (), "lost_to_follow_up": (), "aged_out": (),
+    "newly_measured": (), "duplicates": (), "unscored": (), "unkeyed": (),
+}  # fmt: skip
+
+
+def _published(table: pd.DataFrame, min_cases: int) -> pd.DataFrame:
+    """The transitions table with counts of 1..min_cases-1 masked, and what comes from them.
+
+    Numbers are rounded to 4 decimals. The rule of the report's Perkembangan section.
+    """
+    import pandas as pd
+
+    out = table.copy()
+    for count, derived in _COUNTS.items():
+        if count not in out.columns:
+            continue
+        values = pd.to_numeric(out[count], errors="coerce")
+        small = ((values > 0) & (values < min_cases)).to_numpy()
+        out[count] = values.round().astype("Int64").mask(small)
+        for column in derived:
+            if column in out.columns:
+                out[column] = out[column].astype("Float64").mask(small)
+    numeric = out.select_dtypes("number").columns
+    out[numeric] = out[numeric].round(4)
+    return out
 
 
 def run(args: argparse.Namespace) -> int:
@@ -147,10 +194,12 @@ def run(args: argparse.Namespace) -> int:
                 f"<title>stuntlib change</title></head><body>{body}</body></html>",
                 encoding="utf-8",
             )
-        elif suffix == ".csv":
-            out.to_csv(args.output, index=False)
-        elif suffix == ".xlsx":
-            out.to_excel(args.output, index=False)
+        elif suffix in (".csv", ".xlsx"):
+            table = _published(out, args.min_cases) if getattr(args, "suppress", True) else out
+            if suffix == ".csv":
+                table.to_csv(args.output, index=False)
+            else:
+                table.to_excel(args.output, index=False)
         else:
             raise StuntlibError(
                 f"-o/--output: {args.output} has an unknown type {suffix!r}; expected one of "
