@@ -547,27 +547,29 @@ def _load_charts() -> None:
 
 
 def _chart_pool() -> Any:
-    """A one-process pool for the report's charts, or None on one core.
+    """A one-process pool for the report's charts, or None (drawn in turn).
 
     Started before the file is read, so that its process loads matplotlib on the second
-    core meanwhile, then draws the charts while this one computes the tables. Forked
-    while this process is still light (the ``stuntlib`` command: no numpy loaded, one
-    thread), so that nothing is imported twice and a caller's script is not re-run;
-    otherwise (``main()`` called from a loaded process) a fresh ``spawn`` interpreter.
+    core meanwhile, then draws the charts while this one computes the tables. Only as
+    the ``stuntlib`` command, forked while this process is still light (no numpy loaded,
+    one thread): nothing is imported twice and no caller's script is re-run. ``main()``
+    called from a loaded process (a notebook, a test) and a machine with one core or
+    without ``fork`` draw in turn, where a fresh interpreter's imports would cost about
+    what the drawing does.
     """
-    affinity = getattr(os, "sched_getaffinity", None)
-    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-    if cores < 2:
-        return None
     import multiprocessing
     import threading
+
+    affinity = getattr(os, "sched_getaffinity", None)
+    cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
+    light = "numpy" not in sys.modules and threading.active_count() == 1
+    if cores < 2 or not light or "fork" not in multiprocessing.get_all_start_methods():
+        return None
     from concurrent.futures import ProcessPoolExecutor
 
-    light = "numpy" not in sys.modules and threading.active_count() == 1
-    method = "fork" if light and "fork" in multiprocessing.get_all_start_methods() else "spawn"
     try:
         pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context(method), initializer=_load_charts
+            1, mp_context=multiprocessing.get_context("fork"), initializer=_load_charts
         )
         pool.submit(int)  # starts the process now, not at the first chart
     except (OSError, RuntimeError):  # no processes here (sandbox, limits): drawn in turn
