@@ -409,6 +409,8 @@ def _given_columns(
     frame: pd.DataFrame, chosen: Mapping[str, str | None], code: str | None
 ) -> tuple[dict[int, Any], Any]:
     """Labels of the frame holding each level's name (depth -> label) and the code."""
+    if not isinstance(frame, pd.DataFrame):
+        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
     found = resolve_columns(frame.columns)
     labels: dict[int, Any] = {}
     for depth, level in enumerate(_LEVELS, start=1):
@@ -550,8 +552,6 @@ def _resolve(
     Returns the first row of each combination, the name column of each depth, the
     resolved codes, status and candidates per combination, and each row's combination.
     """
-    if not isinstance(frame, pd.DataFrame):
-        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
     labels, code_label = _given_columns(frame, chosen, code)
     if not labels and code_label is None:
         raise ColumnError(
@@ -777,8 +777,6 @@ def kabupaten_of(frame: pd.DataFrame, *, areas: Any = None, **columns: str) -> t
     if unknown:  # as match_areas(**columns) would refuse them
         raise TypeError(f"kabupaten_of() got unexpected keyword arguments {sorted(unknown)}")
     chosen = {level: columns.get(level) for level in _LEVELS}
-    if not isinstance(frame, pd.DataFrame):
-        raise StuntlibError(f"frame: expected a pandas DataFrame; got {type(frame).__name__}")
     if columns.get("code") is None:
         by_name = _kabupaten_by_name(frame, areas, chosen)
         if by_name is not None:
