@@ -115,39 +115,11 @@ def _read(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     return score(frame), period
 
 
-#: Counts of children per area in the transitions table, and what is computed from each
-#: (masked with it: an interval or an excess beside a masked count gives it away).
-_COUNTS: dict[str, tuple[str, ...]] = {
-    "linked": ("mean_haz_from", "mean_haz_to", "model_mean", "model_sd", "r",
-               "mean_delta_haz", "mean_delta_had", "mean_conditional_z"),
-    "at_risk": ("incidence",),
-    "newly_stunted": ("newly_stunted_low", "newly_stunted_high", "excess_newly_stunted",
-                      "excess_newly_stunted_low", "excess_newly_stunted_high", "incidence"),
-    "stunted_before": ("recovery",),
-    "recovered": ("recovered_low", "recovered_high", "excess_recovered",
-                  "excess_recovered_low", "excess_recovered_high", "recovery"),
-    "relapsed": (), "persistent": (), "lost_to_follow_up": (), "aged_out": (),
-    "newly_measured": (), "duplicates": (), "unscored": (), "unkeyed": (),
-}  # fmt: skip
-
-
 def _published(table: pd.DataFrame, min_cases: int) -> pd.DataFrame:
-    """The transitions table with counts of 1..min_cases-1 masked, and what comes from them.
+    """The transitions table masked as the report's Perkembangan section, rounded to 4."""
+    from stuntlib.change._report import mask_transitions
 
-    Numbers are rounded to 4 decimals. The rule of the report's Perkembangan section.
-    """
-    import pandas as pd
-
-    out = table.copy()
-    for count, derived in _COUNTS.items():
-        if count not in out.columns:
-            continue
-        values = pd.to_numeric(out[count], errors="coerce")
-        small = ((values > 0) & (values < min_cases)).to_numpy()
-        out[count] = values.round().astype("Int64").mask(small)
-        for column in derived:
-            if column in out.columns:
-                out[column] = out[column].astype("Float64").mask(small)
+    out = mask_transitions(table, min_cases)
     numeric = out.select_dtypes("number").columns
     out[numeric] = out[numeric].round(4)
     return out

@@ -11,7 +11,7 @@ import pandas as pd
 from stuntlib._format import MISSING, format_count, format_decimal, format_month, format_percent
 from stuntlib.errors import ColumnError, StuntlibError
 
-__all__ = ["render_change_sections"]
+__all__ = ["mask_transitions", "render_change_sections"]
 
 _TEXT: dict[str, dict[str, Any]] = {
     "id": {
@@ -102,11 +102,39 @@ _TEXT: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 
-def _count(x: Any, language: str, min_cases: int) -> str:
-    """A count for publication: ``1..min_cases-1`` masked like the report's other cells."""
-    if pd.isna(x):
-        return MISSING
-    return MISSING if 0 < float(x) < min_cases else format_count(x, language)
+#: Counts of children per area in the transitions table, and what is computed from each
+#: (masked with it: an interval or an excess beside a masked count gives it away).
+_COUNTS: dict[str, tuple[str, ...]] = {
+    "linked": ("mean_haz_from", "mean_haz_to", "model_mean", "model_sd", "r",
+               "mean_delta_haz", "mean_delta_had", "mean_conditional_z"),
+    "at_risk": ("incidence",),
+    "newly_stunted": ("newly_stunted_low", "newly_stunted_high", "excess_newly_stunted",
+                      "excess_newly_stunted_low", "excess_newly_stunted_high", "incidence"),
+    "stunted_before": ("recovery",),
+    "recovered": ("recovered_low", "recovered_high", "excess_recovered",
+                  "excess_recovered_low", "excess_recovered_high", "recovery"),
+    "relapsed": (), "persistent": (), "lost_to_follow_up": (), "aged_out": (),
+    "newly_measured": (), "duplicates": (), "unscored": (), "unkeyed": (),
+}  # fmt: skip
+
+
+def mask_transitions(table: pd.DataFrame, min_cases: int) -> pd.DataFrame:
+    """A transitions table with counts of 1..min_cases-1 masked (NA), and what comes from them.
+
+    Used for the Perkembangan section and for the table the ``change`` command writes.
+    Counts become nullable integers, what is derived from them nullable floats.
+    """
+    out = table.copy()
+    for count, derived in _COUNTS.items():
+        if count not in out.columns:
+            continue
+        values = pd.to_numeric(out[count], errors="coerce")
+        small = ((values > 0) & (values < min_cases)).to_numpy()
+        out[count] = values.round().astype("Int64").mask(small)
+        for column in derived:
+            if column in out.columns:
+                out[column] = out[column].astype("Float64").mask(small)
+    return out
 
 
 def _num(x: Any, decimals: int, language: str) -> str:
@@ -140,22 +168,34 @@ def _period_column(scored: pd.DataFrame, period: str | None) -> tuple[pd.DataFra
     return scored.assign(period=d.dt.to_period("M").astype(str).where(d.notna())), "period"
 
 
-def _trend(frame: pd.DataFrame, pcol: str, area: str, periods: list[Any], t: dict[str, Any],
-           language: str, options: dict[str, Any]) -> str:  # fmt: skip
-    """Stunting per area and round (masked), and the change from the first to the last."""
-    from stuntlib.change._compare import compare_prevalence
+def _stunting_by_round(
+    frame: pd.DataFrame, pcol: str, area: str, options: dict[str, Any]
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stunting per round and area: as published (masked) and as computed, row for row.
+
+    Computed once for the Perkembangan and the Target tables.
+    """
     from stuntlib.estimation import prevalence
 
     shown = prevalence(frame, [pcol, area], indicators="stunting", suppress=True, **options)
-    shown = shown[shown["kind"] == "prevalence"].set_index([area, pcol])
     raw = prevalence(frame, [pcol, area], indicators="stunting", min_n=1, min_cases=0,
                      ci=options["ci"])  # fmt: skip
+    return shown, raw
+
+
+def _trend(frame: pd.DataFrame, shown: pd.DataFrame, raw: pd.DataFrame, pcol: str, area: str,
+           periods: list[Any], t: dict[str, Any], language: str) -> str:  # fmt: skip
+    """Stunting per area and round (masked), and the change from the first to the last."""
+    from stuntlib.change._compare import compare_prevalence
+
+    names = sorted(frame[area].dropna().unique(), key=str)
+    shown = shown[shown["kind"] == "prevalence"].set_index([area, pcol])
     first, last = periods[0], periods[-1]
     a = raw[raw[pcol] == first][[area, "estimate", "se"]]
     b = raw[raw[pcol] == last][[area, "estimate", "se"]]
     diff = compare_prevalence(b, a).set_index(area)
     rows = []
-    for name in sorted(frame[area].dropna().unique(), key=str):
+    for name in names:
         cells, published = [str(name)], []
         for p_ in periods:
             r = shown.loc[(name, p_)] if (name, p_) in shown.index else None
@@ -185,21 +225,21 @@ def _flows(frame: pd.DataFrame, child: str, pcol: str, area: str, periods: list[
     before, last = periods[-2], periods[-1]
     flows = transitions(frame, child=child, period=pcol, by=area)
     flows = flows[(flows["period_from"] == before) & (flows["period_to"] == last)]
+    flows = mask_transitions(flows, min_cases)
     rows = []
     for r in flows.sort_values(area).to_dict("records"):
-        new_masked = 0 < r["newly_stunted"] < min_cases
         excess = (
             MISSING
-            if new_masked
+            if pd.isna(r["newly_stunted"])  # masked, with its excess
             else f"{_num(r['excess_newly_stunted'], 1, language)} "
             f"({_num(r['excess_newly_stunted_low'], 1, language)}\u2013"
             f"{_num(r['excess_newly_stunted_high'], 1, language)})"
         )
         rows.append([
-            str(r[area]), _count(r["linked"], language, min_cases),
-            _count(r["newly_stunted"], language, min_cases),
+            str(r[area]), format_count(r["linked"], language),
+            format_count(r["newly_stunted"], language),
             _num(r["expected_newly_stunted"], 1, language), excess,
-            _count(r["recovered"], language, min_cases),
+            format_count(r["recovered"], language),
             _num(r["expected_recovered"], 1, language),
         ])  # fmt: skip
     header = [t["area"], t["linked"], t["new"], t["expected_new"], t["excess_new"],
@@ -208,12 +248,11 @@ def _flows(frame: pd.DataFrame, child: str, pcol: str, area: str, periods: list[
     return f"<h3>{t['flow']} ({span})</h3>" + _table(header, rows)
 
 
-def _targets(frame: pd.DataFrame, pcol: str, area: str, t: dict[str, Any], language: str,
-             options: dict[str, Any], target: float | None,
+def _targets(frame: pd.DataFrame, shown: pd.DataFrame, raw: pd.DataFrame, pcol: str,
+             area: str, t: dict[str, Any], language: str, target: float | None,
              target_year: int | None) -> str:  # fmt: skip
     """Class, evidence of "bebas stunting" and the AARR per area; masked areas blank."""
     from stuntlib.change._targets import target_status
-    from stuntlib.estimation import prevalence
 
     d = pd.to_datetime(frame["measure_date"], errors="coerce") if (
         "measure_date" in frame.columns) else None  # fmt: skip
@@ -222,10 +261,7 @@ def _targets(frame: pd.DataFrame, pcol: str, area: str, t: dict[str, Any], langu
         if d is not None
         else pd.Series(dtype=float)
     )
-    shown = prevalence(frame, [pcol, area], indicators="stunting", suppress=True, **options)
-    counts = prevalence(frame, [pcol, area], indicators="stunting", min_n=1, min_cases=0,
-                        ci=options["ci"])  # fmt: skip
-    counts = counts[[pcol, area, "n", "cases"]].assign(
+    counts = raw[[pcol, area, "n", "cases"]].assign(
         suppressed=shown["suppressed"].to_numpy(dtype=bool)
     )
     counts["year"] = counts[pcol].map(year_of)
@@ -329,13 +365,14 @@ def render_change_sections(
     options = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
     periods = sorted(frame[pcol].dropna().unique())
     parts = [f'<section id="perkembangan"><h2>{t["change"]}</h2><p>{t["change_intro"]}</p>']
+    shown, raw = _stunting_by_round(frame, pcol, by, options)
     if len(periods) < 2:
         parts.append(f"<p>{t['one_period']}</p></section>")
     else:
-        parts.append(_trend(frame, pcol, by, periods, t, language, options))
+        parts.append(_trend(frame, shown, raw, pcol, by, periods, t, language))
         parts.append(_flows(frame, child, pcol, by, periods, t, language, min_cases))
         parts.append(f"<p>{t['flow_note']} {t['masked']}</p></section>")
     parts.append(f'<section id="target"><h2>{t["target"]}</h2><p>{t["target_intro"]}</p>')
-    parts.append(_targets(frame, pcol, by, t, language, options, target, target_year))
+    parts.append(_targets(frame, shown, raw, pcol, by, t, language, target, target_year))
     parts.append(f"<p>{t['masked']}</p></section>")
     return "\n".join(parts)
