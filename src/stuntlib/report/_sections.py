@@ -352,7 +352,7 @@ def quality_section(scored: pd.DataFrame, quality: Any, t: Mapping[str, Any], la
         parts.append(_html.paragraph(str(t["quality_read_text"]).format(
             n=format_count(n, language))))  # fmt: skip
         parts.append(_counts(scored["read_problems"], reasons, t, language, str(t["problem"])))
-    checks = _checks_frame(scored, quality)
+    checks = _checks_frame(quality)
     if checks is not None:
         run = checks[checks["status"] == "run"] if "status" in checks.columns else checks
         failing = run[run["n_failed"].fillna(0) > 0]
@@ -408,15 +408,12 @@ def round_checks(every_round: pd.DataFrame, period: str | None) -> pd.DataFrame 
     return quality_checks(select_round(every_round, period, merge_duplicates=False))
 
 
-def _checks_frame(scored: pd.DataFrame, quality: Any) -> pd.DataFrame | None:
-    """The checks table of a given report, or of :func:`quality_checks`."""
-    frame: Any
-    if isinstance(quality, pd.DataFrame):
-        frame = quality
-    elif quality is None:
-        frame = quality_checks(scored)
-    else:
-        frame = getattr(quality, "checks", None)
+def _checks_frame(quality: Any) -> pd.DataFrame | None:
+    """The checks table of a quality report or checks frame (None: no checks to show).
+
+    The report computes it with :func:`round_checks` when the caller gives none.
+    """
+    frame = quality if isinstance(quality, pd.DataFrame) else getattr(quality, "checks", None)
     if not isinstance(frame, pd.DataFrame) or not {"check", "n_failed"} <= set(frame.columns):
         return None
     if "pct_failed" not in frame.columns:
