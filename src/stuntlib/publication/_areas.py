@@ -66,15 +66,19 @@ PEKALONGAN_AREAS: tuple[tuple[str, str], ...] = (
 _CODE = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
 
 
-def name_key(values: pd.Series) -> pd.Series:
-    """Join key of an area name: upper case, letters and digits only.
+#: Words before an area name that are not part of it (``KEL. TIRTO``, ``Desa Adinuso``).
+AREA_PREFIX = r"^(KELURAHAN|DESA|KEL\.|KECAMATAN|KEC\.)\s+"
+
+
+def name_key(values: pd.Series, prefix: str = AREA_PREFIX) -> pd.Series:
+    """Join key of a name: upper case, without ``prefix``, letters and digits only.
 
     Computed once per distinct name (a column of 20,000 rows names a few dozen places).
     """
     text = values.astype("string")
     codes, uniques = pd.factorize(text)
     u = pd.Series(uniques, dtype=text.dtype).str.upper()
-    u = u.str.replace(r"^(KELURAHAN|DESA|KEL\.|KECAMATAN|KEC\.)\s+", "", regex=True)
+    u = u.str.replace(prefix, "", regex=True)
     keys = u.str.replace(r"[^0-9A-Z]", "", regex=True).array
     return pd.Series(keys.take(codes, allow_fill=True), index=values.index, name=values.name)
 

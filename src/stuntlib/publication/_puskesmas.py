@@ -24,6 +24,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from stuntlib.publication._areas import name_key
+
 __all__ = ["PuskesmasGroups", "parent_rows", "place_puskesmas", "puskesmas_groups"]
 
 #: Separator of the parts of a group id (kecamatan | puskesmas | desa); never in a code.
@@ -45,9 +47,7 @@ def puskesmas_key(values: pd.Series) -> pd.Series:
 
     Empty or missing names get the key ``"?"``.
     """
-    text = values.astype("string").str.upper().str.strip()
-    text = text.str.replace(r"^(PUSKESMAS|PKM|UPTD PUSKESMAS)\.?\s+", "", regex=True)
-    key = text.str.replace(r"[^0-9A-Z]", "", regex=True)
+    key = name_key(values, prefix=r"^\s*(PUSKESMAS|PKM|UPTD PUSKESMAS)\.?\s+")
     return key.where(key.fillna("") != "", _NO_KEY).astype(object)
 
 
