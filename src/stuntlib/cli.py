@@ -589,7 +589,7 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         lines = _report_files(args, progress, out, pool)
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            pool.shutdown(wait=True, cancel_futures=True)
     progress.finish("done")
     masked = (
         "small cells masked" if args.min_cases > 1 else f"NOT masked: --min-cases {args.min_cases}"
@@ -1196,5 +1196,18 @@ _COMMANDS = {name: _cli_terms(command) for name, command in _COMMANDS.items()}
 
 
 def run() -> None:
-    """Run :func:`main` on ``sys.argv`` and exit with its code (``python -m stuntlib``)."""
-    sys.exit(main())
+    """Run :func:`main` on ``sys.argv`` and end the process with its code.
+
+    The ``stuntlib`` command and ``python -m stuntlib``. Once the output streams are
+    flushed the process ends at once (:func:`os._exit`): every file it wrote is closed
+    by then, and tearing down the modules of pandas, pyarrow and matplotlib would add
+    about 0.4 s to each command (``docs/benchmarks.md``). Call :func:`main` to run the
+    command line inside a process that goes on.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a closed pipe (| head): nothing more to show
+        pass
+    os._exit(code)

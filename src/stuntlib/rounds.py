@@ -320,7 +320,7 @@ def one_per_child(
     gcodes = np.where(has_id, gcodes, -1)
     exact, _ = group_codes(key + [frame[c].rename(c) for c in compare], "level", n=n)
     dates = (
-        parse_dates(frame["measure_date"].to_numpy(dtype=object))[0].astype("datetime64[D]")
+        parse_dates(frame["measure_date"])[0].astype("datetime64[D]")
         if "measure_date" in frame.columns
         else np.full(n, np.datetime64("NaT"), dtype="datetime64[D]")
     )

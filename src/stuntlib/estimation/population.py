@@ -56,7 +56,7 @@ def age_in_months(frame: pd.DataFrame) -> FloatArray:
     """
     n = len(frame)
     given = {
-        c: (frame[c].to_numpy(dtype=object) if c in frame.columns else None) for c in _AGE_COLUMNS
+        c: (frame[c].to_numpy() if c in frame.columns else None) for c in _AGE_COLUMNS
     }
     if given["age_days"] is not None:
         given["age_days"] = _numeric(frame, "age_days")
