@@ -600,3 +600,16 @@ def test_integer_niks_above_2_to_the_53_stay_distinct() -> None:
     frame["nik"] = np.arange(300, dtype=np.int64) + 9_401_010_101_240_001
     report = check_quality(frame)
     assert not (report.failures["check"] == "duplicate_nik").any()
+
+
+def test_checks_table_is_check_quality_checks() -> None:
+    """The report's checks-only path gives check_quality's checks table, row for row."""
+    from stuntlib.quality.report import checks_table
+
+    scored = stuntlib.score(stuntlib.read_measurements(SAMPLE, profile="eppgbm"))
+    full = check_quality(scored, by="kelurahan", language="id").checks
+    alone = checks_table(scored, language="id")
+    pd.testing.assert_frame_equal(alone, full)
+    assert (alone["n_failed"] > 0).any()  # the sample has failing checks to compare
+    with pytest.raises(StuntlibError, match="scored: expected a pandas DataFrame"):
+        checks_table([1, 2])  # type: ignore[arg-type]

@@ -634,6 +634,49 @@ def check_quality(
     )
 
 
+def checks_table(
+    scored: pd.DataFrame,
+    *,
+    columns: Mapping[str, str] | None = None,
+    language: Language = "en",
+) -> pd.DataFrame:
+    """The ``checks`` table of :func:`check_quality` (default checks and thresholds) alone.
+
+    What the report's quality section shows. The profile tables, which it does not
+    show, are most of :func:`check_quality`'s time, so they are not computed.
+
+    Parameters
+    ----------
+    scored : pandas.DataFrame
+        As in :func:`check_quality`.
+    columns : mapping, optional
+        ``{canonical name: column}`` for columns under other names.
+    language : {"en", "id"}, default "en"
+        Language of the descriptions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per check: ``check``, ``family``, ``severity``, ``columns``,
+        ``description``, ``status``, ``n_failed`` and ``pct_failed``, equal to
+        ``check_quality(scored, columns=columns, language=language).checks``.
+
+    Raises
+    ------
+    StuntlibError
+        As :func:`check_quality`, for a bad argument.
+
+    References
+    ----------
+    .. [1] As :func:`check_quality`.
+    """
+    _check_arguments(scored, {}, language)
+    ctx = CheckContext(scored, columns, QualityParams())
+    registry = _resolve_checks(None, smart=False)
+    results, status = _run_checks(ctx, registry)
+    return _checks_table(registry, status, results, ctx.n, language)
+
+
 def _assemble(
     ctx: CheckContext,
     tables: Mapping[str, pd.DataFrame],

@@ -15,7 +15,6 @@ from stuntlib._format import (
     format_month,
     format_percent,
 )
-from stuntlib.columns import resolve_columns
 from stuntlib.indicators import FLAG_OF, ZSCORES
 from stuntlib.report import _html
 from stuntlib.report._text import CHECK_NAMES, REASON_NAMES, SEVERITY_NAMES
@@ -225,6 +224,17 @@ def chart_rows(res: pd.DataFrame | None) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _by_label(res: pd.DataFrame) -> list[tuple[Any, dict[str, Any]]]:
+    """A prevalence result's rows by label (in label order), each keyed by indicator."""
+    ordered = res.sort_values("label", kind="stable")
+    rows: dict[Any, dict[str, Any]] = {}
+    for r in ordered.itertuples(index=False):
+        label: Any = r.label
+        if not pd.isna(label):  # as groupby: a row without a label is in no group
+            rows.setdefault(label, {})[str(r.indicator)] = r
+    return list(rows.items())
+
+
 def prevalence_section(res: pd.DataFrame | None, t: Mapping[str, Any], language: str) -> str:
     """Prevalence of each indicator per desa/kelurahan: n, cases, % and interval (masked).
 
@@ -240,24 +250,19 @@ def prevalence_section(res: pd.DataFrame | None, t: Mapping[str, Any], language:
         headers += [str(t["n"]), str(t["cases"]), str(t["percent"]), str(t["ci"])]
         groups.append((str(t[ind]), 4))
     rows = []
-    for _, part in res.sort_values("label").groupby("label", sort=False, observed=True):
-        label = part["label"].iloc[0]
+    for label, by_ind in _by_label(res):
         row = [str(label)]
-        by_ind = part.set_index("indicator")
         for ind in wanted:
-            r = by_ind.loc[ind] if ind in by_ind.index else None
+            r = by_ind.get(ind)
             if r is None:
                 row += ["–"] * 4
                 continue
-            masked = bool(r["suppressed"])
-            cases = r["cases"]
+            masked = bool(r.suppressed)
             row += [
-                format_count(r["n"], language),
-                "–" if masked or pd.isna(cases) else format_count(cases, language),
-                "–" if masked else format_percent(r["estimate"], language),
-                "–"
-                if masked
-                else format_interval(r["ci_low"], r["ci_high"], language).split(" ", 2)[-1],
+                format_count(r.n, language),
+                "–" if masked or pd.isna(r.cases) else format_count(r.cases, language),
+                "–" if masked else format_percent(r.estimate, language),
+                "–" if masked else format_interval(r.ci_low, r.ci_high, language).split(" ", 2)[-1],
             ]
         rows.append(row)
     body = _html.paragraph(str(t["prev_kel_intro"])) + _html.table(headers, rows, groups=groups)
@@ -307,20 +312,18 @@ def mean_z_section(
         headers += [str(t["n"]), str(t["mean_sd"])]
         groups.append((abbreviation[z], 2))
     rows = []
-    for _, part in res.sort_values("label").groupby("label", sort=False, observed=True):
-        label = part["label"].iloc[0]
-        by_ind = part.set_index("indicator")
+    for label, by_ind in _by_label(res):
         row = [str(label)]
         for z in zs:
-            r = by_ind.loc[f"{z}_mean"]
+            r = by_ind[f"{z}_mean"]
             # the mean of one or two children is their own z-scores: masked
-            few = r["n"] < options.get("min_cases", 3)
+            few = r.n < options.get("min_cases", 3)
             row += [
-                format_count(r["n"], language),
+                format_count(r.n, language),
                 "–"
                 if few
-                else f"{format_decimal(r['estimate'], language, 2)} ± "
-                f"{format_decimal(r['sd'], language, 2)}",
+                else f"{format_decimal(r.estimate, language, 2)} ± "
+                f"{format_decimal(r.sd, language, 2)}",
             ]
         rows.append(row)
     body = _html.paragraph(str(t["mean_z_intro"])) + _html.table(headers, rows, groups=groups)
@@ -383,16 +386,15 @@ def quality_section(scored: pd.DataFrame, quality: Any, t: Mapping[str, Any], la
 
 
 def quality_checks(scored: pd.DataFrame) -> pd.DataFrame | None:
-    """The checks table of :func:`stuntlib.quality.check_quality` by kelurahan.
+    """The checks table of :func:`stuntlib.quality.check_quality`, as the report shows it.
 
-    As the report computes it; None when the rows cannot be checked.
+    None when the rows cannot be checked.
     """
     from stuntlib.errors import StuntlibError
-    from stuntlib.quality import check_quality
+    from stuntlib.quality.report import checks_table
 
-    by = resolve_columns(scored.columns).get("kelurahan")
     try:
-        return check_quality(scored, by=by).checks
+        return checks_table(scored)
     except StuntlibError:
         return None
 
