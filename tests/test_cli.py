@@ -210,7 +210,7 @@ def test_unexpected_error_is_a_bug_with_a_short_message(tmp_path: Path) -> None:
         "import stuntlib.report\n"
         "def boom(*a, **k):\n"
         "    raise RuntimeError('planted bug')\n"
-        "stuntlib.report.write_report = boom\n"
+        "stuntlib.report._page = boom\n"
     )
     env = {"PYTHONPATH": str(hook)}
     result = run("report", QUIRKS, "-o", tmp_path / "r.html", cwd=tmp_path, env=env)

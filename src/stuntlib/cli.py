@@ -540,22 +540,31 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def _load_charts() -> None:
-    """The chart process's start: numpy, pandas and matplotlib, while the file is read."""
+    """The chart process's second task, while this one types the rows: its imports.
+
+    matplotlib (and numpy, pandas) for the charts, openpyxl for the workbook and the
+    quality checks.
+    """
+    import openpyxl  # noqa: F401
+
+    import stuntlib.publication._workbook
+    import stuntlib.quality.report  # noqa: F401
     from stuntlib.report._figures import preload
 
     preload()
 
 
-def _chart_pool() -> Any:
-    """A one-process pool for the report's charts, or None (drawn in turn).
+def _chart_pool(args: argparse.Namespace) -> Any:
+    """A one-process pool for the report, already parsing the workbook; or None.
 
-    Started before the file is read, so that its process loads matplotlib on the second
-    core meanwhile, then draws the charts while this one computes the tables. Only as
-    the ``stuntlib`` command, forked while this process is still light (no numpy loaded,
-    one thread): nothing is imported twice and no caller's script is re-run. ``main()``
-    called from a loaded process (a notebook, a test) and a machine with one core or
-    without ``fork`` draw in turn, where a fresh interpreter's imports would cost about
-    what the drawing does.
+    Started before anything heavy is imported. Its process first parses the xlsx
+    (:func:`stuntlib._calamine.prefetch`) while this one imports pandas, then loads
+    matplotlib while this one types the rows, and later draws the charts while this
+    one computes the tables. Only as the ``stuntlib`` command, forked while this
+    process is still light (no numpy loaded, one thread): nothing is imported twice
+    and no caller's script is re-run. ``main()`` called from a loaded process (a
+    notebook, a test) and a machine with one core or without ``fork`` read and draw in
+    turn, where a fresh interpreter's imports would cost about what it saves.
     """
     import multiprocessing
     import threading
@@ -568,13 +577,28 @@ def _chart_pool() -> Any:
     from concurrent.futures import ProcessPoolExecutor
 
     try:
-        pool = ProcessPoolExecutor(
-            1, mp_context=multiprocessing.get_context("fork"), initializer=_load_charts
-        )
-        pool.submit(int)  # starts the process now, not at the first chart
-    except (OSError, RuntimeError):  # no processes here (sandbox, limits): drawn in turn
+        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+        from stuntlib._calamine import prefetch
+
+        # used if the reader takes the file for a workbook; else a parse that failed fast
+        prefetch(pool, args.input, args.sheet, getattr(args, "header_row", None))
+        pool.submit(_load_charts)
+    except (OSError, RuntimeError):  # no processes here (sandbox, limits): in turn
         return None
     return pool
+
+
+def _preload_tables() -> None:
+    """Import what the report's tables need now, while the chart process parses the xlsx.
+
+    Each would be imported at its first use anyway; here the import fills a wait.
+    """
+    import scipy.sparse.csgraph  # noqa: F401  (stuntlib.disclosure: small-cell protection)
+    import scipy.special  # noqa: F401  (stuntlib.intervals)
+
+    import stuntlib.estimation
+    import stuntlib.publication
+    import stuntlib.scoring  # noqa: F401
 
 
 def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
@@ -584,7 +608,7 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
         raise FileNotFoundError(f"{args.geojson}: no such GeoJSON file")
     if args.geojson_key is not None and args.geojson is None:
         raise _BadInput("--geojson-key: names a property of --geojson FILE, which is not given")
-    pool = _chart_pool()
+    pool = _chart_pool(args)
     try:
         lines = _report_files(args, progress, out, pool)
     finally:
@@ -602,53 +626,56 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
 
 def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool: Any) -> list[str]:
     """Read, score, tabulate and write the report (and the workbooks); lines to print."""
-    from stuntlib.report import write_report
+    from stuntlib.report import _page
 
+    if pool is not None:
+        _preload_tables()
     scored = _read_and_score(args, progress)
     if len(scored) == 0:
         raise _BadInput(f"{args.input}: no data rows under the header; nothing to report")
+    from stuntlib.publication import areas_of
     from stuntlib.rounds import select_round
 
-    this_round = select_round(scored, args.period)
-    checks = None
-    if pool is not None:  # the quality checks need only the rows: the chart process has time
-        from stuntlib._concurrent import later
-        from stuntlib.report._sections import round_checks
-
-        checks = later(pool, round_checks, scored, args.period)
     progress.step("tabulating Aksi 7")
-    from stuntlib.publication import areas_of
-
+    this_round = select_round(scored, args.period)
     # the kab/kota is found once, for the report, the workbook and the data sasaran
     args.areas = areas_of(this_round, getattr(args, "areas", None))
-    table = _aksi7(args, this_round, protect=True)  # the report is published: always masked
-    workbook = _aksi7_workbook(args, this_round, table, pool)  # written while the report is
-    progress.step("drawing the report")
     situation = None
     if getattr(args, "coverage", None) is not None or getattr(args, "krs", None) is not None:
         from stuntlib.convergence import situation_analysis
 
         situation = situation_analysis(this_round, coverage=args.coverage, krs=args.krs)
-    write_report(
+    progress.step("drawing the report")
+    workbook: list[Callable[[], list[str]]] = []
+
+    def table_and_workbook() -> Any:
+        """The report's Aksi 7 table (published: always masked); its workbook under way."""
+        table = _aksi7(args, this_round, protect=True)
+        workbook.append(_aksi7_workbook(args, this_round, table, pool))
+        return table
+
+    page, table = _page(
         scored,
-        out,
+        this_round,
         language=args.language,
         title=args.title,
         source=args.input.name,
         period=args.period,
+        areas=args.areas,
+        targets=_read_targets(args.targets),
         geojson=args.geojson,
         geojson_key=args.geojson_key,
-        targets=_read_targets(args.targets),
+        quality=None,
         ci=args.ci,
         min_n=args.min_n,
         min_cases=args.min_cases,
         situation=situation,
-        areas=getattr(args, "areas", None),
-        aksi7=table,
-        quality=checks() if checks is not None else None,
+        aksi7=table_and_workbook,  # called once the first charts are under way
         executor=pool,
     )
-    return _publication_files(args, this_round, table, workbook)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(page, encoding="utf-8")
+    return _publication_files(args, this_round, table, workbook[0])
 
 
 def find_sample() -> Path | None:

@@ -7,7 +7,7 @@ machine-readable reason.
 
 from __future__ import annotations
 
-__all__ = ["ColumnError", "StuntlibError", "StuntlibWarning"]
+__all__ = ["ColumnError", "ReadError", "StuntlibError", "StuntlibWarning"]
 
 
 class StuntlibError(ValueError):
@@ -20,6 +20,10 @@ class ColumnError(StuntlibError, KeyError):
     def __str__(self) -> str:
         # KeyError quotes its message; show it as plain text like a ValueError.
         return str(self.args[0]) if self.args else ""
+
+
+class ReadError(StuntlibError):
+    """A file cannot be read at all (not found is :class:`FileNotFoundError`)."""
 
 
 class StuntlibWarning(UserWarning):

@@ -55,9 +55,7 @@ def age_in_months(frame: pd.DataFrame) -> FloatArray:
     [59.992, 60.0]
     """
     n = len(frame)
-    given = {
-        c: (frame[c].to_numpy() if c in frame.columns else None) for c in _AGE_COLUMNS
-    }
+    given = {c: (frame[c].to_numpy() if c in frame.columns else None) for c in _AGE_COLUMNS}
     if given["age_days"] is not None:
         given["age_days"] = _numeric(frame, "age_days")
     if given["age_months"] is not None:

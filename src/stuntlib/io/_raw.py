@@ -13,21 +13,17 @@ import io as _io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from stuntlib.errors import StuntlibError
+from stuntlib import _calamine
+from stuntlib.errors import ReadError, StuntlibError
 
 #: Rows searched for the header row when ``header_row`` is not given.
 HEADER_SEARCH_ROWS = 30
 #: Fewest recognised column names that make a row the header.
 HEADER_MIN_KNOWN = 2
-
-
-class ReadError(StuntlibError):
-    """A file cannot be read at all (not found is :class:`FileNotFoundError`)."""
 
 
 @dataclass
@@ -208,23 +204,6 @@ def raw_csv(
 # --------------------------------------------------------------------------------------
 
 
-def _not_a_workbook(source: Any, exc: Exception) -> str:
-    """Why an .xlsx could not be opened, in words: empty, text (a CSV renamed), or other."""
-    try:
-        head = bytes(source[:2048]) if isinstance(source, (bytes, bytearray)) else (
-            Path(source).read_bytes()[:2048])  # fmt: skip
-    except OSError:
-        head = b""
-    if not head.strip():
-        return "the file is empty: it is not an Excel workbook"
-    if not head.startswith(b"PK") and b"\x00" not in head:
-        return (
-            "the file is not an Excel workbook: it holds plain text (a CSV saved with an "
-            ".xlsx name?); rename it to .csv or save it from Excel as a workbook"
-        )
-    return f"cannot open the workbook ({type(exc).__name__}: {exc})"
-
-
 def raw_xlsx(
     source: Any,
     sheet: str | int | None,
@@ -236,50 +215,16 @@ def raw_xlsx(
     Text cells stay text (a NIK typed as text keeps its 16 digits), numbers are float,
     date cells are :class:`datetime.date`/:class:`datetime.datetime`. With ``sheet=None``
     every sheet's first rows are searched for the export's headers and the best sheet is
-    used (the first one on a tie).
+    used (the first one on a tie). A sheet the command line parsed ahead
+    (:func:`stuntlib._calamine.prefetch`) is taken as parsed.
     """
-    from python_calamine import CalamineWorkbook
-
-    try:
-        if isinstance(source, (bytes, bytearray)):
-            book = CalamineWorkbook.from_filelike(_io.BytesIO(source))
-        else:
-            book = CalamineWorkbook.from_path(str(source))
-    except Exception as exc:  # CalamineError, zip errors...
-        raise ReadError(_not_a_workbook(source, exc)) from exc
-    names = list(book.sheet_names)
-    if not names:
-        raise ReadError("the workbook has no sheet")
     notes: list[str] = []
-    loaded: Any = None  # the chosen sheet, when the search already parsed it
-    if sheet is None and (len(names) == 1 or header_row is not None):
-        chosen = names[0]  # nothing to choose: the best score goes to the first on a tie
-    elif sheet is None:
-        best = (-1, "")
-        for name in names:  # parsing a sheet is the cost: keep the best one, parse once
-            data = book.get_sheet_by_name(name)
-            score = find_header(list(islice(data.iter_rows(), HEADER_SEARCH_ROWS)), known)[1]
-            if score > best[0]:
-                best, loaded = (score, name), data
-        chosen = best[1]
-        if chosen != names[0]:
-            notes.append(
-                f"data read from sheet {chosen!r}: its rows hold the export's headers "
-                f"(the first sheet {names[0]!r} does not); pass sheet= to choose"
-            )
-    elif isinstance(sheet, int):
-        if not -len(names) <= sheet < len(names):
-            raise ReadError(f"sheet {sheet!r} not found; the workbook has {names}")
-        chosen = names[sheet]
+    ahead = None if isinstance(source, (bytes, bytearray)) else (
+        _calamine.prefetched(source, sheet, header_row))  # fmt: skip
+    if ahead is not None:
+        chosen, rows = ahead
     else:
-        if sheet not in names:
-            raise ReadError(f"sheet {sheet!r} not found; the workbook has {names}")
-        chosen = sheet
-    if loaded is None:
-        loaded = book.get_sheet_by_name(chosen)
-    rows = loaded.to_python(skip_empty_area=False)
-    del loaded
-    book.close()
+        chosen, rows = _sheet_of(_calamine.open_workbook(source), sheet, header_row, known, notes)
     if not rows:
         raise ReadError(f"sheet {chosen!r} is empty: no header row")
     if header_row is not None:
@@ -309,6 +254,32 @@ def raw_xlsx(
             "label names each column"
         )
     return RawTable(frame=frame, header_row=index + 1, header_rows=spans, sheet=chosen, notes=notes)
+
+
+def _sheet_of(book: Any, sheet: str | int | None, header_row: int | None,
+              known: frozenset[str], notes: list[str]) -> tuple[str, list[list[Any]]]:  # fmt: skip
+    """The sheet to read, and its rows: given, the only one, or the one most like the export."""
+    names = list(book.sheet_names)
+    chosen = _calamine.fixed_sheet(names, sheet, header_row)
+    loaded: Any = None  # the chosen sheet, when the search already parsed it
+    if chosen is None:
+        best = (-1, "")
+        for name in names:  # parsing a sheet is the cost: keep the best one, parse once
+            data = book.get_sheet_by_name(name)
+            score = find_header(list(islice(data.iter_rows(), HEADER_SEARCH_ROWS)), known)[1]
+            if score > best[0]:
+                best, loaded = (score, name), data
+        chosen = best[1]
+        if chosen != names[0]:
+            notes.append(
+                f"data read from sheet {chosen!r}: its rows hold the export's headers "
+                f"(the first sheet {names[0]!r} does not); pass sheet= to choose"
+            )
+    if loaded is None:
+        loaded = book.get_sheet_by_name(chosen)
+    rows = loaded.to_python(skip_empty_area=False)
+    book.close()
+    return chosen, rows
 
 
 def raw_parquet(source: Any) -> RawTable:

@@ -363,10 +363,10 @@ def render_report(
         workbook too); default: computed with ``areas``, ``targets``, ``ci``, ``min_n``
         and ``min_cases``.
     executor : concurrent.futures.Executor, optional
-        Where the charts are drawn. The command line passes a one-process pool started
-        before it reads the file, so matplotlib loads and the charts are drawn on a
-        second core while the tables are computed; the page is the same. Default: drawn
-        here, in turn.
+        Where the charts are drawn and, when ``quality`` is not given, the quality
+        checks run. The command line passes a one-process pool started before it reads
+        the file, so matplotlib loads and the charts are drawn on a second core while
+        the tables are computed; the page is the same. Default: here, in turn.
 
     Returns
     -------
@@ -401,23 +401,63 @@ def render_report(
     >>> page.startswith("<!DOCTYPE html>"), page.count('<img src="data:image/png;base64,')
     (True, 3)
     """
+    check_language(language)
+    check_scored_frame(scored)
+    page, _ = _page(scored, select_round(scored, period), language=language, title=title,
+                    source=source, period=period, areas=areas, targets=targets,
+                    geojson=geojson, geojson_key=geojson_key, quality=quality, ci=ci,
+                    min_n=min_n, min_cases=min_cases, situation=situation, aksi7=aksi7,
+                    executor=executor)  # fmt: skip
+    return page
+
+
+def _page(
+    every_round: pd.DataFrame,
+    scored: pd.DataFrame,
+    *,
+    language: Language,
+    title: str | None,
+    source: str | None,
+    period: str | None,
+    areas: Any,
+    targets: Any,
+    geojson: Any,
+    geojson_key: str | None,
+    quality: Any,
+    ci: CIMethod,
+    min_n: int,
+    min_cases: int,
+    situation: pd.DataFrame | None,
+    aksi7: pd.DataFrame | Callable[[], pd.DataFrame] | None,
+    executor: Executor | None,
+) -> tuple[str, pd.DataFrame]:
+    """:func:`render_report` of the rows of every round and of the round reported.
+
+    Returns the page and the Aksi 7 table it shows. ``aksi7`` may also be a callable
+    that computes the table (the command line's, with its options): it is called once
+    the charts that need no table are under way. On an executor, each chart and the
+    quality checks are submitted as soon as their data are known, so they are drawn
+    while the tables are computed.
+    """
     from stuntlib import __version__
     from stuntlib.publication import aksi7_table, areas_of, match_desa
 
-    check_language(language)
-    check_scored_frame(scored)
-    every_round = scored
-    scored = select_round(scored, period)
     t = TEXT[language]
     geo = _load_geojson(geojson)
     options: dict[str, Any] = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
+    panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
+              for ZS, z in _zscore_panels(scored)]  # fmt: skip
+    dist = _later(executor, _figures.zscore_figure, panels, t, language)
+    age_sex = _age_sex(scored, t, language, options, executor)
+    checks = (_later(executor, _sections.round_checks, every_round, period)
+              if quality is None else lambda: quality)  # fmt: skip
     if areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
-    table = (
-        _check_aksi7(aksi7, language)
-        if aksi7 is not None
-        else aksi7_table(scored, areas, targets=targets, language=language, decimals=1, **options)
-    )
+    if aksi7 is None:
+        table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
+                            **options)  # fmt: skip
+    else:
+        table = _check_aksi7(aksi7() if callable(aksi7) else aksi7, language)
     matched = match_desa(scored, areas)
     desa = _sections.desa_labels(matched, t)
     keys = table.attrs["stuntlib_aksi7"]["keys"]
@@ -426,16 +466,19 @@ def render_report(
     kota_name = str(kota_row["name"])
     kel = _desa_rows(keyed, language)
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
-    panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
-              for ZS, z in _zscore_panels(scored)]  # fmt: skip
-    # the charts first: on an executor they are drawn while the tables below are computed
     by_desa = _sections.desa_prevalence(scored, desa, options)
     chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
     by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)
-    dist = _later(executor, _figures.zscore_figure, panels, t, language)
     parts: list[str | Callable[[], str]] = [
         _headline(
-            scored, kota_row, len(kel), kota_name, t, language, options, records=len(every_round)
+            scored,
+            kota_row,
+            len(kel),
+            kota_name,
+            t,
+            language,
+            options,
+            records=len(every_round),
         ),  # fmt: skip
         _sections.flow_section(scored, t, language),
         _sections.prevalence_section(by_desa, t, language),
@@ -443,7 +486,7 @@ def render_report(
             str(t["by_kel"]),
             _html.figure(by_kel(), str(t["by_kel"]), str(t["by_kel_caption"])),
         ),
-        _age_sex(scored, t, language, options, executor),
+        age_sex,
         _sections.mean_z_section(scored, desa, t, language, options),
         lambda: _html.section(
             str(t["dist"]), _html.figure(dist(), str(t["dist"]), str(t["dist_caption"]))
@@ -460,12 +503,7 @@ def render_report(
             scored.attrs.get("stuntlib_round", {}).get("period"),
         ),  # fmt: skip
         _situation_html(situation, language, geojson),
-        _sections.quality_section(
-            scored,
-            _sections.round_checks(every_round, period) if quality is None else quality,
-            t,
-            language,
-        ),
+        lambda: _sections.quality_section(scored, checks(), t, language),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),
@@ -485,13 +523,12 @@ def render_report(
     if source:
         meta.append(f"{t['source']}: {source}")
     chosen = scored.attrs.get("stuntlib_round", {}).get("period")
-    # a period key ("2025-08") selects the round; the dates of its rows are shown
     # a round was selected: its rows' dates, whatever spelling chose it ("2025-8", "Feb 2025")
     shown_period = _period(scored, None if chosen not in (None, "-") else period, language)
     if shown_period:
         meta.append(f"{t['period']}: {shown_period}")
     body = "".join(part if isinstance(part, str) else part() for part in parts)
-    return _html.page(language, heading, meta, body)
+    return _html.page(language, heading, meta, body), table
 
 
 def _zscore_panels(scored: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:

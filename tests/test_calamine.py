@@ -1,0 +1,96 @@
+"""A workbook parsed ahead on another worker (the report command): the same frame, or unused."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from stuntlib import _calamine
+from stuntlib.errors import ReadError
+from stuntlib.io import read_measurements
+
+HEAD = ["NIK", "JK", "Tgl Lahir", "Tanggal Pengukuran", "Berat", "Tinggi", "Cara Ukur",
+        "Desa/Kel"]  # fmt: skip
+ROWS = [
+    ["3375010101230001", "L", "09/01/2023", "11/08/2025", 10.9, 83.7, "Berdiri", "TIRTO"],
+    ["3375010101230002", "P", "26/01/2023", "11/08/2025", 13.2, 90.4, "Telentang", "TIRTO"],
+]
+
+
+def _book(path: Path, rows: list[list[object]], *, title_sheet: bool = False) -> Path:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    if title_sheet:
+        ws.title = "Petunjuk"
+        ws.append(["Petunjuk pengisian"])
+        ws = wb.create_sheet("Data")
+    for row in [HEAD, *rows]:
+        ws.append(row)
+    wb.save(path)
+    return path
+
+
+def _read_ahead(path: Path, sheet: str | int | None = None) -> pd.DataFrame:
+    with ThreadPoolExecutor(1) as pool:
+        _calamine.prefetch(pool, path, sheet, None)
+        return read_measurements(path, profile="eppgbm", sheet=sheet)
+
+
+def test_a_sheet_parsed_ahead_gives_the_same_frame(tmp_path: Path) -> None:
+    path = _book(tmp_path / "export.xlsx", ROWS)
+    plain = read_measurements(path, profile="eppgbm")
+    ahead = _read_ahead(path)
+    pd.testing.assert_frame_equal(ahead, plain)
+    assert ahead.attrs == plain.attrs
+    assert ahead["weight"].tolist() == [10.9, 13.2]  # the cells as written above
+    assert not _calamine._AHEAD  # a parse ahead is used once
+
+
+def test_a_file_changed_after_the_parse_is_read_again(tmp_path: Path) -> None:
+    path = _book(tmp_path / "export.xlsx", ROWS)
+    with ThreadPoolExecutor(1) as pool:
+        _calamine.prefetch(pool, path, None, None)
+        changed = [ROWS[0][:4] + [11.5] + ROWS[0][5:], ROWS[1]]
+        _book(path, changed)
+        stat = os.stat(path)
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+        frame = read_measurements(path, profile="eppgbm")
+    assert frame["weight"].tolist() == [11.5, 13.2]
+    _calamine._AHEAD.clear()
+
+
+def test_a_workbook_of_several_sheets_is_searched_as_without_the_parse(tmp_path: Path) -> None:
+    path = _book(tmp_path / "two.xlsx", ROWS, title_sheet=True)
+    assert _calamine.sheet_rows(path, None, None) is None  # which sheet: the search decides
+    with pytest.warns(UserWarning, match="sheet 'Data'"):
+        frame = _read_ahead(path)
+    assert frame["nik"].tolist() == ["3375010101230001", "3375010101230002"]
+    by_name = _read_ahead(path, sheet="Data")
+    assert len(by_name) == 2
+
+
+def test_the_errors_of_the_parse_are_raised_by_the_reader(tmp_path: Path) -> None:
+    renamed = tmp_path / "export.xlsx"
+    renamed.write_text(",".join(HEAD) + "\n", encoding="utf-8")
+    with pytest.raises(ReadError, match="plain text"):
+        _read_ahead(renamed)
+    path = _book(tmp_path / "one.xlsx", ROWS)
+    with pytest.raises(ReadError, match=r"sheet 3 not found; the workbook has \['Sheet'\]"):
+        _read_ahead(path, sheet=3)
+    assert not _calamine._AHEAD
+
+
+def test_the_sheet_without_a_search() -> None:
+    assert _calamine.fixed_sheet(["A"], None, None) == "A"
+    assert _calamine.fixed_sheet(["A", "B"], None, None) is None
+    assert _calamine.fixed_sheet(["A", "B"], None, 3) == "A"  # a header row: the first sheet
+    assert _calamine.fixed_sheet(["A", "B"], -1, None) == "B"
+    with pytest.raises(ReadError, match="the workbook has no sheet"):
+        _calamine.fixed_sheet([], None, None)
+    with pytest.raises(ReadError, match=r"sheet 'C' not found; the workbook has \['A', 'B'\]"):
+        _calamine.fixed_sheet(["A", "B"], "C", None)
