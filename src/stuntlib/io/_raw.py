@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from stuntlib import _calamine
@@ -238,11 +239,7 @@ def raw_xlsx(
         index = find_header(rows, known)[0]
     labels, spans = header_labels(rows, index, known)
     width = len(labels)
-    body = rows[index + spans :]
-    # the sheet's rows as calamine gives them, cut or padded to the header's width
-    frame = pd.DataFrame(body).reindex(columns=range(width))
-    frame = frame.astype(object).mask(frame == "")
-    frame.columns = labels
+    frame = pd.DataFrame(_cells_under(rows[index + spans :], width), columns=labels)
     if index:
         notes.append(
             f"header found on row {index + 1} of sheet {chosen!r}; the {index} row(s) above "
@@ -254,6 +251,25 @@ def raw_xlsx(
             "label names each column"
         )
     return RawTable(frame=frame, header_row=index + 1, header_rows=spans, sheet=chosen, notes=notes)
+
+
+def _cells_under(body: list[list[Any]], width: int) -> np.ndarray:
+    """The rows as calamine gives them, cut or padded (None) to the header's width.
+
+    One object array: the cells keep their Python values (str, float, date...), and an
+    empty cell ("") is None.
+    """
+    cells = np.full((len(body), width), None, dtype=object)
+    if body:
+        try:
+            grid = np.array(body, dtype=object)  # a sheet's rows are of one length
+        except ValueError:  # they are not: column by column
+            grid = pd.DataFrame(body).to_numpy(dtype=object)
+        if grid.ndim == 2:
+            part = grid[:, :width]
+            cells[:, : part.shape[1]] = part
+    cells[cells == ""] = None
+    return cells
 
 
 def _sheet_of(book: Any, sheet: str | int | None, header_row: int | None,
