@@ -59,7 +59,7 @@ class _Broken(Executor):
 def test_a_broken_executor_loses_no_chart(scored: pd.DataFrame, at: str) -> None:
     broken = _Broken(at)
     page = render_report(scored, language="en", executor=broken)
-    assert broken.submitted == 4  # three charts (desa, z-scores, age x sex), quality checks
+    assert broken.submitted == 3  # the kelurahan chart, the z-score histograms, age x sex
     assert page == render_report(scored, language="en")
 
 

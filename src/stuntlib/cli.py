@@ -542,13 +542,11 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
 def _load_charts() -> None:
     """The chart process's second task, while this one types the rows: its imports.
 
-    matplotlib (and numpy, pandas) for the charts, openpyxl for the workbook and the
-    quality checks.
+    matplotlib (and numpy, pandas) for the charts, openpyxl for the workbook.
     """
     import openpyxl  # noqa: F401
 
-    import stuntlib.publication._workbook
-    import stuntlib.quality.report  # noqa: F401
+    import stuntlib.publication._workbook  # noqa: F401
     from stuntlib.report._figures import preload
 
     preload()

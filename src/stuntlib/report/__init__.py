@@ -363,10 +363,10 @@ def render_report(
         workbook too); default: computed with ``areas``, ``targets``, ``ci``, ``min_n``
         and ``min_cases``.
     executor : concurrent.futures.Executor, optional
-        Where the charts are drawn and, when ``quality`` is not given, the quality
-        checks run. The command line passes a one-process pool started before it reads
-        the file, so matplotlib loads and the charts are drawn on a second core while
-        the tables are computed; the page is the same. Default: here, in turn.
+        Where the charts are drawn. The command line passes a one-process pool started
+        before it reads the file, so matplotlib loads and the charts are drawn on a
+        second core while the tables are computed; the page is the same. Default: drawn
+        here, in turn.
 
     Returns
     -------
@@ -435,9 +435,9 @@ def _page(
 
     Returns the page and the Aksi 7 table it shows. ``aksi7`` may also be a callable
     that computes the table (the command line's, with its options): it is called once
-    the charts that need no table are under way. On an executor, each chart and the
-    quality checks are submitted as soon as their data are known, so they are drawn
-    while the tables are computed.
+    the charts that need no table are under way. On an executor, each chart is
+    submitted as soon as its data are known, so they are drawn while the tables are
+    computed.
     """
     from stuntlib import __version__
     from stuntlib.publication import aksi7_table, areas_of, match_desa
@@ -449,8 +449,6 @@ def _page(
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
     dist = _later(executor, _figures.zscore_figure, panels, t, language)
     age_sex = _age_sex(scored, t, language, options, executor)
-    checks = (_later(executor, _sections.round_checks, every_round, period)
-              if quality is None else lambda: quality)  # fmt: skip
     if areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
     if aksi7 is None:
@@ -469,6 +467,7 @@ def _page(
     by_desa = _sections.desa_prevalence(scored, desa, options)
     chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
     by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)
+    checks = _sections.round_checks(every_round, period) if quality is None else quality
     parts: list[str | Callable[[], str]] = [
         _headline(
             scored,
@@ -503,7 +502,7 @@ def _page(
             scored.attrs.get("stuntlib_round", {}).get("period"),
         ),  # fmt: skip
         _situation_html(situation, language, geojson),
-        lambda: _sections.quality_section(scored, checks(), t, language),
+        _sections.quality_section(scored, checks, t, language),
         _interpretation(t, min_n),
         _html.section(
             str(t["methods"]),
