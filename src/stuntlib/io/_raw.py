@@ -239,6 +239,7 @@ def raw_xlsx(
         index = find_header(rows, known)[0]
     labels, spans = header_labels(rows, index, known)
     width = len(labels)
+    # pandas types a column of text only as str (Arrow): the typing after is faster on it
     frame = pd.DataFrame(_cells_under(rows[index + spans :], width), columns=labels)
     if index:
         notes.append(
