@@ -247,3 +247,17 @@ def test_kabupaten_of_from_the_kab_kota_name_or_the_desa(
 def test_normalise_area_code_forms() -> None:
     got = normalise_area_code(["33", "3375", "337502", "33 75 02 1004", "33.7", "", None])
     assert got.tolist() == ["33", "33.75", "33.75.02", "33.75.02.1004", pd.NA, pd.NA, pd.NA]
+
+
+def test_the_packaged_registry_reads_as_with_pandas_own_reader() -> None:
+    """The fast reader (pyarrow, leading comments skipped) gives pandas' C reader's table."""
+    import io
+    from importlib import resources
+
+    from stuntlib import areas
+
+    data = resources.files("stuntlib.data").joinpath(areas._REGISTRY_FILE).read_bytes()
+    expected = pd.read_csv(io.BytesIO(data), sep="\t", dtype=str, comment="#",
+                           compression="gzip", keep_default_na=False)  # fmt: skip
+    pd.testing.assert_frame_equal(areas._national(), expected)
+    assert len(expected) > 90_000 and list(expected.columns) == ["kode", "nama"]
