@@ -115,3 +115,17 @@ def test_had_uses_the_who_median_by_day_and_sex():
     assert np.isnan(out[2]) and np.isnan(out[3])
     with pytest.raises(StuntlibError, match="height, age_days, sex"):
         height_for_age_difference([1.0, 2.0], [1], [1])
+
+
+def test_transition_rates_are_the_scipy_stats_formula_exactly():
+    """scipy.special.ndtr in place of scipy.stats.norm.cdf (1 s of import): the same floats."""
+    from scipy import special, stats
+
+    mean, sd, r = np.array([-1.2, -0.4, -2.3]), np.array([1.1, 0.9, 1.3]), np.array([0.9, 0.7, 0.8])
+    h = (-2.0 - mean) / sd
+    crossing = 2.0 * special.owens_t(h, np.sqrt((1.0 - r) / (1.0 + r)))
+    new, back = stationary_transition_rates(mean, sd, r, cutoff=-2.0)
+    assert new.tolist() == (crossing / (1.0 - stats.norm.cdf(h))).tolist()
+    assert back.tolist() == (crossing / stats.norm.cdf(h)).tolist()
+    both = bivariate_normal_cdf_equal(h, r)
+    assert both.tolist() == (stats.norm.cdf(h) - crossing).tolist()

@@ -117,3 +117,17 @@ def test_bad_arguments_name_themselves():
         target_status(pd.DataFrame({"n": [10], "cases": [11], "year": [2025]}))
     with pytest.raises(StuntlibError, match="^table:"):
         target_status([1, 2])
+
+
+def test_bounds_and_probabilities_are_scipy_stats_values_exactly():
+    """target_status uses scipy.special (no 1 s import of scipy.stats): the same floats."""
+    n = np.array([200, 30, 150, 7, 1])
+    cases = np.array([30, 0, 149, 7, 1])
+    out = target_status(pd.DataFrame({"n": n, "cases": cases, "year": 2025,
+                                      "kelurahan": list("ABCDE")}))  # fmt: skip
+    upper = np.where(
+        cases >= n, 1.0, stats.beta.ppf(0.95, cases + 1.0, np.maximum(n - cases, 1e-12))
+    )
+    assert out["upper_bound"].to_numpy().tolist() == upper.tolist()
+    below = stats.beta.cdf(0.025, cases + 0.5, n - cases + 0.5)
+    assert out["p_below_threshold"].to_numpy().tolist() == below.tolist()

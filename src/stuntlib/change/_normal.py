@@ -75,13 +75,13 @@ def bivariate_normal_cdf_equal(h: ArrayLike, r: ArrayLike) -> FloatArray:
     .. [1] Owen DB (1956). Tables for computing bivariate normal probabilities. Ann Math
        Stat 27:1075-1090.
     """
-    from scipy import special, stats
+    from scipy import special  # ndtr is scipy.stats.norm.cdf, without its 1 s import
 
     h_, r_ = np.broadcast_arrays(_f(h), _f(r))
     _check_r(r_)
     with np.errstate(invalid="ignore"):
         a = np.sqrt((1.0 - r_) / (1.0 + r_))
-    return np.asarray(stats.norm.cdf(h_) - 2.0 * special.owens_t(h_, a), dtype=np.float64)
+    return np.asarray(special.ndtr(h_) - 2.0 * special.owens_t(h_, a), dtype=np.float64)
 
 
 def stationary_transition_rates(
@@ -136,7 +136,7 @@ def stationary_transition_rates(
     >>> print(f"{float(new):.4f} {float(back):.4f}")
     0.0716 0.2349
     """
-    from scipy import special, stats
+    from scipy import special  # ndtr is scipy.stats.norm.cdf, without its 1 s import
 
     m, s, rr = np.broadcast_arrays(_f(mean), _f(sd), _f(r))
     _check_r(rr)
@@ -144,7 +144,7 @@ def stationary_transition_rates(
         h = np.where(s > 0, (cutoff - m) / s, np.nan)
         a = np.sqrt((1.0 - rr) / (1.0 + rr))
         crossing = 2.0 * special.owens_t(h, a)
-        below = stats.norm.cdf(h)
+        below = special.ndtr(h)
         newly_below = crossing / (1.0 - below)
         back_above = crossing / below
     return np.asarray(newly_below, dtype=np.float64), np.asarray(back_above, dtype=np.float64)

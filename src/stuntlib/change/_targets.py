@@ -344,7 +344,7 @@ def target_status(
     0         A        0.095              0.784
     1         B        0.020              0.994
     """
-    from scipy import stats
+    from scipy import special  # the values of scipy.stats.norm and .beta, without its import
 
     if not isinstance(table, pd.DataFrame):
         raise StuntlibError(f"table: expected a DataFrame; got {type(table).__name__}")
@@ -373,7 +373,7 @@ def target_status(
     ]  # one fit per area (a handful of points each), not per child
     rate = np.array([x[0] for x in trend])
     slope_se = np.array([x[1] for x in trend])
-    z = stats.norm.ppf(1.0 - (1.0 - level) / 2.0)
+    z = special.ndtri(1.0 - (1.0 - level) / 2.0)
     with np.errstate(invalid="ignore", over="ignore"):
         # AARR = 1 - exp(b): its interval from the slope's interval
         slope = np.log1p(-rate)
@@ -382,10 +382,10 @@ def target_status(
     pl, nl, cl = p[last], n_eff[last], cases_eff[last]
     with np.errstate(invalid="ignore"):
         upper = np.where(
-            nl > 0, stats.beta.ppf(level, cl + 1.0, np.maximum(nl - cl, 1e-12)), np.nan
+            nl > 0, special.betaincinv(cl + 1.0, np.maximum(nl - cl, 1e-12), level), np.nan
         )
         upper = np.where(cl >= nl, 1.0, upper)
-        p_below = stats.beta.cdf(threshold, cl + 0.5, nl - cl + 0.5)
+        p_below = special.betainc(cl + 0.5, nl - cl + 0.5, threshold)
     whole = bool(np.all(years[np.isfinite(years)] % 1 == 0))
     out["year"] = years[last].astype(np.int64) if whole else years[last]
     out["n"] = n_eff[last]
