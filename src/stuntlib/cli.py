@@ -388,25 +388,24 @@ def _period_label(rows: Any, args: argparse.Namespace) -> str | None:
 
 
 def _publication_files(
-    args: argparse.Namespace, scored: Any, table: Any = None, workbook: Any = None
-) -> list[str]:
-    """Write the Aksi 7 workbook and the data sasaran when asked; lines to print.
+    args: argparse.Namespace, scored: Any, table: Any = None, pool: Any = None
+) -> Callable[[], list[str]]:
+    """Start the Aksi 7 workbook and the data sasaran when asked; their lines, on call.
 
     ``table``: the masked Aksi 7 table already computed for the report, reused;
-    ``workbook``: the Aksi 7 workbook already under way (:func:`_aksi7_workbook`).
+    ``pool``: where the files are written (:func:`stuntlib._concurrent.later`).
     """
-    lines = (workbook or _aksi7_workbook(args, scored, table))()
-    if getattr(args, "data_sasaran", None):
-        from stuntlib.publication import write_data_sasaran
+    workbook = _aksi7_workbook(args, scored, table, pool)
+    if not getattr(args, "data_sasaran", None):
+        return workbook
+    from stuntlib._concurrent import later
+    from stuntlib.publication import write_data_sasaran
 
-        write_data_sasaran(scored, args.data_sasaran, getattr(args, "areas", None),
-                           period=_period_label(scored, args),
-                           columns=_column_map(args) or None)  # fmt: skip
-        lines.append(
-            "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> "
-            f"{Path(args.data_sasaran).resolve()}"
-        )
-    return lines
+    sasaran = later(pool, functools.partial(write_data_sasaran, period=_period_label(scored, args),
+                                            columns=_column_map(args) or None),
+                    scored, args.data_sasaran, getattr(args, "areas", None))  # fmt: skip
+    line = "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> {}"
+    return lambda: [*workbook(), line.format(sasaran().resolve())]
 
 
 def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
@@ -438,7 +437,7 @@ def _cmd_prevalence(args: argparse.Namespace, progress: Progress) -> int:
         elif "nik" in scored.columns:  # each child once per round, as the report counts
             child = "nik"
         result = prevalence(scored, by, suppress=args.suppress, child=child, **options)
-        lines = _publication_files(args, scored)
+        lines = _publication_files(args, scored)()
     progress.step(f"writing {out.name}")
     if args.wide:
         result = prevalence_table(result, language=args.language).reset_index(names="group")
@@ -644,12 +643,12 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
 
         situation = situation_analysis(this_round, coverage=args.coverage, krs=args.krs)
     progress.step("drawing the report")
-    workbook: list[Callable[[], list[str]]] = []
+    files: list[Callable[[], list[str]]] = []
 
     def table_and_workbook() -> Any:
-        """The report's Aksi 7 table (published: always masked); its workbook under way."""
+        """The report's Aksi 7 table (published: always masked); the workbooks under way."""
         table = _aksi7(args, this_round, protect=True)
-        workbook.append(_aksi7_workbook(args, this_round, table, pool))
+        files.append(_publication_files(args, this_round, table, pool))
         return table
 
     page, table = _page(
@@ -673,7 +672,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(page, encoding="utf-8")
-    return _publication_files(args, this_round, table, workbook[0])
+    return files[0]()
 
 
 def find_sample() -> Path | None:
