@@ -623,7 +623,7 @@ def _cmd_report(args: argparse.Namespace, progress: Progress) -> int:
 
 def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool: Any) -> list[str]:
     """Read, score, tabulate and write the report (and the workbooks); lines to print."""
-    from stuntlib.report import _page
+    from stuntlib.report import _page, _write_page
 
     if pool is not None:
         _preload_tables()
@@ -651,7 +651,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         files.append(_publication_files(args, this_round, table, pool))
         return table
 
-    page, table = _page(
+    page = _page(
         scored,
         this_round,
         language=args.language,
@@ -670,8 +670,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         aksi7=table_and_workbook,  # called once the first charts are under way
         executor=pool,
     )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(page, encoding="utf-8")
+    _write_page(page, out)
     return files[0]()
 
 

@@ -403,12 +403,11 @@ def render_report(
     """
     check_language(language)
     check_scored_frame(scored)
-    page, _ = _page(scored, select_round(scored, period), language=language, title=title,
-                    source=source, period=period, areas=areas, targets=targets,
-                    geojson=geojson, geojson_key=geojson_key, quality=quality, ci=ci,
-                    min_n=min_n, min_cases=min_cases, situation=situation, aksi7=aksi7,
-                    executor=executor)  # fmt: skip
-    return page
+    return _page(scored, select_round(scored, period), language=language, title=title,
+                 source=source, period=period, areas=areas, targets=targets, geojson=geojson,
+                 geojson_key=geojson_key, quality=quality, ci=ci, min_n=min_n,
+                 min_cases=min_cases, situation=situation, aksi7=aksi7,
+                 executor=executor)  # fmt: skip
 
 
 def _page(
@@ -430,14 +429,13 @@ def _page(
     situation: pd.DataFrame | None,
     aksi7: pd.DataFrame | Callable[[], pd.DataFrame] | None,
     executor: Executor | None,
-) -> tuple[str, pd.DataFrame]:
+) -> str:
     """:func:`render_report` of the rows of every round and of the round reported.
 
-    Returns the page and the Aksi 7 table it shows. ``aksi7`` may also be a callable
-    that computes the table (the command line's, with its options): it is called once
-    the charts that need no table are under way. On an executor, each chart is
-    submitted as soon as its data are known, so they are drawn while the tables are
-    computed.
+    ``aksi7`` may also be a callable that computes the table (the command line's, with
+    its options, which also starts the workbooks): it is called once the charts that
+    need no table are under way. On an executor, each chart is submitted as soon as its
+    data are known, so that it is drawn while the tables are computed.
     """
     from stuntlib import __version__
     from stuntlib.publication import aksi7_table, areas_of, match_desa
@@ -527,7 +525,7 @@ def _page(
     if shown_period:
         meta.append(f"{t['period']}: {shown_period}")
     body = "".join(part if isinstance(part, str) else part() for part in parts)
-    return _html.page(language, heading, meta, body), table
+    return _html.page(language, heading, meta, body)
 
 
 def _zscore_panels(scored: pd.DataFrame) -> list[tuple[Any, np.ndarray]]:
@@ -573,7 +571,12 @@ def write_report(scored: pd.DataFrame, path: str | os.PathLike[str], **options: 
     >>> out.read_text(encoding="utf-8").count("<img ")
     2
     """
+    return _write_page(render_report(scored, **options), path)
+
+
+def _write_page(page: str, path: str | os.PathLike[str]) -> Path:
+    """Write a page as UTF-8, its folders created; the path."""
     file = Path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(render_report(scored, **options), encoding="utf-8")
+    file.write_text(page, encoding="utf-8")
     return file
