@@ -633,7 +633,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     from stuntlib.publication import areas_of
     from stuntlib.rounds import select_round
 
-    progress.step("tabulating Aksi 7")
+    progress.step("choosing the round and the kab/kota")
     this_round = select_round(scored, args.period)
     # the kab/kota is found once, for the report, the workbook and the data sasaran
     args.areas = areas_of(this_round, getattr(args, "areas", None))
@@ -642,7 +642,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         from stuntlib.convergence import situation_analysis
 
         situation = situation_analysis(this_round, coverage=args.coverage, krs=args.krs)
-    progress.step("drawing the report")
+    progress.step("tabulating Aksi 7 and drawing the report")
     files: list[Callable[[], list[str]]] = []
 
     def table_and_workbook() -> Any:
