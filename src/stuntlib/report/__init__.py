@@ -449,22 +449,22 @@ def _page(
     age_sex = _age_sex(scored, t, language, options, executor)
     if areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
+    matched = match_desa(scored, areas)
+    desa = _sections.desa_labels(matched, t)
+    by_desa = _sections.desa_prevalence(scored, desa, options)
+    chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
     if aksi7 is None:
         table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
                             **options)  # fmt: skip
     else:
         table = _check_aksi7(aksi7() if callable(aksi7) else aksi7, language)
-    matched = match_desa(scored, areas)
-    desa = _sections.desa_labels(matched, t)
     keys = table.attrs["stuntlib_aksi7"]["keys"]
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
     kel = _desa_rows(keyed, language)
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
-    by_desa = _sections.desa_prevalence(scored, desa, options)
-    chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
-    by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)
+    by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)  # needs city
     checks = _sections.round_checks(every_round, period) if quality is None else quality
     parts: list[str | Callable[[], str]] = [
         _headline(
