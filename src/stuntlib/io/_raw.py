@@ -220,12 +220,12 @@ def raw_xlsx(
     (:func:`stuntlib._calamine.prefetch`) is taken as parsed.
     """
     notes: list[str] = []
-    ahead = None if isinstance(source, (bytes, bytearray)) else (
+    found = None if isinstance(source, (bytes, bytearray)) else (
         _calamine.prefetched(source, sheet, header_row))  # fmt: skip
-    if ahead is not None:
-        chosen, rows = ahead
-    else:
-        chosen, rows = _sheet_of(_calamine.open_workbook(source), sheet, header_row, known, notes)
+    found = found or _calamine.sheet_rows(source, sheet, header_row)
+    if found is None:  # several sheets, none named: the one most like the export
+        found = _searched_sheet(_calamine.open_workbook(source), known, notes)
+    chosen, rows = found
     if not rows:
         raise ReadError(f"sheet {chosen!r} is empty: no header row")
     if header_row is not None:
@@ -273,30 +273,26 @@ def _cells_under(body: list[list[Any]], width: int) -> np.ndarray:
     return cells
 
 
-def _sheet_of(book: Any, sheet: str | int | None, header_row: int | None,
-              known: frozenset[str], notes: list[str]) -> tuple[str, list[list[Any]]]:  # fmt: skip
-    """The sheet to read, and its rows: given, the only one, or the one most like the export."""
+def _searched_sheet(book: Any, known: frozenset[str], notes: list[str]) -> tuple[str, list[Any]]:
+    """The sheet whose first rows hold the most known headers (the first on a tie): rows."""
     names = list(book.sheet_names)
-    chosen = _calamine.fixed_sheet(names, sheet, header_row)
-    loaded: Any = None  # the chosen sheet, when the search already parsed it
-    if chosen is None:
-        best = (-1, "")
+    try:
+        best: tuple[int, str] = (-1, "")
+        loaded: Any = None
         for name in names:  # parsing a sheet is the cost: keep the best one, parse once
             data = book.get_sheet_by_name(name)
             score = find_header(list(islice(data.iter_rows(), HEADER_SEARCH_ROWS)), known)[1]
             if score > best[0]:
                 best, loaded = (score, name), data
-        chosen = best[1]
-        if chosen != names[0]:
-            notes.append(
-                f"data read from sheet {chosen!r}: its rows hold the export's headers "
-                f"(the first sheet {names[0]!r} does not); pass sheet= to choose"
-            )
-    if loaded is None:
-        loaded = book.get_sheet_by_name(chosen)
-    rows = loaded.to_python(skip_empty_area=False)
-    book.close()
-    return chosen, rows
+        rows = loaded.to_python(skip_empty_area=False)
+    finally:
+        book.close()
+    if best[1] != names[0]:
+        notes.append(
+            f"data read from sheet {best[1]!r}: its rows hold the export's headers "
+            f"(the first sheet {names[0]!r} does not); pass sheet= to choose"
+        )
+    return best[1], rows
 
 
 def raw_parquet(source: Any) -> RawTable:
