@@ -94,3 +94,19 @@ def test_the_sheet_without_a_search() -> None:
         _calamine.fixed_sheet([], None, None)
     with pytest.raises(ReadError, match=r"sheet 'C' not found; the workbook has \['A', 'B'\]"):
         _calamine.fixed_sheet(["A", "B"], "C", None)
+
+
+def test_a_damaged_sheet_is_a_read_error_not_a_crash(tmp_path: Path) -> None:
+    """A workbook whose zip opens but whose sheet part is missing: ReadError, by name."""
+    import zipfile
+
+    whole = _book(tmp_path / "whole.xlsx", ROWS)
+    damaged = tmp_path / "damaged.xlsx"
+    with zipfile.ZipFile(whole) as src, zipfile.ZipFile(damaged, "w") as dst:
+        for item in src.infolist():
+            if item.filename != "xl/worksheets/sheet1.xml":
+                dst.writestr(item, src.read(item.filename))
+    with pytest.raises(ReadError, match=r"sheet 'Sheet' cannot be read \(WorksheetNotFound"):
+        read_measurements(damaged, profile="eppgbm")
+    with pytest.raises(ReadError, match="damaged or changed while it was read"):
+        _read_ahead(damaged)

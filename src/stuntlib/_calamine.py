@@ -8,9 +8,10 @@ imports are the two largest waits before any row is scored.
 
 from __future__ import annotations
 
+import contextlib
 import io as _io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,28 @@ def sheet_rows(
         chosen = fixed_sheet(list(book.sheet_names), sheet, header_row)
         if chosen is None:
             return None
-        return chosen, book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
+        with damaged_sheet(chosen):
+            return chosen, book.get_sheet_by_name(chosen).to_python(skip_empty_area=False)
     finally:
         book.close()
+
+
+@contextlib.contextmanager
+def damaged_sheet(name: str) -> Iterator[None]:
+    """Raise what python-calamine finds wrong inside a sheet as a :class:`ReadError`.
+
+    A workbook whose zip opens can still hold a sheet that cannot be parsed (a damaged
+    or missing part), or change while it is read.
+    """
+    from python_calamine import CalamineError
+
+    try:
+        yield
+    except CalamineError as exc:
+        raise ReadError(
+            f"sheet {name!r} cannot be read ({type(exc).__name__}: {exc}): the workbook is "
+            "damaged or changed while it was read; open it in Excel, save it again and rerun"
+        ) from exc
 
 
 def _key(path: Any, sheet: str | int | None, header_row: int | None) -> tuple[Any, ...] | None:

@@ -280,11 +280,14 @@ def _searched_sheet(book: Any, known: frozenset[str], notes: list[str]) -> tuple
         best: tuple[int, str] = (-1, "")
         loaded: Any = None
         for name in names:  # parsing a sheet is the cost: keep the best one, parse once
-            data = book.get_sheet_by_name(name)
-            score = find_header(list(islice(data.iter_rows(), HEADER_SEARCH_ROWS)), known)[1]
+            with _calamine.damaged_sheet(name):
+                data = book.get_sheet_by_name(name)
+                head = list(islice(data.iter_rows(), HEADER_SEARCH_ROWS))
+            score = find_header(head, known)[1]
             if score > best[0]:
                 best, loaded = (score, name), data
-        rows = loaded.to_python(skip_empty_area=False)
+        with _calamine.damaged_sheet(best[1]):
+            rows = loaded.to_python(skip_empty_area=False)
     finally:
         book.close()
     if best[1] != names[0]:
