@@ -242,3 +242,20 @@ def test_unknown_output_type_fails_before_any_work(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "unknown type '.xls'" in result.stderr
     assert "scoring" not in result.stderr  # failed before the progress bar started
+
+
+def test_report_with_column_mappings(tmp_path: Path) -> None:
+    """--column renames headers when the file is read; the report and both workbooks follow."""
+    rows = pd.read_csv(ROOT / "data" / "samples" / "pekalongan_eppgbm.csv", dtype=str, nrows=300)
+    rows = rows.rename(columns={"JK": "Gender", "Desa/Kel": "Kelurahan Domisili"})
+    source = tmp_path / "renamed.csv"
+    rows.to_csv(source, index=False)
+    result = run("report", source, "-o", tmp_path / "r.html", "--aksi7", tmp_path / "a7.xlsx",
+                 "--data-sasaran", tmp_path / "ds.xlsx", "--column", "sex=Gender",
+                 "--column", "kelurahan=Kelurahan Domisili", "-q", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "Laporan stunting balita Kota Pekalongan" in (tmp_path / "r.html").read_text("utf-8")
+    sasaran = pd.read_excel(tmp_path / "ds.xlsx", header=None, engine="openpyxl", dtype=str)
+    codes = sasaran[0].dropna()
+    assert codes.str.match(r"33\.75\.0\d\.\d{4}$").sum() >= 25  # the desa of Kota Pekalongan
+

@@ -348,11 +348,11 @@ def _aksi7(args: argparse.Namespace, scored: Any, protect: bool | None = None) -
     """The Aksi 7 table of the command's options (masked unless --no-suppress)."""
     from stuntlib.publication import aksi7_table
 
+    # no columns=: --column renamed the headers when the file was read
     return aksi7_table(scored, getattr(args, "areas", None), targets=_read_targets(args.targets),
                        language=args.language, ci=args.ci, min_n=args.min_n,
                        min_cases=args.min_cases,
-                       protect=args.suppress if protect is None else protect,
-                       columns=_column_map(args) or None)  # fmt: skip
+                       protect=args.suppress if protect is None else protect)  # fmt: skip
 
 
 def _aksi7_workbook(
@@ -401,8 +401,7 @@ def _publication_files(
     from stuntlib._concurrent import later
     from stuntlib.publication import write_data_sasaran
 
-    sasaran = later(pool, functools.partial(write_data_sasaran, period=_period_label(scored, args),
-                                            columns=_column_map(args) or None),
+    sasaran = later(pool, functools.partial(write_data_sasaran, period=_period_label(scored, args)),
                     scored, args.data_sasaran, getattr(args, "areas", None))  # fmt: skip
     line = "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> {}"
     return lambda: [*workbook(), line.format(sasaran().resolve())]
