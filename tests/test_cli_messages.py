@@ -7,6 +7,7 @@ Every expected message below is written out by hand: the option a terminal user 
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -252,8 +253,11 @@ def test_no_output_overwrites_the_input_or_another_output(
     pd.read_csv(export, dtype=str, sep=";").to_excel(book, index=False)
     export, before = book, book.read_bytes()
     html = tmp_path / "r.html"
+    link = tmp_path / "link.xlsx"
+    os.link(export, link)  # the export under a second name: writing it destroys the export
     cases = [
         (["report", export, "-o", html, "--aksi7", export], "--aksi7: ", "is the input file"),
+        (["report", export, "-o", html, "--aksi7", link], "--aksi7: ", "is the input file"),
         (["score", export, "-o", export], "-o/--output: ", "is the input file"),
         (["quality", export, "--failures", "-o", export], "-o/--output: ", "is the input file"),
         (["report", export, "-o", html, "--aksi7", tmp_path / "a.xlsx",

@@ -1030,7 +1030,7 @@ def _check_distinct_outputs(args: argparse.Namespace) -> None:
     source = Path(source).resolve() if source is not None else None
     seen: dict[Path, str] = {}
     for option, path in outputs:
-        if path == source:
+        if path == source or _same_file(path, source):  # a hard link is the file itself
             raise _BadInput(f"{option}: {path} is the input file; writing it would destroy the "
                             "export. Choose another name")  # fmt: skip
         if path in seen:
@@ -1041,6 +1041,14 @@ def _check_distinct_outputs(args: argparse.Namespace) -> None:
         if parent is not None and not parent.is_dir():
             raise _BadInput(f"{option}: {path} cannot be written: {parent} is a file, not a "
                             "folder")  # fmt: skip
+
+
+def _same_file(a: Path, b: Path | None) -> bool:
+    """Whether two existing paths are one file (a hard link, another mount of it)."""
+    try:
+        return b is not None and os.path.samefile(a, b)
+    except OSError:  # either does not exist (yet)
+        return False
 
 
 def _add_dask_options(p: argparse.ArgumentParser) -> None:
