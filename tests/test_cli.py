@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import subprocess
@@ -259,3 +260,43 @@ def test_report_with_column_mappings(tmp_path: Path) -> None:
     codes = sasaran[0].dropna()
     assert codes.str.match(r"33\.75\.0\d\.\d{4}$").sum() >= 25  # the desa of Kota Pekalongan
 
+
+class _GoneReader(io.StringIO):
+    """A pipe whose reader went away after the first line (``2>&1 | head -1``)."""
+
+    def write(self, text: str) -> int:
+        if self.getvalue():
+            raise BrokenPipeError(32, "Broken pipe")
+        return super().write(text)
+
+
+def test_progress_on_a_log_writes_lines_and_stops_quietly_on_a_broken_pipe() -> None:
+    from stuntlib.cli import Progress
+
+    log = io.StringIO()  # not a terminal: one line per step, no bar
+    progress = Progress(2, stream=log)
+    progress.step("reading export.xlsx")
+    progress.step("scoring 3 rows")
+    progress.finish()
+    lines = log.getvalue().splitlines()
+    assert [line.split(":")[0] for line in lines[:2]] == ["reading export.xlsx", "scoring 3 rows"]
+    assert lines[2].startswith("done in ") and "\r" not in log.getvalue()
+    gone = Progress(3, stream=_GoneReader())
+    for label in ("a", "b", "c"):  # the second line breaks the pipe: no error, no more output
+        gone.step(label)
+    gone.finish()
+    assert not gone.enabled
+
+
+def test_the_command_survives_its_reader_going_away(tmp_path: Path) -> None:
+    """``stuntlib report ... 2>&1 | head -1``: every file is written and the exit is 0."""
+    command = [sys.executable, "-m", "stuntlib", "report", str(QUIRKS), "-o", "r.html",
+               "--aksi7", "a7.xlsx", "--min-n", "1"]  # fmt: skip
+    environ = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    pipe = subprocess.Popen(command, cwd=tmp_path, env=environ, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT)  # fmt: skip
+    assert pipe.stdout is not None
+    pipe.stdout.readline()
+    pipe.stdout.close()  # as head does after its line
+    assert pipe.wait(timeout=300) == 0
+    assert (tmp_path / "r.html").stat().st_size > 0 and (tmp_path / "a7.xlsx").exists()

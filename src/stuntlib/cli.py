@@ -49,36 +49,65 @@ class Progress:
     """A progress bar on standard error (tqdm) that reports each step's duration.
 
     Every finished step is written as one line with the seconds it took (``reading
-    export.xlsx: 3.2 s``); the bar shows the steps done so far.
+    export.xlsx: 3.2 s``); on a terminal the bar shows the steps done so far, elsewhere
+    (a log file, a pipe) only the lines are written. A stream that is closed or whose
+    reader went away (``2>&1 | head -1``) turns the progress off, never the command.
     """
 
     def __init__(self, total: int, *, stream: TextIO | None = None, enabled: bool = True):
         self.total = max(total, 1)
         self.done = 0
         self.stream = stream or sys.stderr
-        self.enabled = enabled
+        self.enabled = enabled and self.stream is not None
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.start = time.perf_counter()
         self._label: str | None = None
         self._since = self.start
         self._bar: Any = None
 
+    def _show(self, draw: Callable[[], Any]) -> None:
+        """Run one drawing call; a stream that cannot be written ends the progress."""
+        if not self.enabled:
+            return
+        try:
+            draw()
+        except (OSError, ValueError):  # closed stream, broken pipe
+            self.enabled = False
+
     def _ensure_bar(self) -> Any:
-        if self._bar is None and self.enabled:
+        if self._bar is None and self.tty:
             from tqdm import tqdm
 
             self._bar = tqdm(total=self.total, file=self.stream, leave=False, unit="step",
                              bar_format="{l_bar}{bar:24}| {n_fmt}/{total_fmt} {desc}",
-                             dynamic_ncols=True, disable=not self.enabled)  # fmt: skip
+                             dynamic_ncols=True)  # fmt: skip
         return self._bar
+
+    def _line(self, text: str) -> None:
+        def draw() -> None:
+            bar = self._ensure_bar()
+            if bar is not None:
+                bar.write(text, file=self.stream)
+            else:
+                print(text, file=self.stream, flush=True)
+
+        self._show(draw)
+
+    def _on_bar(self, method: str, *args: Any) -> None:
+        """Call a method of the bar, when there is one (on a terminal)."""
+
+        def draw() -> None:
+            bar = self._ensure_bar()
+            if bar is not None:
+                getattr(bar, method)(*args)
+
+        self._show(draw)
 
     def _close_step(self) -> None:
         now = time.perf_counter()
-        if self._label is not None and self.enabled:
-            line = f"{self._label}: {now - self._since:.1f} s"
-            bar = self._ensure_bar()
-            bar.write(line, file=self.stream)
-            bar.update(1)
+        if self._label is not None:
+            self._line(f"{self._label}: {now - self._since:.1f} s")
+            self._on_bar("update", 1)
         self._since = now
 
     def step(self, label: str) -> None:
@@ -86,27 +115,27 @@ class Progress:
         self._close_step()
         self._label = label
         self.done += 1
-        if self.enabled:
-            self._ensure_bar().set_description_str(label)
+        self._on_bar("set_description_str", label)
 
     def rows(self, label: str, done: int, total: int | None) -> None:
         """Show progress inside a step, counted in rows."""
-        if self.enabled:
-            suffix = f"{done:,}" + (f"/{total:,}" if total else "") + " rows"
-            self._ensure_bar().set_description_str(f"{label} {suffix}")
+        suffix = f"{done:,}" + (f"/{total:,}" if total else "") + " rows"
+        self._on_bar("set_description_str", f"{label} {suffix}")
 
     def finish(self, label: str = "done") -> None:
         """Finish the last step and write the total time."""
         self._close_step()
         self._label = None
-        if self.enabled:
-            bar = self._ensure_bar()
-            bar.write(f"{label} in {time.perf_counter() - self.start:.1f} s", file=self.stream)
-            bar.close()
+        self._line(f"{label} in {time.perf_counter() - self.start:.1f} s")
+        self._on_bar("close")
 
 
 def _say(message: str) -> None:
-    print(message)
+    """A result line on standard output; a reader that went away (``| true``) is no error."""
+    try:
+        print(message, flush=True)
+    except (OSError, ValueError):
+        pass
 
 
 def _is_parquet_folder(path: Path) -> bool:
@@ -1145,7 +1174,10 @@ def _show_warning(command: str) -> Any:
 
     def show(message: Any, category: Any, filename: Any, lineno: Any, file: Any = None,
              line: Any = None) -> None:  # fmt: skip
-        print(f"stuntlib {command}: warning: {_in_cli_terms(str(message))}", file=sys.stderr)
+        try:
+            print(f"stuntlib {command}: warning: {_in_cli_terms(str(message))}", file=sys.stderr)
+        except (OSError, ValueError):  # standard error closed or its reader gone
+            pass
 
     return show
 
@@ -1235,9 +1267,10 @@ def run() -> None:
     command line inside a process that goes on.
     """
     code = main()
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except (BrokenPipeError, ValueError):  # a closed pipe (| head): nothing more to show
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None: the stream was closed before we started (>&-)
+                stream.flush()
+        except (OSError, ValueError):  # a reader that went away (| head): nothing to show
+            pass
     os._exit(code)
