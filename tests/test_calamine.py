@@ -110,3 +110,17 @@ def test_a_damaged_sheet_is_a_read_error_not_a_crash(tmp_path: Path) -> None:
         read_measurements(damaged, profile="eppgbm")
     with pytest.raises(ReadError, match="damaged or changed while it was read"):
         _read_ahead(damaged)
+
+
+def test_a_side_table_that_is_no_workbook_is_a_read_error(tmp_path: Path) -> None:
+    """Targets, code lists, coverage: a renamed CSV or an empty .xlsx names the file."""
+    from stuntlib.areas import load_areas
+
+    renamed = tmp_path / "targets.xlsx"
+    renamed.write_text("kelurahan,target\nTIRTO,120\n", encoding="utf-8")
+    with pytest.raises(ReadError, match=r"targets\.xlsx: the file is not an Excel workbook"):
+        _calamine.excel_table(renamed, dtype=str)
+    empty = tmp_path / "kode.xlsx"
+    empty.write_bytes(b"")
+    with pytest.raises(ReadError, match=r"kode\.xlsx: the file is empty"):
+        load_areas(empty)

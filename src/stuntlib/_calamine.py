@@ -40,6 +40,21 @@ def open_workbook(source: Any) -> Any:
         raise ReadError(_not_a_workbook(source, exc)) from exc
 
 
+def excel_table(path: Any, **options: Any) -> Any:
+    """:func:`pandas.read_excel` (calamine engine) of a small table a user gives.
+
+    Code lists, targets, coverage and KRS tables. A file that is not a workbook, or
+    whose sheet cannot be parsed, is a :class:`ReadError` naming the file.
+    """
+    import pandas as pd
+    from python_calamine import CalamineError
+
+    try:
+        return pd.read_excel(path, engine="calamine", **options)
+    except CalamineError as exc:
+        raise ReadError(f"{path}: {_not_a_workbook(path, exc)}") from exc
+
+
 def _not_a_workbook(source: Any, exc: Exception) -> str:
     """Why an .xlsx could not be opened, in words: empty, text (a CSV renamed), or other."""
     try:

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stuntlib._calamine import excel_table
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError
 
@@ -150,7 +151,7 @@ def _read_user_table(areas: Any) -> pd.DataFrame:
         if not path.exists():
             raise FileNotFoundError(f"areas: {path}: no such file")
         if path.suffix.lower() in (".xlsx", ".xlsm"):
-            table = pd.read_excel(path, dtype=str, engine="calamine")
+            table = excel_table(path, dtype=str)
         else:
             table = pd.read_csv(path, dtype=str, sep=None, engine="python", keep_default_na=False)
     elif isinstance(areas, pd.DataFrame):

@@ -489,10 +489,12 @@ def _read_targets(path: Path | None) -> Any:
         return None
     import pandas as pd
 
+    from stuntlib._calamine import excel_table
+
     if not path.exists():
         raise FileNotFoundError(f"{path}: no such file")
     if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, dtype=str, engine="calamine")
+        return excel_table(path, dtype=str)
     return pd.read_csv(path, dtype=str, sep=None, engine="python")
 
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from stuntlib._calamine import excel_table
 from stuntlib.errors import ColumnError, StuntlibError
 
 __all__ = [
@@ -524,7 +525,7 @@ def read_service_records(
         if path.suffix.lower() == ".csv":
             frame = pd.read_csv(path, dtype="string", keep_default_na=False)
         elif path.suffix.lower() in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(path, dtype="string", keep_default_na=False, engine="calamine")
+            frame = excel_table(path, dtype="string", keep_default_na=False)
         else:
             raise StuntlibError(f"source: expected a .csv or .xlsx file; got {path.name!r}")
     if shape == "long":

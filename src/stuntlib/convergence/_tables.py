@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stuntlib._calamine import excel_table
 from stuntlib.errors import ColumnError, StuntlibError
 
 __all__ = [
@@ -140,7 +141,7 @@ def _read(source: Any, argument: str) -> pd.DataFrame:
     if suffix == ".csv":
         return pd.read_csv(path, dtype={"kode": "string", "nama": "string"})
     if suffix in (".xlsx", ".xlsm"):
-        return pd.read_excel(path, dtype={"kode": "string", "nama": "string"}, engine="calamine")
+        return excel_table(path, dtype={"kode": "string", "nama": "string"})
     raise StuntlibError(f"{argument}: expected a .csv or .xlsx file; got {path.name!r}")
 
 
