@@ -124,3 +124,31 @@ def test_a_side_table_that_is_no_workbook_is_a_read_error(tmp_path: Path) -> Non
     empty.write_bytes(b"")
     with pytest.raises(ReadError, match=r"kode\.xlsx: the file is empty"):
         load_areas(empty)
+
+
+def test_of_several_sheets_with_the_headers_one_is_read_and_the_others_named(
+    tmp_path: Path,
+) -> None:
+    """A visible sheet before a hidden one; the sheets not read are named in a warning."""
+    wb = openpyxl.Workbook()
+    old = wb.active
+    old.title = "Lama"
+    for row in [HEAD, ROWS[0]]:
+        old.append(row)
+    old.sheet_state = "hidden"  # not shown in Excel: the analyst never sees it
+    data = wb.create_sheet("Data")
+    for row in [HEAD, *ROWS]:
+        data.append(row)
+    wb.save(tmp_path / "hidden.xlsx")
+    with pytest.warns(UserWarning, match=r"from sheet 'Data' only: sheet 'Lama' \(hidden\)"):
+        frame = read_measurements(tmp_path / "hidden.xlsx", profile="eppgbm")
+    assert len(frame) == 2
+    wb = openpyxl.Workbook()
+    for name, rows in (("Barat", ROWS[:1]), ("Timur", ROWS)):
+        sheet = wb.create_sheet(name)
+        for row in [HEAD, *rows]:
+            sheet.append(row)
+    del wb["Sheet"]
+    wb.save(tmp_path / "two.xlsx")
+    with pytest.warns(UserWarning, match=r"from sheet 'Barat' only: sheet 'Timur' holds"):
+        assert len(read_measurements(tmp_path / "two.xlsx", profile="eppgbm")) == 1

@@ -652,7 +652,8 @@ def read_measurements(
       with the most known column names; a report title above it is skipped), or taken
       from ``header_row``. A two-row header whose upper cells are merged
       (``Pengukuran`` over ``Berat``, ``Tinggi``) is read by its lower labels. With no
-      ``sheet``, every sheet of a workbook is searched for the export's headers. Text
+      ``sheet``, every sheet of a workbook is searched for the export's headers; one
+      sheet is read, and other sheets holding them too are named in a warning. Text
       files may be UTF-8, UTF-16 (Excel's "Unicode Text") or cp1252, separated by
       ``,``, ``;``, tab or ``|``. What was found (sheet, header row) is in
       ``attrs["stuntlib_read"]`` and, when it is not the plain case, in a warning.
@@ -703,7 +704,8 @@ def read_measurements(
         Override the format guessed from the suffix.
     sheet : str or int, optional
         Excel sheet (name or 0-based position); default: the sheet whose first rows
-        hold the most known column names (the first sheet on a tie).
+        hold the most known column names (on a tie, a visible sheet before a hidden
+        one, then the first).
     header_row : int, optional
         Row number of the header as a spreadsheet shows it (1 = first row); default
         found by itself.

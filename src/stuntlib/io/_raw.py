@@ -216,7 +216,7 @@ def raw_xlsx(
     Text cells stay text (a NIK typed as text keeps its 16 digits), numbers are float,
     date cells are :class:`datetime.date`/:class:`datetime.datetime`. With ``sheet=None``
     every sheet's first rows are searched for the export's headers and the best sheet is
-    used (the first one on a tie). A sheet the command line parsed ahead
+    used (:func:`_searched_sheet`). A sheet the command line parsed ahead
     (:func:`stuntlib._calamine.prefetch`) is taken as parsed.
     """
     notes: list[str] = []
@@ -274,28 +274,42 @@ def _cells_under(body: list[list[Any]], width: int) -> np.ndarray:
 
 
 def _searched_sheet(book: Any, known: frozenset[str], notes: list[str]) -> tuple[str, list[Any]]:
-    """The sheet whose first rows hold the most known headers (the first on a tie): rows."""
+    """The sheet whose first rows hold the most known headers: its name and rows.
+
+    On a tie, a visible sheet before a hidden one (Excel does not show a hidden sheet),
+    then the first. Other sheets that hold the headers as well are named in a note:
+    they are not read.
+    """
+    from python_calamine import SheetVisibleEnum
+
     names = list(book.sheet_names)
+    hidden = {m.name for m in book.sheets_metadata if m.visible != SheetVisibleEnum.Visible}
     try:
-        best: tuple[int, str] = (-1, "")
-        loaded: Any = None
-        for name in names:  # parsing a sheet is the cost: keep the best one, parse once
+        scores: dict[str, int] = {}
+        parsed: dict[str, Any] = {}
+        for name in names:  # parsing a sheet is the cost: each once
             with _calamine.damaged_sheet(name):
-                data = book.get_sheet_by_name(name)
-                head = list(islice(data.iter_rows(), HEADER_SEARCH_ROWS))
-            score = find_header(head, known)[1]
-            if score > best[0]:
-                best, loaded = (score, name), data
-        with _calamine.damaged_sheet(best[1]):
-            rows = loaded.to_python(skip_empty_area=False)
+                parsed[name] = book.get_sheet_by_name(name)
+                head = list(islice(parsed[name].iter_rows(), HEADER_SEARCH_ROWS))
+            scores[name] = find_header(head, known)[1]
+        chosen = max(names, key=lambda n: (scores[n], n not in hidden, -names.index(n)))
+        with _calamine.damaged_sheet(chosen):
+            rows = parsed[chosen].to_python(skip_empty_area=False)
     finally:
         book.close()
-    if best[1] != names[0]:
+    if scores[names[0]] < scores[chosen]:
         notes.append(
-            f"data read from sheet {best[1]!r}: its rows hold the export's headers "
+            f"data read from sheet {chosen!r}: its rows hold the export's headers "
             f"(the first sheet {names[0]!r} does not); pass sheet= to choose"
         )
-    return best[1], rows
+    also = [f"{n!r}" + (" (hidden)" if n in hidden else "") for n in names
+            if n != chosen and scores[n] == scores[chosen]]  # fmt: skip
+    if also and scores[chosen] >= HEADER_MIN_KNOWN:
+        notes.append(
+            f"data read from sheet {chosen!r} only: sheet {', '.join(also)} holds the "
+            "export's headers too and was not read; pass sheet= to read another"
+        )
+    return chosen, rows
 
 
 def raw_parquet(source: Any) -> RawTable:
