@@ -3,7 +3,9 @@
 :func:`stuntlib.io.read_measurements` reads workbooks through these functions. They
 import nothing heavy, so the ``stuntlib report`` command can parse the sheet in its
 second process while this one imports pandas (:func:`prefetch`): the parse and the
-imports are the two largest waits before any row is scored.
+imports are the two largest waits before any row is scored. What calamine cannot open
+or parse becomes a :class:`~stuntlib.errors.ReadError` in words, here and for the small
+tables users give (:func:`excel_table`).
 """
 
 from __future__ import annotations
