@@ -13,31 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from fictional import fictional_export
 from stuntlib.cli import _in_cli_terms, main
 
 
 def _export(path: Path, heights: list[str]) -> Path:
-    """A small fictional e-PPGBM export of Kota Pekalongan (like the sample), one
-    child a row, all measured standing on 11 August 2025 at 2 years 7 months."""
-    rows = [
-        {
-            "No": i + 1,
-            "NIK": f"33750114012300{i:02d}",
-            "Nama": f"Anak Fiktif {i}",
-            "JK": "L" if i % 2 else "P",
-            "Tgl Lahir": "01/01/2023",
-            "Tanggal Pengukuran": "11/08/2025",
-            "Berat": "11,0",
-            "Tinggi": height,
-            "Cara Ukur": "Berdiri",
-            "Kec": "PEKALONGAN BARAT",
-            "Desa/Kel": "TIRTO",
-            "Posyandu": "Melati",
-        }
-        for i, height in enumerate(heights)
-    ]
-    pd.DataFrame(rows).to_csv(path, sep=";", index=False)
-    return path
+    """Children of Tirto, all measured standing at 2 years 7 months, with these heights."""
+    return fictional_export(path, heights)
 
 
 @pytest.fixture

@@ -9,30 +9,14 @@ from pathlib import Path
 import pandas as pd
 from openpyxl import load_workbook
 
+from fictional import fictional_export
 from test_cli import DATA, QUIRKS, run
 
 
 def _export(path: Path, kels: list[str], n: int = 60, stunted=lambda i: i in (0, 30, 31)):
     """A fictional e-PPGBM export: Tirto has 1 stunted child, Medono 2."""
-    rows = []
-    for i in range(n):
-        rows.append(
-            {
-                "NIK": f"33750114012300{i:02d}",
-                "Nama": f"Anak Fiktif {i}",
-                "JK": "L" if i % 2 else "P",
-                "Tgl Lahir": "01/01/2023",
-                "Tanggal Pengukuran": "11/08/2025",
-                "Berat": "11,0",
-                "Tinggi": "80,0" if stunted(i) else "88,0",
-                "Cara Ukur": "Berdiri",
-                "Kec": "PEKALONGAN BARAT",
-                "Desa/Kel": kels[i * len(kels) // n],
-                "Posyandu": "Melati",
-            }
-        )
-    pd.DataFrame(rows).to_csv(path, sep=";", index=False)
-    return path
+    heights = ["80,0" if stunted(i) else "88,0" for i in range(n)]
+    return fictional_export(path, heights, kels, numbered=False)
 
 
 def test_outputs_go_to_the_current_folder_and_score_writes_csv(tmp_path: Path) -> None:
