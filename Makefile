@@ -14,8 +14,11 @@ $(VENV)/bin/python:
 
 venv: $(VENV)/bin/python
 
+# The editable install leaves stuntlib's modules uncompiled; compile them as a regular
+# install would, so that no command compiles them again (PYTHONDONTWRITEBYTECODE set).
 install: venv
 	$(PIP) install -q -e ".[plot]"
+	$(PY) -m compileall -q src/stuntlib
 
 install-dev: venv
 	$(PIP) install -q -e ".[dev,bench]"
