@@ -97,3 +97,17 @@ def test_api_reference_page_is_current() -> None:
     tool = DOCS.parents[1] / "tools" / "make_api_reference.py"
     result = subprocess.run([sys.executable, str(tool), "--check"], capture_output=True)
     assert result.returncode == 0, "run: python tools/make_api_reference.py"
+
+
+def test_chart_and_workbook_writers_load_no_pandas() -> None:
+    """The report command's chart process draws and writes workbooks without pandas."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stuntlib._charts, stuntlib._xlsx, stuntlib._calamine, stuntlib._concurrent; "
+        "stuntlib._charts.preload(); import openpyxl; "
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow', 'scipy'}))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from stuntlib._charts import stunting_class
 from stuntlib._format import (
     format_count,
     format_date,
@@ -23,7 +24,6 @@ from stuntlib._format import (
     format_period,
 )
 from stuntlib.report import render_report
-from stuntlib.report._figures import stunting_class
 from stuntlib.report._sections import flow_counts
 from test_report import BROWSER, GEOJSON, printed_a4_text
 

@@ -22,6 +22,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from stuntlib._xlsx import text_cell
+
 __all__ = [
     "FORMULA_PREFIXES",
     "neutralise_frame",
@@ -90,16 +92,6 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     labels = neutralise_text(pd.Series(list(out.columns), dtype=object)).tolist()
     out.columns = labels
     return out
-
-
-def text_cell(cell: Any, value: str) -> None:
-    """Store ``value`` in an openpyxl cell as text, never as a formula.
-
-    openpyxl reads a string beginning with ``=`` as a formula; setting the value and
-    then the data type ``"s"`` keeps it text (Excel shows it as typed).
-    """
-    cell.value = value
-    cell.data_type = "s"
 
 
 def write_safe_xlsx(frame: pd.DataFrame, path: Any, sheet: str = "Sheet1") -> None:

@@ -17,7 +17,6 @@ message; ``--debug`` shows the traceback). Progress goes to standard error.
 from __future__ import annotations
 
 import argparse
-import functools
 import gc
 import os
 import re
@@ -395,12 +394,12 @@ def _aksi7_workbook(
     if not getattr(args, "aksi7", None):
         return list
     from stuntlib._concurrent import later
-    from stuntlib.publication import write_aksi7_workbook
+    from stuntlib._xlsx import write_book
+    from stuntlib.publication._workbook import aksi7_book
 
     table = table if table is not None and args.suppress else _aksi7(args, scored)
-    written = later(pool, functools.partial(write_aksi7_workbook, source=args.input.name,
-                                            period=_period_label(scored, args)), table,
-                    args.aksi7)  # fmt: skip
+    book = aksi7_book(table, source=args.input.name, period=_period_label(scored, args))
+    written = later(pool, write_book, args.aksi7, *book)  # plain values: no pandas there
     masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
     if args.suppress and args.min_cases <= 1:
         masked = f"NOT masked: --min-cases {args.min_cases}"
@@ -429,10 +428,11 @@ def _publication_files(
     if not getattr(args, "data_sasaran", None):
         return workbook
     from stuntlib._concurrent import later
-    from stuntlib.publication import write_data_sasaran
+    from stuntlib._xlsx import write_book
+    from stuntlib.publication._workbook import sasaran_book
 
-    sasaran = later(pool, functools.partial(write_data_sasaran, period=_period_label(scored, args)),
-                    scored, args.data_sasaran, getattr(args, "areas", None))  # fmt: skip
+    book = sasaran_book(scored, getattr(args, "areas", None), period=_period_label(scored, args))
+    sasaran = later(pool, write_book, args.data_sasaran, *book)
     line = "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> {}"
     return lambda: [*workbook(), line.format(sasaran().resolve())]
 
@@ -572,14 +572,13 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
 def _load_charts() -> None:
     """The chart process's second task, while this one types the rows: its imports.
 
-    matplotlib (and numpy, pandas) for the charts, openpyxl for the workbook.
+    matplotlib and numpy for the charts (:mod:`stuntlib._charts`), then openpyxl for the
+    workbooks (:mod:`stuntlib._xlsx`); never pandas: both take plain values.
     """
-    import openpyxl  # noqa: F401
-
-    import stuntlib.publication._workbook  # noqa: F401
-    from stuntlib.report._figures import preload
+    from stuntlib._charts import preload
 
     preload()
+    import openpyxl  # noqa: F401
 
 
 def _chart_pool(args: argparse.Namespace) -> Any:
@@ -587,10 +586,11 @@ def _chart_pool(args: argparse.Namespace) -> Any:
 
     Started before anything heavy is imported. Its process first parses the xlsx
     (:func:`stuntlib._calamine.prefetch`) while this one imports pandas, then loads
-    matplotlib while this one types the rows, and later draws the charts while this
-    one computes the tables. Only as the ``stuntlib`` command, forked while this
-    process is still light (no numpy loaded, one thread): nothing is imported twice
-    and no caller's script is re-run. ``main()`` called from a loaded process (a
+    matplotlib and openpyxl while this one types the rows, and later draws the charts
+    and writes the workbooks while this one computes the tables. It never imports
+    pandas: the charts take arrays and the workbooks plain rows. Only as the
+    ``stuntlib`` command, forked while this process is still light (no numpy loaded,
+    one thread): no caller's script is re-run. ``main()`` called from a loaded process (a
     notebook, a test) and a machine with one core or without ``fork`` read and draw in
     turn, where a fresh interpreter's imports would cost about what it saves.
     """

@@ -14,16 +14,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-import textwrap
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from stuntlib._format import EXCEL_COUNT, EXCEL_PERCENT, format_date
-from stuntlib._safe import text_cell
+from stuntlib._format import format_date
+from stuntlib._xlsx import Sheet, write_book
 from stuntlib.columns import identifying_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.publication._table import AKSI7_COLUMNS, LEVELS
@@ -65,7 +63,6 @@ _SASARAN_HEADERS = (
     "Balita sangat pendek",
     "Balita pendek",
 )
-_HEADER_ROW = 4  # rows 1-2: title and period; row 3 blank
 
 
 def _check_table(table: Any) -> None:
@@ -78,168 +75,12 @@ def _check_table(table: Any) -> None:
         )
 
 
-def _cell_value(value: Any, kind: str) -> Any:
-    if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
-        return None
-    if kind == "percent":
-        return round(float(value) / 100.0, 6)
-    if kind == "count":
-        return int(value)
-    if kind == "number":
-        return float(value)
-    return str(value)
-
-
 def _kind(key: str) -> str:
     if key in _PERCENT_KEYS:
         return "percent"
     if key in _TEXT_KEYS:
         return "text"
     return "count"
-
-
-#: Widest a text column gets [characters]; longer names and notes wrap onto more lines.
-_MAX_TEXT_WIDTH = 30
-#: Height of one line of 11-point text [points] (Excel's and LibreOffice's default row).
-_LINE_HEIGHT = 15.0
-#: Margins of the printed page [inches]: narrow, so the table prints larger on A4.
-_MARGIN = 0.4
-
-
-def _lines(text: str, width: float, factor: float = 0.9) -> int:
-    """Lines ``text`` wraps onto in a column ``width`` characters wide (an upper estimate).
-
-    ``factor`` is the width of an average character in widths of a digit (0.9 for
-    text; more for bold or larger type).
-    """
-    chars = max(int((width - 1.0) / factor), 1)
-    return max(len(textwrap.wrap(text, chars)), 1)
-
-
-def _widths(
-    headers: Sequence[str], kinds: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> list[float]:
-    """Column widths [characters].
-
-    The longest word of the header; for text the longest value too (at most
-    :data:`_MAX_TEXT_WIDTH`), for numbers at least 9.
-    """
-    widths = [float(min(max(len(w) for w in str(h).split()) + 2, 40)) for h in headers]
-    for j, kind in enumerate(kinds):
-        if kind != "text":
-            widths[j] = max(widths[j], 9.0)
-            continue
-        longest = max((len(str(r[j])) for r in rows if _cell_value(r[j], kind) is not None),
-                      default=0)  # fmt: skip
-        widths[j] = max(widths[j], float(min(longest + 2, _MAX_TEXT_WIDTH)))
-    return widths
-
-
-def _banner(sheet: Any, row: int, text: str, size: float, total_width: float, columns: int) -> None:
-    """A title line merged across the table, wrapped, with the height its lines need."""
-    from openpyxl.styles import Alignment, Font
-
-    cell = sheet.cell(row=row, column=1)
-    text_cell(cell, text)
-    cell.font = Font(bold=size > 11, size=size)
-    cell.alignment = Alignment(wrap_text=True, vertical="top")
-    if columns > 1:
-        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=columns)
-    lines = _lines(text, total_width, factor=1.1 * size / 11 * (1.1 if size > 11 else 1.0))
-    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT * size / 11
-
-
-def _write_sheet(
-    sheet: Any,
-    title: str,
-    subtitle: str,
-    headers: Sequence[str],
-    kinds: Sequence[str],
-    rows: Sequence[Sequence[Any]],
-    bold_rows: Sequence[bool] | None = None,
-) -> None:
-    """Title, header and rows; text as text, numbers with formats; heights; print setup.
-
-    Spreadsheets do not all fit row heights to wrapped text when they open a file
-    (LibreOffice keeps the stored height), so every row with wrapped text gets the
-    height of its lines.
-    """
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    widths = _widths(headers, kinds, rows)
-    _banner(sheet, 1, title, 13, sum(widths), len(headers))
-    _banner(sheet, 2, subtitle, 11, sum(widths), len(headers))
-    bold, fill = Font(bold=True), PatternFill("solid", fgColor="DCE6F2")
-    wrap, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")
-    for j, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=_HEADER_ROW, column=j)
-        text_cell(cell, str(header))
-        cell.font, cell.fill, cell.alignment = bold, fill, wrap
-    header_lines = max(_lines(str(h), w, 1.1) for h, w in zip(headers, widths, strict=True))
-    sheet.row_dimensions[_HEADER_ROW].height = header_lines * _LINE_HEIGHT
-    for i, row in enumerate(rows):
-        r = _HEADER_ROW + 1 + i
-        lines = 1
-        for j, (value, kind) in enumerate(zip(row, kinds, strict=True), start=1):
-            cell = sheet.cell(row=r, column=j)
-            shown = _cell_value(value, kind)
-            if bold_rows is not None and bold_rows[i]:
-                cell.font = bold
-            if kind == "text":
-                if shown is not None:
-                    text_cell(cell, shown)
-                    if len(shown) + 2 > widths[j - 1]:
-                        cell.alignment = wrap
-                        lines = max(lines, _lines(shown, widths[j - 1]))
-                continue
-            cell.value = shown
-            cell.number_format = EXCEL_PERCENT if kind == "percent" else EXCEL_COUNT
-        if lines > 1:  # a tall row: every cell on its first line, beside the wrapped text
-            sheet.row_dimensions[r].height = lines * _LINE_HEIGHT
-            for j in range(1, len(headers) + 1):
-                cell = sheet.cell(row=r, column=j)
-                if not cell.alignment.wrap_text:
-                    cell.alignment = top
-    for j, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(j)].width = width
-    last = f"{get_column_letter(len(headers))}{_HEADER_ROW + max(len(rows), 1)}"
-    sheet.auto_filter.ref = f"A{_HEADER_ROW}:{last}"
-    sheet.freeze_panes = f"A{_HEADER_ROW + 1}"
-    _print_setup(sheet)
-
-
-def _write_notes(sheet: Any, lines: Sequence[tuple[str, str]]) -> None:
-    """The notes sheet: label and text per row, the text wrapped at 90 characters."""
-    from openpyxl.styles import Alignment, Font
-
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for row, (label, text) in enumerate(lines, start=1):
-        text_cell(sheet.cell(row=row, column=1), label)
-        text_cell(sheet.cell(row=row, column=2), text)
-        sheet.cell(row=row, column=1).font = Font(bold=True)
-        sheet.cell(row=row, column=1).alignment = sheet.cell(row=row, column=2).alignment = wrap
-        sheet.row_dimensions[row].height = _lines(text, 90) * _LINE_HEIGHT
-    sheet.column_dimensions["A"].width = 24
-    sheet.column_dimensions["B"].width = 90
-    _print_setup(sheet, titles=False)
-
-
-def _print_setup(sheet: Any, *, titles: bool = True) -> None:
-    """A4 landscape, one page wide and as many tall as needed, the header on every page."""
-    from openpyxl.worksheet.page import PageMargins
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    if titles:
-        sheet.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins = PageMargins(left=_MARGIN, right=_MARGIN, top=0.5, bottom=0.5,
-                                     header=0.3, footer=0.3)  # fmt: skip
-    sheet.print_options.horizontalCentered = True
 
 
 def _headline(lang: Language, title: str | None, kota: str, period: str | None) -> str:
@@ -318,8 +159,23 @@ def write_aksi7_workbook(
     >>> back.iloc[0, :3].tolist()
     ['Kabupaten/Kota', '33.75', 'Kota Pekalongan']
     """
-    from openpyxl import Workbook
+    book = aksi7_book(table, title=title, source=source, period=period, language=language)
+    return write_book(path, *book)
 
+
+def aksi7_book(
+    table: pd.DataFrame,
+    *,
+    title: str | None = None,
+    source: str | None = None,
+    period: str | None = None,
+    language: Language | None = None,
+) -> tuple[list[Sheet], tuple[str, list[tuple[str, str]]], dict[str, str]]:
+    """The sheets, notes and file properties of :func:`write_aksi7_workbook`.
+
+    Plain values (:mod:`stuntlib._xlsx`), so that a process without pandas can write
+    them with :func:`stuntlib._xlsx.write_book`.
+    """
     _check_table(table)
     meta = table.attrs.get("stuntlib_aksi7", {})
     lang: Language = language or meta.get("language", "id")
@@ -333,9 +189,6 @@ def write_aksi7_workbook(
         str(keyed.loc[is_total, "name"].iloc[0]) if is_total.any() and "name" in keys else ""
     )
     headline = _headline(lang, title, kota_name, period)
-    file = Path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
     names = _SHEETS[lang]
     index = 0 if lang == "id" else 1
 
@@ -344,24 +197,24 @@ def write_aksi7_workbook(
 
     measure_keys = [k for k in keys if k not in (*_KEL_SHEET_KEYS, *_TOTAL_SHEET_KEYS)]
     kel_keys = [k for k in _KEL_SHEET_KEYS if k in keys] + measure_keys
-    kel = keyed.loc[~is_total, kel_keys]
-    sheet = book.active
-    sheet.title = names[0]
-    _write_sheet(sheet, headline, _SUBTITLE[lang][0], [header(k) for k in kel_keys],
-                 [_kind(k) for k in kel_keys], kel.astype(object).to_numpy().tolist())  # fmt: skip
+    kel_rows = _plain_rows(keyed.loc[~is_total, kel_keys])
+    kel = Sheet(names[0], headline, _SUBTITLE[lang][0], [header(k) for k in kel_keys],
+                [_kind(k) for k in kel_keys], kel_rows)  # fmt: skip
     total_keys = [k for k in _TOTAL_SHEET_KEYS if k in keys]
     total_keys += ["kecamatan"] * (by_puskesmas and "kecamatan" in keys) + measure_keys
     totals = keyed.loc[is_total, total_keys]
     strong = subtotals[:2] if by_puskesmas else subtotals[:1]  # the rows others add up into
     bold = totals["level"].isin(strong).tolist() if "level" in total_keys else None
-    _write_sheet(book.create_sheet(names[1]), headline, _SUBTITLE[lang][2 if by_puskesmas else 1],
-                 [header(k) for k in total_keys], [_kind(k) for k in total_keys],
-                 totals.astype(object).to_numpy().tolist(), bold)  # fmt: skip
-    _write_notes(book.create_sheet(names[2]), _notes_lines(lang, headline, source, period, meta))
-    book.properties.creator = "stuntlib"
-    book.properties.title = headline
-    book.save(file)
-    return file
+    rekap = Sheet(names[1], headline, _SUBTITLE[lang][2 if by_puskesmas else 1],
+                  [header(k) for k in total_keys], [_kind(k) for k in total_keys],
+                  _plain_rows(totals), bold)  # fmt: skip
+    notes = (names[2], _notes_lines(lang, headline, source, period, meta))
+    return [kel, rekap], notes, {"creator": "stuntlib", "title": headline}
+
+
+def _plain_rows(frame: pd.DataFrame) -> list[list[Any]]:
+    """A table's rows as lists of Python values, None where missing (picklable without pandas)."""
+    return frame.astype(object).where(frame.notna(), None).to_numpy().tolist()
 
 
 def write_data_sasaran(
@@ -409,8 +262,13 @@ def write_data_sasaran(
     .. [1] Kementerian Dalam Negeri, Ditjen Bina Pembangunan Daerah (Bangda): aplikasi
        Web Aksi Konvergensi Stunting, input data sasaran per desa/kelurahan.
     """
-    from openpyxl import Workbook
+    return write_book(path, *sasaran_book(scored, areas, period=period, columns=columns))
 
+
+def sasaran_book(
+    scored: pd.DataFrame, areas: Any = None, *, period: str | None = None, columns: Any = None
+) -> tuple[list[Sheet], None, dict[str, str]]:
+    """The sheet and file properties of :func:`write_data_sasaran`, as plain values."""
     from stuntlib.publication._table import aksi7_table
 
     table = aksi7_table(scored, areas, protect=False, columns=columns, language="id")
@@ -424,20 +282,15 @@ def write_data_sasaran(
         + "dibuat "
         + format_date(_dt.date.today(), "id")
     )
-    file = Path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Data sasaran"
-    _write_sheet(sheet, title, subtitle, _SASARAN_HEADERS,
-                 ("text", "text", "text", "count", "count", "count"),
-                 rows.astype(object).to_numpy().tolist())  # fmt: skip
-    book.properties.creator = "stuntlib"
-    book.properties.title = title
-    book.properties.subject = "untuk input Web Aksi Bangda — bukan untuk publikasi"
-    book.properties.keywords = "data sasaran; tidak disamarkan; bukan untuk publikasi"
-    book.save(file)
-    return file
+    kinds = ("text", "text", "text", "count", "count", "count")
+    sheet = Sheet("Data sasaran", title, subtitle, _SASARAN_HEADERS, kinds, _plain_rows(rows))
+    properties = {
+        "creator": "stuntlib",
+        "title": title,
+        "subject": "untuk input Web Aksi Bangda — bukan untuk publikasi",
+        "keywords": "data sasaran; tidak disamarkan; bukan untuk publikasi",
+    }
+    return [sheet], None, properties
 
 
 def _notes_lines(

@@ -12,9 +12,9 @@ Numbers, percentages and dates are written in the report's language
 can be mailed or opened offline; the page has no script and no external resource, and
 prints on A4 landscape.
 
-The package is split by job: ``_text`` (every visible string), ``_figures`` (matplotlib
-object API, never pyplot, the caller's backend untouched), ``_html`` (tables and page),
-``_sections`` (one function per section).
+The package is split by job: ``_text`` (every visible string), ``_html`` (tables and
+page), ``_sections`` (one function per section); the charts are :mod:`stuntlib._charts`
+(matplotlib object API, never pyplot, the caller's backend untouched; no pandas).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from stuntlib import _charts
 from stuntlib._concurrent import later as _later
 from stuntlib._format import (
     format_count,
@@ -41,7 +42,7 @@ from stuntlib._format import (
 )
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.errors import StuntlibError
-from stuntlib.report import _figures, _html, _sections
+from stuntlib.report import _html, _sections
 from stuntlib.report._text import METHODS, TEXT
 from stuntlib.rounds import select_round
 
@@ -102,7 +103,7 @@ def _map_section(
     )
     name_prop = next((k for k in _GEO_NAMES if k in props[0]), chosen)
     labels = [str(p.get(name_prop, "")).title() for p in props]
-    uri = _figures.map_figure(features, percent, labels, t)
+    uri = _charts.map_figure(features, percent, labels, t)
     matched_keys = set(raw) | set(geo_keys.astype(str))
     data_keys = list(zip(kel["code"].astype(str), name_key(kel["kelurahan"]).astype(str),
                          kel["kelurahan"], strict=True))  # fmt: skip
@@ -198,7 +199,7 @@ def _age_sex(scored: pd.DataFrame, t: Mapping[str, Any], language: Language,
     res = res.sort_values(["age_group", "sex"], kind="stable")
     res.loc[res["suppressed"], ["estimate", "ci_low", "ci_high"]] = np.nan
     body = _sections.age_sex_table(res, t, language)
-    chart = _later(executor, _age_sex_figure, res, t)
+    chart = _later(executor, _charts.age_sex_figure, *_age_sex_figure(res, t), t, language)
     return lambda: _html.section(
         str(t["prev_age"]), body + _html.figure(chart(), str(t["prev_age"]))
     )
@@ -247,9 +248,20 @@ def _check_aksi7(table: Any, language: Language) -> pd.DataFrame:
     return table
 
 
-def _age_sex_figure(res: pd.DataFrame, t: Mapping[str, Any]) -> str:
-    """The age x sex chart of a masked table, in ``t``'s language (a seam tests patch)."""
-    return _figures.age_sex_figure(res, t, str(t["language"]))
+def _age_sex_figure(
+    res: pd.DataFrame, t: Mapping[str, Any]
+) -> tuple[list[str], dict[str, np.ndarray]]:
+    """What the age x sex chart draws from a masked table (a seam tests patch).
+
+    The age groups' axis labels and, per sex, estimate, ci_low and ci_high [%] of shape
+    (3, groups), NaN where masked: the arguments of :func:`stuntlib._charts.age_sex_figure`.
+    """
+    groups = list(res["age_group"].cat.categories)
+    by_sex = {}
+    for sex in ("Male", "Female"):
+        part = res[res["sex"] == sex].set_index("age_group").reindex(groups)
+        by_sex[sex] = part[["estimate", "ci_low", "ci_high"]].to_numpy(dtype=float).T * 100
+    return [str(g).replace(" mo", "") for g in groups], by_sex
 
 
 def _period(scored: pd.DataFrame, period: str | None, language: Language) -> str | None:
@@ -445,7 +457,7 @@ def _page(
     options: dict[str, Any] = {"ci": ci, "min_n": min_n, "min_cases": min_cases}
     panels = [(f"{ZS.label_id if language == 'id' else ZS.abbreviation}", z)
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
-    dist = _later(executor, _figures.zscore_figure, panels, t, language)
+    dist = _later(executor, _charts.zscore_figure, panels, t, language)
     age_sex = _age_sex(scored, t, language, options, executor)
     if areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
@@ -464,7 +476,7 @@ def _page(
     kota_name = str(kota_row["name"])
     kel = _desa_rows(keyed, language)
     city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
-    by_kel = _later(executor, _figures.kelurahan_figure, chart, city, t, language)  # needs city
+    by_kel = _later(executor, _charts.kelurahan_figure, chart, city, t, language)  # needs city
     checks = _sections.round_checks(every_round, period) if quality is None else quality
     parts: list[str | Callable[[], str]] = [
         _headline(

@@ -210,18 +210,23 @@ def desa_prevalence(
                       suppress=True, **options)  # fmt: skip
 
 
-def chart_rows(res: pd.DataFrame | None) -> pd.DataFrame:
-    """Stunting per desa/kelurahan label [%] for the chart; masked cells NaN (not drawn)."""
-    columns = ["label", "prevalence", "ci_low", "ci_high"]
+def chart_rows(res: pd.DataFrame | None) -> dict[str, np.ndarray]:
+    """Stunting per desa/kelurahan for the chart (:func:`stuntlib._charts.kelurahan_figure`).
+
+    Arrays of one length: ``label`` (str) and ``prevalence``, ``ci_low``, ``ci_high`` [%],
+    NaN where the cell is masked (not drawn).
+    """
+    columns = ("prevalence", "ci_low", "ci_high")
     if res is None:
-        return pd.DataFrame(columns=columns)
+        empty = np.empty(0, dtype=np.float64)
+        return {"label": np.empty(0, dtype=object), **{c: empty for c in columns}}
     part = res[res["indicator"] == "stunting"]
     masked = part["suppressed"].to_numpy(dtype=bool)
-    out = {"label": part["label"].astype(str).to_numpy()}
-    for name, source in zip(columns[1:], ("estimate", "ci_low", "ci_high"), strict=True):
+    out = {"label": part["label"].astype(str).to_numpy(dtype=object)}
+    for name, source in zip(columns, ("estimate", "ci_low", "ci_high"), strict=True):
         values = part[source].to_numpy(dtype=np.float64, na_value=np.nan) * 100.0
         out[name] = np.where(masked, np.nan, values)
-    return pd.DataFrame(out)
+    return out
 
 
 def _by_label(res: pd.DataFrame) -> list[tuple[Any, dict[str, Any]]]:

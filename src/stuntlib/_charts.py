@@ -3,6 +3,10 @@
 Every figure is a :class:`matplotlib.figure.Figure` on its own Agg canvas: pyplot is
 never imported and the caller's backend is never switched. Axis numbers go through
 :mod:`stuntlib._format`, so the Indonesian report writes ``24,4%``.
+
+Each chart takes NumPy arrays and strings, never a DataFrame, and this module is outside
+the :mod:`stuntlib.report` package: the ``stuntlib report`` command's chart process
+imports matplotlib and NumPy only, not pandas (:func:`stuntlib.cli._chart_pool`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from stuntlib._format import axis_formatter, format_decimal
 from stuntlib.errors import StuntlibError
@@ -167,22 +170,31 @@ def zscore_figure(
     return _png(fig)
 
 
-def kelurahan_figure(kel: pd.DataFrame, city: float, t: Mapping[str, Any], language: str) -> str:
-    """Stunting prevalence [%] per kelurahan with its interval, sorted (a dot chart)."""
+def kelurahan_figure(
+    rows: Mapping[str, np.ndarray], city: float, t: Mapping[str, Any], language: str
+) -> str:
+    """Stunting prevalence [%] per kelurahan with its interval, sorted (a dot chart).
+
+    ``rows``: arrays of one length, ``label`` (str) and ``prevalence``, ``ci_low``,
+    ``ci_high`` [%] (float, NaN where masked: not drawn); ``city``: the kab/kota's
+    prevalence [%] (a dashed line unless NaN).
+    """
     from stuntlib._format import format_percent
 
-    kel = kel.dropna(subset=["prevalence"]).sort_values("prevalence")
-    fig = _figure(9.0, max(3.0, 0.26 * len(kel) + 1.0))
+    prevalence = np.asarray(rows["prevalence"], dtype=float)
+    shown = np.flatnonzero(~np.isnan(prevalence))
+    order = shown[np.argsort(prevalence[shown], kind="stable")]
+    fig = _figure(9.0, max(3.0, 0.26 * len(order) + 1.0))
     ax = fig.add_subplot()
-    y = np.arange(len(kel))
-    hi = kel["ci_high"].to_numpy(dtype=float)
-    ax.hlines(y, kel["ci_low"].to_numpy(dtype=float), hi, color="#7f95b5", lw=2)
-    ax.plot(kel["prevalence"].to_numpy(dtype=float), y, "o", color="#1f4e8c", ms=5.5)
+    y = np.arange(len(order))
+    hi = np.asarray(rows["ci_high"], dtype=float)[order]
+    ax.hlines(y, np.asarray(rows["ci_low"], dtype=float)[order], hi, color="#7f95b5", lw=2)
+    ax.plot(prevalence[order], y, "o", color="#1f4e8c", ms=5.5)
     if np.isfinite(city):
         label = f"{t['city']}: {format_percent(city / 100, language)}"
         ax.axvline(city, color="#b00020", lw=1, ls="--", label=label)
         ax.legend(frameon=False, fontsize=9, loc="lower right")
-    ax.set_yticks(y, kel["label"].tolist(), fontsize=8.5)
+    ax.set_yticks(y, [str(v) for v in np.asarray(rows["label"])[order]], fontsize=8.5)
     ax.set_xlabel(str(t["prev_axis"]))
     ax.set_xlim(0, max(50.0, float(np.nanmax(hi)) + 5 if len(hi) else 50.0))
     ax.xaxis.set_major_formatter(axis_formatter(language, "percent"))
@@ -192,23 +204,26 @@ def kelurahan_figure(kel: pd.DataFrame, city: float, t: Mapping[str, Any], langu
     return _png(fig)
 
 
-def age_sex_figure(res: pd.DataFrame, t: Mapping[str, Any], language: str) -> str:
-    """Stunting prevalence by age group and sex; masked cells are not drawn."""
+def age_sex_figure(
+    groups: Sequence[str], by_sex: Mapping[str, np.ndarray], t: Mapping[str, Any], language: str
+) -> str:
+    """Stunting prevalence by age group and sex; masked cells are not drawn.
+
+    ``groups``: the age groups' labels on the x axis; ``by_sex``: for ``"Male"`` and
+    ``"Female"``, an array of shape (3, len(groups)) of estimate, ci_low and ci_high [%]
+    (NaN where masked).
+    """
     fig = _figure(9.0, 3.6)
     ax = fig.add_subplot()
-    groups = list(res["age_group"].cat.categories)
     x = np.arange(len(groups))
     colours = {"Male": "#1f4e8c", "Female": "#e07b00"}
     for k, sex in enumerate(("Male", "Female")):
-        part = res[res["sex"] == sex].set_index("age_group").reindex(groups)
-        est = part["estimate"].to_numpy(dtype=float) * 100
-        lo = part["ci_low"].to_numpy(dtype=float) * 100
-        hi = part["ci_high"].to_numpy(dtype=float) * 100
+        est, lo, hi = np.asarray(by_sex[sex], dtype=float)
         shown = np.isfinite(est)
         ax.bar(x[shown] + (k - 0.5) * 0.38, est[shown], width=0.38, color=colours[sex],
                yerr=np.vstack([est - lo, hi - est])[:, shown], capsize=3,
                label=t["male" if sex == "Male" else "female"])  # fmt: skip
-    ax.set_xticks(x, [str(g).replace(" mo", "") for g in groups])
+    ax.set_xticks(x, list(groups))
     ax.set_xlabel(str(t["age"]))
     ax.set_ylabel(str(t["prev_axis"]))
     ax.yaxis.set_major_formatter(axis_formatter(language, "percent"))
