@@ -17,6 +17,7 @@ message; ``--debug`` shows the traceback). Progress goes to standard error.
 from __future__ import annotations
 
 import argparse
+import functools
 import gc
 import os
 import re
@@ -569,7 +570,7 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
     return EXIT_OK
 
 
-def _load_charts() -> None:
+def _load_charts(language: str) -> None:
     """The chart process's second task, while this one types the rows: its imports.
 
     matplotlib and numpy for the charts (:mod:`stuntlib._charts`), then openpyxl for the
@@ -577,7 +578,7 @@ def _load_charts() -> None:
     """
     from stuntlib._charts import preload
 
-    preload()
+    preload(language)
     import openpyxl  # noqa: F401
 
 
@@ -610,7 +611,7 @@ def _chart_pool(args: argparse.Namespace) -> Any:
 
         # used if the reader takes the file for a workbook; else a parse that failed fast
         prefetch(pool, args.input, args.sheet, getattr(args, "header_row", None))
-        pool.submit(_load_charts)
+        pool.submit(_load_charts, getattr(args, "language", "id") or "id")
     except (OSError, RuntimeError):  # no processes here (sandbox, limits): in turn
         return None
     return pool
@@ -664,10 +665,12 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     from stuntlib.publication import areas_of
     from stuntlib.rounds import select_round
 
-    progress.step("choosing the round and the kab/kota")
+    progress.step("choosing the round")
     this_round = select_round(scored, args.period)
-    # the kab/kota is found once, for the report, the workbook and the data sasaran
-    args.areas = areas_of(this_round, getattr(args, "areas", None))
+    # the kab/kota, found once for the report, the workbook and the data sasaran, by the
+    # page once its first charts are under way
+    given = getattr(args, "areas", None)
+    areas = functools.cache(lambda: areas_of(this_round, given))
     situation = None
     if getattr(args, "coverage", None) is not None or getattr(args, "krs", None) is not None:
         from stuntlib.convergence import situation_analysis
@@ -678,6 +681,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
 
     def table_and_workbook() -> Any:
         """The report's Aksi 7 table (published: always masked); the workbooks under way."""
+        args.areas = areas()
         table = _aksi7(args, this_round, protect=True)
         files.append(_publication_files(args, this_round, table, pool))
         return table
@@ -689,7 +693,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         title=args.title,
         source=args.input.name,
         period=args.period,
-        areas=args.areas,
+        areas=areas,
         targets=_read_targets(args.targets),
         geojson=args.geojson,
         geojson_key=args.geojson_key,

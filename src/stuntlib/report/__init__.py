@@ -446,8 +446,10 @@ def _page(
 
     ``aksi7`` may also be a callable that computes the table (the command line's, with
     its options, which also starts the workbooks): it is called once the charts that
-    need no table are under way. On an executor, each chart is submitted as soon as its
-    data are known, so that it is drawn while the tables are computed.
+    need no table are under way; so may ``areas`` (the command's, which finds the
+    kab/kota once for the page and its workbooks). On an executor, each chart is
+    submitted as soon as its data are known, so that it is drawn while the tables are
+    computed.
     """
     from stuntlib import __version__
     from stuntlib.publication import aksi7_table, areas_of, match_desa
@@ -459,7 +461,9 @@ def _page(
               for ZS, z in _zscore_panels(scored)]  # fmt: skip
     dist = _later(executor, _charts.zscore_figure, panels, t, language)
     age_sex = _age_sex(scored, t, language, options, executor)
-    if areas is None or isinstance(areas, (str, os.PathLike)):
+    if callable(areas):  # the command's: found once, for its workbooks too
+        areas = areas()
+    elif areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
     matched = match_desa(scored, areas)
     desa = _sections.desa_labels(matched, t)
