@@ -60,18 +60,23 @@ def test_every_module_imports_as_a_module(name: str) -> None:
     assert isinstance(getattr(importlib.import_module(parent), child), types.ModuleType), name
 
 
-def test_import_stuntlib_loads_nothing_heavy() -> None:
-    """The import itself loads no table, no pyarrow.dataset, scipy.stats or matplotlib."""
+def _printed_by(code: str) -> str:
+    """What ``code`` prints in a fresh interpreter (its imports are its own)."""
     import subprocess
     import sys
 
-    code = (
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def test_import_stuntlib_loads_nothing_heavy() -> None:
+    """The import itself loads no table, no pyarrow.dataset, scipy.stats or matplotlib."""
+    out = _printed_by(
         "import sys, stuntlib; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in "
         "('scipy', 'matplotlib') or m.startswith(('pyarrow.dataset', 'stuntlib.'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "['stuntlib._version', 'stuntlib.errors']", out.stdout
+    assert out == "['stuntlib._version', 'stuntlib.errors']", out
 
 
 def test_names_moved_off_the_root_still_resolve_with_a_warning() -> None:
@@ -101,13 +106,9 @@ def test_api_reference_page_is_current() -> None:
 
 def test_chart_and_workbook_writers_load_no_pandas() -> None:
     """The report command's chart process draws and writes workbooks without pandas."""
-    import subprocess
-    import sys
-
-    code = (
+    out = _printed_by(
         "import sys, stuntlib._charts, stuntlib._xlsx, stuntlib._calamine, stuntlib._concurrent; "
         "stuntlib._charts.preload(); import openpyxl; "
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pandas', 'pyarrow', 'scipy'}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "[]", out.stdout
+    assert out == "[]", out
