@@ -1,7 +1,8 @@
 """Excel workbooks: the Aksi 7 table (published, masked) and the *data sasaran*.
 
-The *data sasaran* is the official, unmasked report to Kemendagri; both are written
-with openpyxl.
+The *data sasaran* is the official, unmasked report to Kemendagri. Each workbook is
+described here as sheets of plain rows (:func:`aksi7_book`, :func:`sasaran_book`) and
+written by :func:`stuntlib._xlsx.write_book` (openpyxl), which needs no pandas.
 
 Every text cell is stored with the string data type, never as a formula (an area name
 ``=HYPERLINK(...)`` stays text); counts and percentages stay numbers with number
