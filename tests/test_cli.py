@@ -300,3 +300,24 @@ def test_the_command_survives_its_reader_going_away(tmp_path: Path) -> None:
     pipe.stdout.close()  # as head does after its line
     assert pipe.wait(timeout=300) == 0
     assert (tmp_path / "r.html").stat().st_size > 0 and (tmp_path / "a7.xlsx").exists()
+
+
+def test_report_targets_give_coverage_in_the_workbook(tmp_path: Path) -> None:
+    # 30 fictional children of TIRTO, all measured; 60 target children -> 30 / 60 = 50 %
+    from fictional import fictional_export
+
+    export = fictional_export(tmp_path / "export.csv", ["85,0"] * 30)
+    targets = tmp_path / "sasaran.csv"
+    targets.write_text("kelurahan,sasaran\nTIRTO,60\n", encoding="utf-8")
+    book = tmp_path / "aksi7.xlsx"
+    result = run("report", export, "--targets", targets, "--aksi7", book,
+                 "-o", tmp_path / "r.html", "-q", cwd=tmp_path)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(book)["Desa-Kelurahan"]
+    rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
+    column = next(j for j, h in enumerate(rows[0]) if h and h.startswith("Cakupan"))
+    tirto = next(r for r in rows[1:] if "TIRTO" in [str(v).upper() for v in r])
+    assert tirto[column] == 0.5
+    assert "Cakupan" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -694,7 +694,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
         source=args.input.name,
         period=args.period,
         areas=areas,
-        targets=_read_targets(args.targets),
+        targets=None,  # the table callable's table carries --targets (read once, there)
         geojson=args.geojson,
         geojson_key=args.geojson_key,
         quality=None,
