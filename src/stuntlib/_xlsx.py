@@ -20,7 +20,7 @@ from typing import Any
 
 from stuntlib._format import EXCEL_COUNT, EXCEL_PERCENT
 
-__all__ = ["Sheet", "text_cell", "write_book"]
+__all__ = ["Book", "Sheet", "text_cell", "write_book"]
 
 #: Row of the column headers; rows 1-2: title and period; row 3 blank.
 HEADER_ROW = 4
@@ -67,31 +67,35 @@ def cell_value(value: Any, kind: str) -> Any:
     return str(value)
 
 
-def write_book(
-    path: str | os.PathLike[str],
-    sheets: Sequence[Sheet],
-    notes: tuple[str, Sequence[tuple[str, str]]] | None,
-    properties: Mapping[str, str],
-) -> Path:
-    """Write ``sheets`` (then a notes sheet: its name and label/text lines) to ``path``.
+@dataclass(frozen=True)
+class Book:
+    """A workbook as plain values.
 
-    ``properties``: file properties (``creator``, ``title``, ``subject``, ``keywords``).
-    Parent folders are created. Returns the path written.
+    Its sheets, then an optional notes sheet (its name and label/text lines), and file
+    properties (``creator``, ``title``, ``subject``, ``keywords``).
     """
+
+    sheets: Sequence[Sheet]
+    notes: tuple[str, Sequence[tuple[str, str]]] | None
+    properties: Mapping[str, str]
+
+
+def write_book(path: str | os.PathLike[str], book: Book) -> Path:
+    """Write ``book`` to ``path`` (parent folders are created); the path written."""
     from openpyxl import Workbook
 
     file = Path(path)
     file.parent.mkdir(parents=True, exist_ok=True)
-    book = Workbook()
-    for k, spec in enumerate(sheets):
-        sheet = book.active if k == 0 else book.create_sheet(spec.name)
+    workbook = Workbook()
+    for k, spec in enumerate(book.sheets):
+        sheet = workbook.active if k == 0 else workbook.create_sheet(spec.name)
         sheet.title = spec.name
         _write_sheet(sheet, spec)
-    if notes is not None:
-        _write_notes(book.create_sheet(notes[0]), notes[1])
-    for key, value in properties.items():
-        setattr(book.properties, key, value)
-    book.save(file)
+    if book.notes is not None:
+        _write_notes(workbook.create_sheet(book.notes[0]), book.notes[1])
+    for key, value in book.properties.items():
+        setattr(workbook.properties, key, value)
+    workbook.save(file)
     return file
 
 

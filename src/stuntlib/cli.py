@@ -400,7 +400,7 @@ def _aksi7_workbook(
 
     table = table if table is not None and args.suppress else _aksi7(args, scored)
     book = aksi7_book(table, source=args.input.name, period=_period_label(scored, args))
-    written = later(pool, write_book, args.aksi7, *book)  # plain values: no pandas there
+    written = later(pool, write_book, args.aksi7, book)  # plain values: no pandas there
     masked = "small cells masked" if args.suppress else "NOT masked (--no-suppress)"
     if args.suppress and args.min_cases <= 1:
         masked = f"NOT masked: --min-cases {args.min_cases}"
@@ -433,7 +433,7 @@ def _publication_files(
     from stuntlib.publication._workbook import sasaran_book
 
     book = sasaran_book(scored, getattr(args, "areas", None), period=_period_label(scored, args))
-    sasaran = later(pool, write_book, args.data_sasaran, *book)
+    sasaran = later(pool, write_book, args.data_sasaran, book)
     line = "data sasaran for Web Aksi Bangda (unmasked, not for publication) -> {}"
     return lambda: [*workbook(), line.format(sasaran().resolve())]
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from stuntlib._format import format_date
-from stuntlib._xlsx import Sheet, write_book
+from stuntlib._xlsx import Book, Sheet, write_book
 from stuntlib.columns import identifying_columns
 from stuntlib.errors import StuntlibError
 from stuntlib.publication._table import AKSI7_COLUMNS, LEVELS
@@ -161,7 +161,7 @@ def write_aksi7_workbook(
     ['Kabupaten/Kota', '33.75', 'Kota Pekalongan']
     """
     book = aksi7_book(table, title=title, source=source, period=period, language=language)
-    return write_book(path, *book)
+    return write_book(path, book)
 
 
 def aksi7_book(
@@ -171,8 +171,8 @@ def aksi7_book(
     source: str | None = None,
     period: str | None = None,
     language: Language | None = None,
-) -> tuple[list[Sheet], tuple[str, list[tuple[str, str]]], dict[str, str]]:
-    """The sheets, notes and file properties of :func:`write_aksi7_workbook`.
+) -> Book:
+    """The workbook of :func:`write_aksi7_workbook` as plain values: sheets, notes, properties.
 
     Plain values (:mod:`stuntlib._xlsx`), so that a process without pandas can write
     them with :func:`stuntlib._xlsx.write_book`.
@@ -210,7 +210,7 @@ def aksi7_book(
                   [header(k) for k in total_keys], [_kind(k) for k in total_keys],
                   _plain_rows(totals), bold)  # fmt: skip
     notes = (names[2], _notes_lines(lang, headline, source, period, meta))
-    return [kel, rekap], notes, {"creator": "stuntlib", "title": headline}
+    return Book([kel, rekap], notes, {"creator": "stuntlib", "title": headline})
 
 
 def _plain_rows(frame: pd.DataFrame) -> list[list[Any]]:
@@ -263,13 +263,13 @@ def write_data_sasaran(
     .. [1] Kementerian Dalam Negeri, Ditjen Bina Pembangunan Daerah (Bangda): aplikasi
        Web Aksi Konvergensi Stunting, input data sasaran per desa/kelurahan.
     """
-    return write_book(path, *sasaran_book(scored, areas, period=period, columns=columns))
+    return write_book(path, sasaran_book(scored, areas, period=period, columns=columns))
 
 
 def sasaran_book(
     scored: pd.DataFrame, areas: Any = None, *, period: str | None = None, columns: Any = None
-) -> tuple[list[Sheet], None, dict[str, str]]:
-    """The sheet and file properties of :func:`write_data_sasaran`, as plain values."""
+) -> Book:
+    """The workbook of :func:`write_data_sasaran` as plain values: its sheet and properties."""
     from stuntlib.publication._table import aksi7_table
 
     table = aksi7_table(scored, areas, protect=False, columns=columns, language="id")
@@ -291,7 +291,7 @@ def sasaran_book(
         "subject": "untuk input Web Aksi Bangda — bukan untuk publikasi",
         "keywords": "data sasaran; tidak disamarkan; bukan untuk publikasi",
     }
-    return [sheet], None, properties
+    return Book([sheet], None, properties)
 
 
 def _notes_lines(
