@@ -209,3 +209,47 @@ def test_an_ungrouped_suppressed_table_masks_its_small_cells() -> None:
     out = prevalence(df, indicators="stunting", suppress=True)
     assert out["suppressed"].tolist() == [True] and np.isnan(out["estimate"].iloc[0])
     assert out["cases"].isna().all()
+
+
+@given(
+    k=st.integers(1, 40),
+    data=st.data(),
+)
+def test_groups_of_suppressed_cells_are_scipys_connected_components(k, data) -> None:
+    """The audit's groups equal scipy.sparse.csgraph's components of the same graph.
+
+    The module finds the groups itself (importing scipy.sparse would cost a report about
+    0.3 s); scipy is the independent reference here.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    from stuntlib.disclosure import _components
+
+    suppressed = np.array(data.draw(st.lists(st.booleans(), min_size=k, max_size=k)))
+    cell = st.integers(0, k - 1)
+    relations = data.draw(st.lists(st.tuples(cell, st.lists(cell, max_size=5).map(tuple)),
+                                   max_size=12))  # fmt: skip
+    # reference: an edge between every two suppressed cells of one relation
+    src, dst = [], []
+    for total, parts in relations:
+        hidden = [c for c in (total, *parts) if suppressed[c]]
+        src += hidden
+        dst += [hidden[0]] * len(hidden) if hidden else []
+    graph = coo_matrix((np.ones(len(src)), (src, dst)), shape=(k, k))
+    _, label = connected_components(graph, directed=False)
+    expected = {frozenset(np.flatnonzero(suppressed & (label == lab)).tolist())
+                for lab in set(label[suppressed].tolist())}  # fmt: skip
+    groups = _components(suppressed, relations)
+    assert {frozenset(cells.tolist()) for cells, _ in groups} == expected
+    # every cell once, groups in the order of their first cell, cells ascending
+    flat = [c for cells, _ in groups for c in cells.tolist()]
+    assert sorted(flat) == np.flatnonzero(suppressed).tolist()
+    assert [int(cells[0]) for cells, _ in groups] == sorted(int(cells[0]) for cells, _ in groups)
+    # each relation with a suppressed cell belongs to the group of those cells
+    tied = [(t, tuple(p)) for t, p in relations if suppressed[[t, *p]].any()]
+    assert sorted(r for _, rels in groups for r in rels) == sorted(tied)
+    for cells, rels in groups:
+        for total, parts in rels:
+            hidden = [c for c in (total, *parts) if suppressed[c]]
+            assert set(hidden) <= set(cells.tolist())

@@ -622,7 +622,6 @@ def _preload_tables() -> None:
 
     Each would be imported at its first use anyway; here the import fills a wait.
     """
-    import scipy.sparse.csgraph  # noqa: F401  (stuntlib.disclosure: small-cell protection)
     import scipy.special  # noqa: F401  (stuntlib.intervals)
 
     import stuntlib.estimation
