@@ -186,3 +186,44 @@ def test_r_round_is_a_two_decimal_neighbour(x: float) -> None:
     r = float(stuntlib.lms.r_round(x, 2))
     assert abs(r - x) <= 0.005 + 1e-12
     assert r == round(r * 100) / 100
+
+
+_CELL_TEXT = st.one_of(
+    st.none(),
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "NA",
+            " n/a ",
+            "-",
+            ".",
+            "null",
+            "TIRTO",
+            " Tirto\t",
+            "\u00a0x\u00a0",
+            "1.0",
+            "l",
+            "Berdiri",
+        ]
+    ),  # fmt: skip
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=6),
+)
+
+
+@given(st.lists(_CELL_TEXT, max_size=40))
+def test_a_text_column_reads_alike_as_str_dtype_and_as_cells(cells) -> None:
+    """Cells of text read the same whether pandas typed the column str or left it object.
+
+    The str-dtype column takes one Arrow pass; an object column (text mixed with numbers
+    in an export) goes through the distinct values: same stripping, same tokens.
+    """
+    from stuntlib.io import _cells
+
+    as_str = pd.Series(cells, dtype="str")
+    as_cells = pd.Series(cells, dtype=object)
+    pd.testing.assert_series_equal(_cells.as_text(as_str), _cells.as_text(as_cells))
+    masked = _cells.mask_missing_tokens(as_str)
+    expected = _cells.mask_missing_tokens(as_cells)
+    assert masked.isna().tolist() == expected.isna().tolist()
+    assert masked.dropna().astype(object).tolist() == expected.dropna().astype(object).tolist()

@@ -34,11 +34,16 @@ EXCEL_MIN_SERIAL = 10_000
 EXCEL_MAX_SERIAL = 2958465
 
 
+def only_text(series: pd.Series) -> bool:
+    """True when the column is of a string dtype: every cell that is not missing is text."""
+    return pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
+        series.dtype
+    )
+
+
 def is_text(series: pd.Series) -> np.ndarray:
     """Boolean mask of cells holding text (str), vectorised through the .str accessor."""
-    if pd.api.types.is_string_dtype(series.dtype) and not pd.api.types.is_object_dtype(
-        series.dtype
-    ):
+    if only_text(series):
         return series.notna().to_numpy()
     if not pd.api.types.is_object_dtype(series.dtype):
         return np.zeros(len(series), dtype=bool)
@@ -66,6 +71,9 @@ def by_unique(series: pd.Series, fn: Any, fill: Any) -> np.ndarray:
 
 def as_text(series: pd.Series) -> pd.Series:
     """Cells as stripped text (numbers written without a trailing .0); blank -> NA."""
+    if only_text(series):  # the common case, in one pass of Arrow's strip
+        out = series.astype("string").str.strip().rename(None)
+        return out.mask(out == "")
     if isinstance(series.dtype, pd.CategoricalDtype):
         series = series.astype(object)
     text_mask = is_text(series)
@@ -90,12 +98,18 @@ def as_text(series: pd.Series) -> pd.Series:
 
 def mask_missing_tokens(series: pd.Series) -> pd.Series:
     """Text cells that are a missing-value token (:data:`MISSING_TOKENS`) become None."""
-    text = is_text(series)
-    if not text.any():
-        return series
-    token = by_unique(
-        series[text], lambda u: u.astype(str).str.strip().isin(MISSING_TOKENS).to_numpy(), False
-    ).astype(bool)
+    if only_text(series):  # the common case, in one pass of Arrow's strip
+        token = series.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+        text = np.ones(len(series), dtype=bool)
+    else:
+        text = is_text(series)
+        if not text.any():
+            return series
+        token = by_unique(
+            series[text],
+            lambda u: u.astype(str).str.strip().isin(MISSING_TOKENS).to_numpy(),
+            False,
+        ).astype(bool)
     if not token.any():
         return series
     out = series.astype(object).copy()
