@@ -147,27 +147,41 @@ def measurement_period(frame: pd.DataFrame, freq: Freq = "month") -> pd.Series:
             f"frame: no period column; expected one of {list(PERIOD_SOURCES)}; "
             f"got {list(frame.columns)}"
         )
-    out = pd.Series([None] * len(frame), index=frame.index, dtype=object, name="period")
+    out = np.full(len(frame), None, dtype=object)
+    todo = np.ones(len(frame), dtype=bool)
     for column in sources:
-        todo = out.isna().to_numpy()
         if not todo.any():
             break
         values = frame[column]
         if column == "period" and not pd.api.types.is_datetime64_any_dtype(values.dtype):
-            found = values.astype(object).where(values.notna(), None)
-            found = found.where(found.isna(), found.astype(str).str.strip())
-            out = out.where(~todo, found)
-            continue
-        if pd.api.types.is_datetime64_any_dtype(values.dtype):
-            months = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
-        elif column == "measure_date":
-            months = parse_dates(values.to_numpy(dtype=object))[0].astype("datetime64[M]")
+            found = _given_periods(values)
         else:
-            months = _months_from_text(values)
-        text = _as_period_text(months, freq)
-        text.index = frame.index
-        out = out.where(~todo, text)
-    return out.where(out.notna(), None).astype(object).rename("period")
+            if pd.api.types.is_datetime64_any_dtype(values.dtype):
+                months = values.to_numpy(dtype="datetime64[ns]").astype("datetime64[M]")
+            elif column == "measure_date":
+                months = parse_dates(values.to_numpy(dtype=object))[0].astype("datetime64[M]")
+            else:
+                months = _months_from_text(values)
+            found = _as_period_text(months, freq).to_numpy(dtype=object)
+        out[todo] = found[todo]
+        todo = pd.isna(out)
+    out[todo] = None
+    return pd.Series(out, index=frame.index, dtype=object, name="period")
+
+
+def _given_periods(values: pd.Series) -> NDArray[np.object_]:
+    """A ``period`` column's values as stripped text (None where missing).
+
+    A text column is stripped once per distinct value; any other (numbers, where ``1``
+    and ``1.0`` would be one distinct value) cell by cell.
+    """
+    if not isinstance(values.dtype, pd.StringDtype):
+        found = values.astype(object).where(values.notna(), None)
+        found = found.where(found.isna(), found.astype(str).str.strip())
+        return found.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(values)
+    text = pd.Series(uniques, dtype=object).astype(str).str.strip().to_numpy(dtype=object)
+    return np.append(text, np.array([None], dtype=object))[codes]
 
 
 @dataclass(frozen=True)
