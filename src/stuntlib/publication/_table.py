@@ -95,7 +95,23 @@ def _group_rows(
     one "tidak diketahui" group (``"?"`` + kecamatan group) under their kecamatan, found
     by name when it can be.
     """
-    code, kec_raw, kel_raw = match_areas(scored, mapping, lookup)
+    # once per distinct (kecamatan, kelurahan, code) of the rows, then spread to the rows
+    names = list(dict.fromkeys(mapping[c] for c in ("kecamatan", "kelurahan", "kelurahan_code")
+                               if c in mapping))  # fmt: skip
+    combo = scored.groupby(names, dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(combo, return_index=True)[1]
+    kel, kec, unmatched, kel_raw = (
+        g.iloc[combo].set_axis(scored.index)
+        for g in _distinct_groups(scored.iloc[first], mapping, lookup)
+    )
+    return kel, kec, unmatched, kel_raw
+
+
+def _distinct_groups(
+    frame: pd.DataFrame, mapping: Mapping[str, Any], lookup: pd.DataFrame
+) -> tuple[pd.Series, pd.Series, pd.Series, pd.Series]:
+    """:func:`_group_rows` of rows that are each a distinct combination of names."""
+    code, kec_raw, kel_raw = match_areas(frame, mapping, lookup)
     kec_by_code = lookup.loc[lookup["level"] == "kecamatan"].set_index("code")
     kec_key_to_code = pd.Series(kec_by_code.index.to_numpy(), index=kec_by_code["key"].to_numpy())
     kec_code = code.str.slice(0, 8)
