@@ -67,17 +67,30 @@ def puskesmas_groups(
     unknown : str
         Name of the puskesmas group of the children without a puskesmas.
     """
-    kec = kec_group.astype(object).to_numpy()
+    # once per distinct (puskesmas, kecamatan, desa) of the rows, then spread to the rows;
+    # the puskesmas as text, as its key and its name read it
+    cells = pd.DataFrame({"raw": raw.astype("string").array, "kec": kec_group.array,
+                          "kel": kel_group.array})  # fmt: skip
+    combo = cells.groupby(["raw", "kec", "kel"], dropna=False, sort=False).ngroup().to_numpy()
+    first = np.unique(combo, return_index=True)[1]  # in the order the rows first show them
+    distinct = cells.iloc[first]
+    kec = distinct["kec"].astype(object).to_numpy()
     placed = np.isin(kec, list(kec_ids))
-    key = puskesmas_key(raw).to_numpy()
+    key = puskesmas_key(distinct["raw"]).to_numpy()
     pkm = np.where(placed, kec + _SEP + key, kec + _SEP)
-    desa = np.where(placed, pkm + _SEP + kel_group.astype(object).to_numpy(), kel_group)
-    spelled = pd.DataFrame({"id": pkm, "name": raw.astype("string").str.strip().str.title()})
+    desa = np.where(placed, pkm + _SEP + distinct["kel"].astype(object).to_numpy(),
+                    distinct["kel"].to_numpy())  # fmt: skip
+    spelled = pd.DataFrame({"id": pkm, "name": distinct["raw"].str.strip().str.title().to_numpy(),
+                            "rows": np.bincount(combo)})  # fmt: skip
     spelled = spelled[placed & (key != _NO_KEY)].dropna()
-    names = spelled.value_counts().reset_index().drop_duplicates("id").set_index("id")["name"]
+    # the most common spelling of each puskesmas, as DataFrame.value_counts orders them
+    counts = spelled.groupby(["id", "name"], sort=False)["rows"].sum()
+    counts = counts.sort_values(ascending=False, kind="stable").reset_index()
+    names = counts.drop_duplicates("id").set_index("id")["name"]
     named = pd.Series(unknown, index=pd.unique(pkm[placed]), dtype=object)
     named.update(names.astype(object))
-    return PuskesmasGroups(pd.Series(pkm, index=raw.index), pd.Series(desa, index=raw.index), named)
+    rows = [pd.Series(pd.array(g, dtype="str").take(combo), index=raw.index) for g in (pkm, desa)]
+    return PuskesmasGroups(rows[0], rows[1], named)
 
 
 def place_puskesmas(skeleton: pd.DataFrame, work: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
