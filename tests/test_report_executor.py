@@ -109,3 +109,46 @@ def test_a_desa_under_two_puskesmas_is_one_desa_in_the_report() -> None:
     page = render_report(frame, language="en")
     card = page.split('<div class="l">Villages (desa/kelurahan)</div>')[0].rsplit(">", 2)[-2]
     assert card.startswith("27<")
+
+
+class _Recording(Executor):
+    """Runs each chart in place and records its name and arguments, in submission order."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, tuple[Any, ...]]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        self.calls.append((args[0].__name__, args[1:]))  # fn is a wrapper: (chart, *its args)
+        future: Future[Any] = Future()
+        future.set_result(fn(*args, **kwargs))
+        return future
+
+
+def test_the_kelurahan_chart_is_drawn_before_the_table_with_the_kota_figure() -> None:
+    """Its dashed line is the kab/kota's prevalence, rounded as the tables round it.
+
+    60 fictional children of TIRTO and 40 of MEDONO, all measured at 1-2 years: 27
+    stunted (z < -2) in all, so the line is at 27 / 100 = 27.0 %. The chart is submitted
+    before the Aksi 7 table is computed (so that it is drawn meanwhile).
+    """
+    z = np.r_[np.full(15, -2.5), np.full(45, -0.5), np.full(12, -3.1), np.full(28, 0.2)]
+    scored = pd.DataFrame({"kelurahan": ["TIRTO"] * 60 + ["MEDONO"] * 40,
+                           "kecamatan": "PEKALONGAN BARAT", "flen": 0, "csex": 1, "zlen": z,
+                           "age_days": 500})  # fmt: skip
+    recording = _Recording()
+    table_computed_after: list[int] = []
+
+    def table() -> pd.DataFrame:
+        from stuntlib.publication import aksi7_table
+
+        table_computed_after.append(len(recording.calls))
+        return aksi7_table(scored, language="en", min_n=25)
+
+    render_report(scored, language="en", executor=recording, aksi7=table)
+    names = [name for name, _ in recording.calls]
+    assert "kelurahan_figure" in names
+    kel = names.index("kelurahan_figure")
+    assert table_computed_after == [kel + 1]
+    rows, city = recording.calls[kel][1][:2]
+    assert city == 27.0
+    assert sorted(rows["label"].tolist()) == ["Medono", "Tirto"]

@@ -150,16 +150,41 @@ def _aksi7_html(table: pd.DataFrame, keys: list[str], language: Language) -> str
     return _html.table(headers, rows, text_columns=text_idx, row_classes=classes)
 
 
-def _headline(
-    scored: pd.DataFrame, kota_row: pd.Series, n_kel: int, kota_name: str,
-    t: Mapping[str, Any], language: Language, options: dict[str, Any], *, records: int,
-) -> str:  # fmt: skip
-    """Headline cards: rows of the file (every period), children measured, prevalences."""
+def _kota_estimates(
+    scored: pd.DataFrame, options: dict[str, Any]
+) -> tuple[list[str], pd.DataFrame]:
+    """The headline's indicators and the kab/kota's prevalence of each, masked.
+
+    The headline is a published table too: its small cells are masked like the others.
+    """
     from stuntlib.estimation import prevalence
 
     wanted = [i for i, z in _sections.INDICATORS if z in scored.columns]
-    # the headline is a published table too: its small cells are masked like the others
-    est = prevalence(scored, indicators=wanted, suppress=True, **options).set_index("indicator")
+    est = prevalence(scored, indicators=wanted, suppress=True, **options)
+    return wanted, est.set_index("indicator")
+
+
+def _city(est: pd.DataFrame) -> float:
+    """The kab/kota's stunting prevalence [%] as the tables round it (one decimal); NaN if masked.
+
+    The line of the kelurahan chart: the headline's figure, so the chart can be drawn
+    before the Aksi 7 table is computed.
+    """
+    if "stunting" not in est.index or bool(est.loc["stunting", "suppressed"]):
+        return np.nan
+    estimate = est["estimate"].to_numpy(dtype=np.float64)[est.index.get_loc("stunting")]
+    return float(np.round(estimate * 100.0, 1))
+
+
+def _headline(
+    kota: tuple[list[str], pd.DataFrame], kota_row: pd.Series, n_kel: int, kota_name: str,
+    t: Mapping[str, Any], language: Language, *, records: int,
+) -> str:  # fmt: skip
+    """Headline cards: rows of the file (every period), children measured, prevalences.
+
+    ``kota``: :func:`_kota_estimates`.
+    """
+    wanted, est = kota
 
     def card(name: str) -> tuple[str, str, str]:
         if name not in est.index:
@@ -469,6 +494,8 @@ def _page(
     desa = _sections.desa_labels(matched, t)
     by_desa = _sections.desa_prevalence(scored, desa, options)
     chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
+    kota = _kota_estimates(scored, options)
+    by_kel = _later(executor, _charts.kelurahan_figure, chart, _city(kota[1]), t, language)
     if aksi7 is None:
         table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
                             **options)  # fmt: skip
@@ -479,20 +506,9 @@ def _page(
     kota_row = keyed.iloc[0]
     kota_name = str(kota_row["name"])
     kel = _desa_rows(keyed, language)
-    city = float(kota_row["prevalence"]) if pd.notna(kota_row["prevalence"]) else np.nan
-    by_kel = _later(executor, _charts.kelurahan_figure, chart, city, t, language)  # needs city
     checks = _sections.round_checks(every_round, period) if quality is None else quality
     parts: list[str | Callable[[], str]] = [
-        _headline(
-            scored,
-            kota_row,
-            len(kel),
-            kota_name,
-            t,
-            language,
-            options,
-            records=len(every_round),
-        ),  # fmt: skip
+        _headline(kota, kota_row, len(kel), kota_name, t, language, records=len(every_round)),
         _sections.flow_section(scored, t, language),
         _sections.prevalence_section(by_desa, t, language),
         lambda: _html.section(
