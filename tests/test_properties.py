@@ -227,3 +227,17 @@ def test_a_text_column_reads_alike_as_str_dtype_and_as_cells(cells) -> None:
     expected = _cells.mask_missing_tokens(as_cells)
     assert masked.isna().tolist() == expected.isna().tolist()
     assert masked.dropna().astype(object).tolist() == expected.dropna().astype(object).tolist()
+
+
+@given(st.lists(st.one_of(st.none(), st.from_regex(r"'?[0-9 \t\u00a0]{0,18}", fullmatch=True),
+                          st.text(max_size=8)), max_size=30))  # fmt: skip
+def test_a_nik_typed_as_text_loses_its_blanks_and_apostrophe_only(cells) -> None:
+    """The NIK rule for text cells, written out: no blanks (Unicode), no leading ``'``."""
+    import re
+
+    from stuntlib.standardize import parse_nik
+
+    got = parse_nik(pd.Series(cells, dtype=object)).text.tolist()
+    for cell, text in zip(cells, got, strict=True):
+        expected = None if cell is None else re.sub(r"\s+", "", cell).lstrip("'")
+        assert (text if text is not pd.NA else None) == (expected or None)

@@ -1053,7 +1053,12 @@ def _nik_cells(cells: pd.Series) -> tuple[pd.Series, np.ndarray]:
             written = pd.Series(whole.astype("Int64"), index=values.index).astype("string")
             numeric[part] = written.notna().to_numpy()
         elif name == "text":
-            written = values.astype(str).str.replace(r"\s+", "", regex=True).str.lstrip("'")
+            written = values.astype(str)
+            # digits alone (nearly every NIK) have no blank and no apostrophe to remove;
+            # Python's regex (Unicode blanks) runs on the others only
+            other = ~written.str.fullmatch(r"[0-9]+").to_numpy(dtype=bool, na_value=True)
+            if other.any():
+                written[other] = written[other].str.replace(r"\s+", "", regex=True).str.lstrip("'")
         else:  # exact, whatever the size; True/False as 1/0
             written = (values.astype(int) if name == "bool" else values).astype(str)
             numeric[part] = True
