@@ -85,6 +85,16 @@ def test_the_errors_of_the_parse_are_raised_by_the_reader(tmp_path: Path) -> Non
     assert not _calamine._AHEAD
 
 
+def test_an_executor_that_takes_no_work_parses_nothing_ahead(tmp_path: Path) -> None:
+    """A shut-down executor: nothing is kept, and the reader parses the sheet itself."""
+    path = _book(tmp_path / "export.xlsx", ROWS)
+    pool = ThreadPoolExecutor(1)
+    pool.shutdown()
+    _calamine.prefetch(pool, path, None, None)
+    assert not _calamine._AHEAD
+    assert read_measurements(path, profile="eppgbm")["weight"].tolist() == [10.9, 13.2]
+
+
 def test_the_sheet_without_a_search() -> None:
     assert _calamine.fixed_sheet(["A"], None, None) == "A"
     assert _calamine.fixed_sheet(["A", "B"], None, None) is None

@@ -1,11 +1,12 @@
 """A workbook's cells through python-calamine, in plain Python (no numpy, no pandas).
 
 :func:`stuntlib.io.read_measurements` reads workbooks through these functions. They
-import nothing heavy, so the ``stuntlib report`` command can parse the sheet in its
-second process while this one imports pandas (:func:`prefetch`): the parse and the
-imports are the two largest waits before any row is scored. What calamine cannot open
-or parse becomes a :class:`~stuntlib.errors.ReadError` in words, here and for the small
-tables users give (:func:`excel_table`).
+import nothing heavy, so the ``stuntlib report`` command can parse the sheet in a
+thread while its main thread imports pandas (:func:`prefetch`): python-calamine releases
+the GIL while it parses, and the parse and the imports are the two largest waits before
+any row is scored. What calamine cannot open or parse becomes a
+:class:`~stuntlib.errors.ReadError` in words, here and for the small tables users give
+(:func:`excel_table`).
 """
 
 from __future__ import annotations
@@ -147,15 +148,19 @@ def prefetch(
 ) -> None:
     """Parse ``path``'s sheet on ``executor`` now, for the next :func:`prefetched` of it.
 
-    For the command line, whose second process parses the workbook while this one
-    imports pandas. The parse is kept for the same file, unchanged on disk, and the same
-    ``sheet`` and ``header_row``; it is used once.
+    For the command line, which parses the workbook in a thread while its main thread
+    imports pandas (calamine's parse runs without the GIL; the rows stay in this
+    process, with nothing to pickle). The parse is kept for the same file, unchanged on
+    disk, and the same ``sheet`` and ``header_row``; it is used once. An executor that
+    takes no more work (shut down) parses nothing ahead.
     """
-    from stuntlib._concurrent import later
-
     key = _key(path, sheet, header_row)
-    if key is not None:
-        _AHEAD[key] = later(executor, sheet_rows, path, sheet, header_row)
+    if key is None:
+        return
+    try:
+        _AHEAD[key] = executor.submit(sheet_rows, path, sheet, header_row).result
+    except RuntimeError:  # shut down: the reader parses the sheet itself
+        pass
 
 
 def prefetched(

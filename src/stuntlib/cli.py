@@ -17,6 +17,7 @@ message; ``--debug`` shows the traceback). Progress goes to standard error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import gc
 import os
@@ -571,11 +572,14 @@ def _cmd_quality(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def _load_charts(language: str) -> None:
-    """The chart process's second task, while this one types the rows: its imports.
+    """The chart process's first task, from the command's start: its imports.
 
-    matplotlib and numpy for the charts (:mod:`stuntlib._charts`), then openpyxl for the
-    workbooks (:mod:`stuntlib._xlsx`); never pandas: both take plain values.
+    matplotlib and numpy for the charts (:mod:`stuntlib._charts`), a first small chart
+    (fonts, number formats, the PNG encoder), then openpyxl for the workbooks
+    (:mod:`stuntlib._xlsx`); never pandas: both take plain values.
     """
+    with contextlib.suppress(OSError):  # the main process and its parse thread go first
+        os.nice(10)
     from stuntlib._charts import preload
 
     preload(language)
@@ -583,17 +587,18 @@ def _load_charts(language: str) -> None:
 
 
 def _chart_pool(args: argparse.Namespace) -> Any:
-    """A one-process pool for the report, already parsing the workbook; or None.
+    """A one-process pool for the report's charts and workbooks, already loading; or None.
 
-    Started before anything heavy is imported. Its process first parses the xlsx
-    (:func:`stuntlib._calamine.prefetch`) while this one imports pandas, then loads
-    matplotlib and openpyxl while this one types the rows, and later draws the charts
-    and writes the workbooks while this one computes the tables. It never imports
-    pandas: the charts take arrays and the workbooks plain rows. Only as the
-    ``stuntlib`` command, forked while this process is still light (no numpy loaded,
-    one thread): no caller's script is re-run. ``main()`` called from a loaded process (a
-    notebook, a test) and a machine with one core or without ``fork`` read and draw in
-    turn, where a fresh interpreter's imports would cost about what it saves.
+    Started before anything heavy is imported, its process loads matplotlib and openpyxl
+    while this one imports pandas, then draws the charts and writes the workbooks while
+    this one computes the tables. It never imports pandas: the charts take arrays and
+    the workbooks plain rows. Meanwhile a thread of this process parses the workbook
+    (:func:`stuntlib._calamine.prefetch`; calamine runs without the GIL), started
+    after the fork. Only as the ``stuntlib`` command, forked while this process is still
+    light (no numpy loaded, one thread): no caller's script is re-run. ``main()`` called
+    from a loaded process (a notebook, a test) and a machine with one core or without
+    ``fork`` read and draw in turn, where a fresh interpreter's imports would cost about
+    what it saves.
     """
     import multiprocessing
     import threading
@@ -603,22 +608,24 @@ def _chart_pool(args: argparse.Namespace) -> Any:
     light = "numpy" not in sys.modules and threading.active_count() == 1
     if cores < 2 or not light or "fork" not in multiprocessing.get_all_start_methods():
         return None
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
     try:
         pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        from stuntlib._calamine import prefetch
-
-        # used if the reader takes the file for a workbook; else a parse that failed fast
-        prefetch(pool, args.input, args.sheet, getattr(args, "header_row", None))
-        pool.submit(_load_charts, getattr(args, "language", "id") or "id")
+        pool.submit(_load_charts, getattr(args, "language", "id") or "id")  # forks now
     except (OSError, RuntimeError):  # no processes here (sandbox, limits): in turn
         return None
+    from stuntlib._calamine import prefetch
+
+    parser = ThreadPoolExecutor(1, thread_name_prefix="stuntlib-parse")
+    # used if the reader takes the file for a workbook; else a parse that failed fast
+    prefetch(parser, args.input, args.sheet, getattr(args, "header_row", None))
+    parser.shutdown(wait=False)  # the parse goes on; the thread ends with it
     return pool
 
 
 def _preload_tables() -> None:
-    """Import what the report's tables need now, while the chart process parses the xlsx.
+    """Import what the report's tables need now, while a thread parses the xlsx.
 
     Each would be imported at its first use anyway; here the import fills a wait.
     """
