@@ -162,3 +162,33 @@ def test_of_several_sheets_with_the_headers_one_is_read_and_the_others_named(
     wb.save(tmp_path / "two.xlsx")
     with pytest.warns(UserWarning, match=r"from sheet 'Barat' only: sheet 'Timur' holds"):
         assert len(read_measurements(tmp_path / "two.xlsx", profile="eppgbm")) == 1
+
+
+_NO_FORK = """
+import multiprocessing, sys, time
+multiprocessing.get_all_start_methods = lambda: ["spawn"]  # as on Windows
+import argparse
+from pathlib import Path
+from stuntlib import _calamine, cli
+args = argparse.Namespace(input=Path(sys.argv[1]), sheet=None, header_row=None, language="id")
+pool = cli._chart_pool(args)
+print(pool is None, len(_calamine._AHEAD))
+from stuntlib.io import read_measurements
+frame = read_measurements(args.input, profile="eppgbm")
+print(frame["weight"].tolist(), len(_calamine._AHEAD))
+"""
+
+
+def test_without_fork_the_command_still_parses_in_a_thread(tmp_path: Path) -> None:
+    """No chart process where there is no ``fork`` (Windows): the parse thread still runs.
+
+    In a fresh interpreter, as the command starts: the workbook is parsed ahead, the
+    reader takes that parse (same frame), and it is used once.
+    """
+    import subprocess
+    import sys
+
+    path = _book(tmp_path / "export.xlsx", ROWS)
+    out = subprocess.run([sys.executable, "-c", _NO_FORK, str(path)], capture_output=True,
+                         text=True, check=True, timeout=120)  # fmt: skip
+    assert out.stdout.split("\n")[:2] == ["True 1", "[10.9, 13.2] 0"]

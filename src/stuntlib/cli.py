@@ -593,35 +593,46 @@ def _chart_pool(args: argparse.Namespace) -> Any:
     while this one imports pandas, then draws the charts and writes the workbooks while
     this one computes the tables. It never imports pandas: the charts take arrays and
     the workbooks plain rows. Meanwhile a thread of this process parses the workbook
-    (:func:`stuntlib._calamine.prefetch`; calamine runs without the GIL), started
-    after the fork. Only as the ``stuntlib`` command, forked while this process is still
-    light (no numpy loaded, one thread): no caller's script is re-run. ``main()`` called
-    from a loaded process (a notebook, a test) and a machine with one core or without
-    ``fork`` read and draw in turn, where a fresh interpreter's imports would cost about
-    what it saves.
+    (:func:`_parse_ahead`), started after the fork, and also where there is no pool
+    (Windows has no ``fork``). Only as the ``stuntlib`` command, while this process is
+    still light (no numpy loaded, one thread): no caller's script is re-run. ``main()``
+    called from a loaded process (a notebook, a test) and a machine with one core read
+    and draw in turn, where a fresh interpreter's imports would cost about what it saves.
     """
     import multiprocessing
     import threading
 
     affinity = getattr(os, "sched_getaffinity", None)
     cores = len(affinity(0)) if affinity is not None else (os.cpu_count() or 1)
-    light = "numpy" not in sys.modules and threading.active_count() == 1
-    if cores < 2 or not light or "fork" not in multiprocessing.get_all_start_methods():
+    if cores < 2 or "numpy" in sys.modules or threading.active_count() > 1:
         return None
-    from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+    pool = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        from concurrent.futures import ProcessPoolExecutor
 
-    try:
-        pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
-        pool.submit(_load_charts, getattr(args, "language", "id") or "id")  # forks now
-    except (OSError, RuntimeError):  # no processes here (sandbox, limits): in turn
-        return None
+        try:
+            pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            pool.submit(_load_charts, getattr(args, "language", "id") or "id")  # forks now
+        except (OSError, RuntimeError):  # no processes here (sandbox, limits): in turn
+            pool = None
+    _parse_ahead(args)
+    return pool
+
+
+def _parse_ahead(args: argparse.Namespace) -> None:
+    """Parse the input workbook in a thread while this one imports pandas.
+
+    python-calamine parses without the GIL (:func:`stuntlib._calamine.prefetch`); the
+    reader takes the parse if the file is read as a workbook, else it is a parse that
+    failed fast.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from stuntlib._calamine import prefetch
 
     parser = ThreadPoolExecutor(1, thread_name_prefix="stuntlib-parse")
-    # used if the reader takes the file for a workbook; else a parse that failed fast
     prefetch(parser, args.input, args.sheet, getattr(args, "header_row", None))
     parser.shutdown(wait=False)  # the parse goes on; the thread ends with it
-    return pool
 
 
 def _preload_tables() -> None:
