@@ -30,9 +30,9 @@ HEADER_ROW = 4
 class Sheet:
     """One sheet of a publication workbook, as plain values.
 
-    ``kinds``: per column, ``"text"``, ``"count"``, ``"percent"`` (a value in % is
-    written as a fraction with a percent format) or ``"number"``; ``rows``: lists of
-    cells, ``None`` (or a float NaN) for an empty cell; ``bold_rows``: per row, or None.
+    ``kinds``: per column, ``"text"``, ``"count"`` or ``"percent"`` (a value in % is
+    written as a fraction with a percent format); ``rows``: lists of cells, ``None`` (or
+    a float NaN) for an empty cell; ``bold_rows``: per row, or None.
     """
 
     name: str
@@ -62,8 +62,6 @@ def cell_value(value: Any, kind: str) -> Any:
         return round(float(value) / 100.0, 6)
     if kind == "count":
         return int(value)
-    if kind == "number":
-        return float(value)
     return str(value)
 
 
