@@ -638,7 +638,8 @@ def _parse_ahead(args: argparse.Namespace) -> None:
 def _preload_tables() -> None:
     """Import what the report's tables need now, while a thread parses the xlsx.
 
-    Each would be imported at its first use anyway; here the import fills a wait.
+    Each would be imported at its first use anyway; here the import fills the wait for
+    the parse (:func:`_parse_ahead`), with or without a chart process.
     """
     import scipy.special  # noqa: F401  (stuntlib.intervals)
 
@@ -674,8 +675,7 @@ def _report_files(args: argparse.Namespace, progress: Progress, out: Path, pool:
     """Read, score, tabulate and write the report (and the workbooks); lines to print."""
     from stuntlib.report import _page, _write_page
 
-    if pool is not None:
-        _preload_tables()
+    _preload_tables()  # while the parse thread (if any) runs
     scored = _read_and_score(args, progress)
     if len(scored) == 0:
         raise _BadInput(f"{args.input}: no data rows under the header; nothing to report")
