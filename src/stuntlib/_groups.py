@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from stuntlib.errors import StuntlibError
 
-__all__ = ["group_codes", "group_key"]
+__all__ = ["distinct_rows", "group_codes", "group_key"]
 
 #: Largest radix product kept before the combined codes are factorised again.
 _RADIX_LIMIT = 2**62
@@ -152,3 +152,32 @@ def group_codes(
         for j, s in enumerate(normalised)
     }
     return codes, pd.DataFrame(columns)
+
+
+def distinct_rows(keys: Sequence[pd.Series]) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Each row's distinct combination of ``keys`` and the first row of each combination.
+
+    For work done once per combination and spread back to the rows
+    (``result_per_combination[codes]``). Missing values are a level of their own; codes
+    are in order of first appearance, as in :func:`group_codes`.
+
+    Parameters
+    ----------
+    keys : sequence of pandas.Series
+        At least one key column; all of one length ``n``.
+
+    Returns
+    -------
+    codes : numpy.ndarray of int64, shape (n,)
+        The combination of each row, ``0 .. k - 1``.
+    first : numpy.ndarray of int64, shape (k,)
+        The first row of each combination, ascending.
+
+    Examples
+    --------
+    >>> codes, first = distinct_rows([pd.Series(["a", "b", "a", None]), pd.Series([1, 1, 1, 1])])
+    >>> codes.tolist(), first.tolist()
+    ([0, 1, 0, 2], [0, 1, 3])
+    """
+    codes, first, _ = _codes_with_first(list(keys), len(keys[0]), "level")
+    return codes, first

@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from stuntlib._groups import distinct_rows
 from stuntlib.publication._areas import name_key
 
 __all__ = ["PuskesmasGroups", "parent_rows", "place_puskesmas", "puskesmas_groups"]
@@ -71,8 +72,7 @@ def puskesmas_groups(
     # the puskesmas as text, as its key and its name read it
     cells = pd.DataFrame({"raw": raw.astype("string").array, "kec": kec_group.array,
                           "kel": kel_group.array})  # fmt: skip
-    combo = cells.groupby(["raw", "kec", "kel"], dropna=False, sort=False).ngroup().to_numpy()
-    first = np.unique(combo, return_index=True)[1]  # in the order the rows first show them
+    combo, first = distinct_rows([cells[c] for c in cells.columns])  # first-appearance order
     distinct = cells.iloc[first]
     kec = distinct["kec"].astype(object).to_numpy()
     placed = np.isin(kec, list(kec_ids))

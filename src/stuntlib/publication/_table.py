@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from stuntlib._groups import distinct_rows
 from stuntlib._validation import check_language, check_scored_frame
 from stuntlib.columns import resolve_columns
 from stuntlib.errors import ColumnError, StuntlibError, StuntlibWarning
@@ -95,11 +96,11 @@ def _group_rows(
     one "tidak diketahui" group (``"?"`` + kecamatan group) under their kecamatan, found
     by name when it can be.
     """
-    # once per distinct (kecamatan, kelurahan, code) of the rows, then spread to the rows
-    names = list(dict.fromkeys(mapping[c] for c in ("kecamatan", "kelurahan", "kelurahan_code")
-                               if c in mapping))  # fmt: skip
-    combo = scored.groupby(names, dropna=False, sort=False).ngroup().to_numpy()
-    first = np.unique(combo, return_index=True)[1]
+    # once per distinct (kecamatan, kelurahan, code) of the rows, as text (as match_areas
+    # reads them), then spread to the rows
+    names = dict.fromkeys(mapping[c] for c in ("kecamatan", "kelurahan", "kelurahan_code")
+                          if c in mapping)  # fmt: skip
+    combo, first = distinct_rows([scored[name].astype("string") for name in names])
     kel, kec, unmatched, kel_raw = (
         g.iloc[combo].set_axis(scored.index)
         for g in _distinct_groups(scored.iloc[first], mapping, lookup)
