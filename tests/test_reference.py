@@ -80,6 +80,33 @@ def test_filepath_override(tmp_path) -> None:
     assert t.m.tolist() == [[50.0], [49.0]]
 
 
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_every_value_is_read_as_python_reads_its_text(name: str) -> None:
+    # the text of each field through Python's own float(): every L, M and S bit for bit
+    raw = resources.files("stuntlib.data").joinpath(f"{name}.tsv").read_text()
+    fields = [line.split("\t") for line in raw.splitlines()[1:] if line]
+    t = load_table(name)
+    for code, row in ((1, 0), (2, 1)):
+        rows = sorted((float(f[1]), f) for f in fields if int(f[0]) == code)
+        for j, values in ((2, t.l[row]), (3, t.m[row]), (4, t.s[row])):
+            assert values.tolist() == [float(f[j]) for _, f in rows], (name, code, j)
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("sex\tage_days\tl\tm\ts\n1\t0\t1\t50\n2\t0\t1\t49\t0.04\n", "not a table"),
+        ("sex\tage_days\tl\tm\ts\n1\t0\t1\t50\tx\n2\t0\t1\t49\t0.04\n", "not a table"),
+        ("sex\tage_days\tl\tm\n1\t0\t1\t50\n2\t0\t1\t49\n", "expected 5 columns"),
+    ],
+)
+def test_a_malformed_table_names_itself(tmp_path, text: str, match: str) -> None:
+    path = tmp_path / "mine.tsv"
+    path.write_text(text)
+    with pytest.raises(stuntlib.StuntlibError, match=f"who2006_lhfa: {match}"):
+        load_table("who2006_lhfa", filepath=path)
+
+
 def test_import_is_lazy_and_prints_nothing() -> None:
     code = (
         "import sys, stuntlib, stuntlib.reference as r;"
