@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from stuntlib._charts import stunting_class
 from stuntlib._format import (
@@ -47,6 +49,32 @@ def test_indonesian_and_english_formats() -> None:
     assert format_percent(-0.0001) == "0,0%"
     assert format_count(8.0) == "8"
     assert format_count(np.nan) == "–" and format_percent(None) == "–"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=st.floats(-1e7, 1e7, allow_nan=False),
+    decimals=st.integers(0, 3),
+    language=st.sampled_from(["id", "en"]),
+)
+def test_numbers_are_written_as_babels_own_functions_write_them(
+    value: float, decimals: int, language: str
+) -> None:
+    # the layer parses each CLDR pattern once; the text must be Babel's public functions'
+    from babel import numbers
+
+    frac = "." + "0" * decimals if decimals else ""
+    rounded = round(value, decimals) + 0.0
+    assert format_decimal(value, language, decimals) == numbers.format_decimal(
+        rounded, format="#,##0" + frac, locale=language
+    )
+    pct = round(value * 100, decimals) / 100 + 0.0
+    assert format_percent(value, language, decimals) == numbers.format_percent(
+        pct, format="#,##0" + frac + "%", locale=language
+    )
+    assert format_count(value, language) == numbers.format_decimal(
+        int(round(value)), format="#,##0", locale=language
+    )
 
 
 def _frame() -> pd.DataFrame:

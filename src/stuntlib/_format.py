@@ -19,6 +19,7 @@ References
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 from collections.abc import Callable
 from typing import Any, Literal
@@ -67,6 +68,20 @@ def _pattern(decimals: int, suffix: str = "") -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + suffix
 
 
+@functools.cache
+def _number_writer(pattern: str, language: str) -> Callable[[float], str]:
+    """Babel's writer of one CLDR number ``pattern`` in ``language``, parsed once.
+
+    What :func:`babel.numbers.format_decimal` and ``format_percent`` do on each call
+    (parse the locale, parse the pattern, apply it), with the parsing done once: it was
+    three quarters of their time, and a report writes some 1,500 numbers.
+    """
+    from babel.core import Locale
+    from babel.numbers import parse_pattern
+
+    return functools.partial(parse_pattern(pattern).apply, locale=Locale.parse(language))
+
+
 def format_count(value: Any, language: str = "id") -> str:
     """A whole number with the locale's thousands separator (``20.040`` / ``20,040``).
 
@@ -86,11 +101,9 @@ def format_count(value: Any, language: str = "id") -> str:
     >>> format_count(20040), format_count(20040, "en"), format_count(None)
     ('20.040', '20,040', '–')
     """
-    from babel.numbers import format_decimal as _babel
-
     if _missing(value):
         return MISSING
-    return _babel(int(round(float(value))), format="#,##0", locale=language)
+    return _number_writer("#,##0", language)(int(round(float(value))))
 
 
 def format_decimal(value: Any, language: str = "id", decimals: int = 2) -> str:
@@ -101,11 +114,9 @@ def format_decimal(value: Any, language: str = "id", decimals: int = 2) -> str:
     >>> format_decimal(-1.234), format_decimal(-0.001), format_decimal(8.0, "en", 1)
     ('-1,23', '0,00', '8.0')
     """
-    from babel.numbers import format_decimal as _babel
-
     if _missing(value):
         return MISSING
-    return _babel(_clean(value, decimals), format=_pattern(decimals), locale=language)
+    return _number_writer(_pattern(decimals), language)(_clean(value, decimals))
 
 
 def format_percent(value: Any, language: str = "id", decimals: int = 1) -> str:
@@ -123,14 +134,10 @@ def format_percent(value: Any, language: str = "id", decimals: int = 1) -> str:
     >>> format_percent(0.244), format_percent(0.244, "en"), format_percent(float("nan"))
     ('24,4%', '24.4%', '–')
     """
-    from babel.numbers import format_percent as _babel
-
     if _missing(value):
         return MISSING
-    return _babel(
-        _clean(float(value) * 100, decimals) / 100,
-        format=_pattern(decimals, "%"),
-        locale=language,
+    return _number_writer(_pattern(decimals, "%"), language)(
+        _clean(float(value) * 100, decimals) / 100
     )
 
 
