@@ -284,6 +284,33 @@ def test_no_pyplot_and_the_callers_backend_is_kept(tmp_path: Path) -> None:
     assert backend == "svg" and pyplot == "False"
 
 
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_chart_png_has_the_pixels_matplotlib_writes(alpha: float) -> None:
+    # the report writes opaque charts as RGB; the pixels must be those of savefig's RGBA
+    import base64
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    from stuntlib._charts import _png
+
+    fig = Figure(figsize=(3, 2), dpi=100)
+    FigureCanvasAgg(fig)
+    fig.patch.set_alpha(alpha)
+    ax = fig.add_subplot()
+    ax.bar(["a", "b"], [24.4, 31.0], color="#fc8d59")
+    ax.set_title("Stunting %")
+    ours = Image.open(io.BytesIO(base64.b64decode(_png(fig).split(",", 1)[1])))
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=100)
+    theirs = np.asarray(Image.open(buffer))
+    assert ours.mode == ("RGB" if alpha == 1.0 else "RGBA")
+    expected = theirs[..., :3] if alpha == 1.0 else theirs
+    assert np.array_equal(np.asarray(ours), expected)
+
+
 def _tables(page: str) -> list[tuple[list[str], list[list[str]]]]:
     tables = []
     for block in re.findall(r"<table>(.*?)</table>", page, flags=re.S):

@@ -135,10 +135,29 @@ def _fit(fig: Any, axes: Sequence[Any]) -> None:
             x += each + gap
 
 
+#: zlib level of the PNGs: 3 writes the charts' flat colours in two thirds of the time
+#: of Pillow's default 6; as RGB the files are still smaller than matplotlib's RGBA ones.
+_PNG_LEVEL = 3
+
+
 def _png(fig: Any, tight: bool = False) -> str:
-    """The figure as a base64 PNG ``data:`` URI (drawn once unless ``tight``)."""
+    """The figure as a base64 PNG ``data:`` URI (drawn once unless ``tight``).
+
+    An opaque figure (every chart but the map) is written as RGB: matplotlib's
+    ``savefig`` always writes RGBA, whose alpha channel the encoder then compresses for
+    nothing (a third of its time).
+    """
     buffer = _io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight" if tight else None)
+    if tight:
+        fig.savefig(buffer, format="png", dpi=_DPI, bbox_inches="tight")
+    else:
+        from PIL import Image  # matplotlib's own image library
+
+        fig.canvas.draw()
+        pixels = np.asarray(fig.canvas.buffer_rgba())
+        opaque = bool((pixels[..., 3] == 255).all())
+        image = Image.fromarray(pixels[..., :3] if opaque else pixels)
+        image.save(buffer, format="png", compress_level=_PNG_LEVEL, dpi=(_DPI, _DPI))
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
