@@ -271,3 +271,28 @@ def test_workbook_refuses_identifying_columns_under_any_name(tmp_path: Path, lab
     table = pd.DataFrame({"Kode": ["33.75"], label: ["x"]})
     with pytest.raises(StuntlibError, match=label):
         write_aksi7_workbook(table, tmp_path / "t.xlsx")
+
+
+def test_shared_placements_place_the_same_rows_once_and_only_the_same(monkeypatch) -> None:
+    # the report places its rows in desa once for match_desa, aksi7_table and the Data
+    # Sasaran; another frame (or a copy) is placed again, and nothing outlives the block
+    from stuntlib.publication import _table, match_desa
+
+    frame = _frame()
+    alone = aksi7_table(frame, PEKALONGAN_AREAS, language="en")
+    calls: list[int] = []
+    place = _table._place
+    monkeypatch.setattr(_table, "_place", lambda *a: calls.append(1) or place(*a))
+    with _table.placements_shared():
+        matched = match_desa(frame, PEKALONGAN_AREAS)
+        shared = aksi7_table(frame, PEKALONGAN_AREAS, language="en")
+        assert len(calls) == 1
+        aksi7_table(frame.copy(), PEKALONGAN_AREAS, language="en")
+        assert len(calls) == 2
+    aksi7_table(frame, PEKALONGAN_AREAS, language="en")
+    assert len(calls) == 3
+    pd.testing.assert_frame_equal(shared, alone)
+    # Tirto, Medono and Kauman by their Kemendagri codes; DESA ANTAH is in no list
+    assert matched["kode"].tolist() == (
+        ["33.75.01.1009"] * 60 + ["33.75.01.1002"] * 40 + ["33.75.02.1004"] * 30 + [pd.NA] * 5
+    )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -369,10 +371,43 @@ def _one_round(scored: pd.DataFrame) -> pd.DataFrame:
     return select_round(scored)
 
 
-def _placed_rows(
-    scored: pd.DataFrame, areas: Any, columns: Mapping[str, str] | None
-) -> tuple[dict[str, Any], pd.DataFrame, tuple[pd.Series, pd.Series, pd.Series, pd.Series]]:
+_Placed = tuple[dict[str, Any], pd.DataFrame, tuple[pd.Series, pd.Series, pd.Series, pd.Series]]
+#: Rows placed inside :func:`placements_shared`: (frame, areas, columns, placement).
+_SHARED: ContextVar[list[tuple[Any, Any, Any, _Placed]] | None] = ContextVar(
+    "stuntlib_placements", default=None
+)
+
+
+@contextlib.contextmanager
+def placements_shared() -> Iterator[None]:
+    """Within the block, the same rows and areas are placed in desa once.
+
+    For a caller that tabulates one frame several times, unchanged, against the same
+    ``areas`` object (the report: :func:`match_desa`, :func:`aksi7_table` and the Data
+    Sasaran workbook). A placement is reused only for the very same frame, ``areas``
+    and ``columns`` objects; the frames must not be changed inside the block.
+    """
+    token = _SHARED.set([])
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _placed_rows(scored: pd.DataFrame, areas: Any, columns: Mapping[str, str] | None) -> _Placed:
     """Column mapping, area list (``areas``, or found from the data), groups of every row."""
+    shared = _SHARED.get()
+    if shared is not None:
+        for frame, known, named, placed in shared:
+            if frame is scored and known is areas and named is columns:
+                return placed
+    placed = _place(scored, areas, columns)
+    if shared is not None:
+        shared.append((scored, areas, columns, placed))
+    return placed
+
+
+def _place(scored: pd.DataFrame, areas: Any, columns: Mapping[str, str] | None) -> _Placed:
     mapping = resolve_columns(scored.columns, columns)
     if "kelurahan" not in mapping and "kelurahan_code" not in mapping:
         raise ColumnError(

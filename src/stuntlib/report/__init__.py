@@ -478,6 +478,7 @@ def _page(
     """
     from stuntlib import __version__
     from stuntlib.publication import aksi7_table, areas_of, match_desa
+    from stuntlib.publication._table import placements_shared
 
     t = TEXT[language]
     geo = _load_geojson(geojson)
@@ -490,17 +491,18 @@ def _page(
         areas = areas()
     elif areas is None or isinstance(areas, (str, os.PathLike)):
         areas = areas_of(scored, areas)  # once: the table and the desa sections share it
-    matched = match_desa(scored, areas)
-    desa = _sections.desa_labels(matched, t)
-    by_desa = _sections.desa_prevalence(scored, desa, options)
-    chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
-    kota = _kota_estimates(scored, options)
-    by_kel = _later(executor, _charts.kelurahan_figure, chart, _city(kota[1]), t, language)
-    if aksi7 is None:
-        table = aksi7_table(scored, areas, targets=targets, language=language, decimals=1,
-                            **options)  # fmt: skip
-    else:
-        table = _check_aksi7(aksi7() if callable(aksi7) else aksi7, language)
+    with placements_shared():  # the rows are placed in desa once, for every table
+        matched = match_desa(scored, areas)
+        desa = _sections.desa_labels(matched, t)
+        by_desa = _sections.desa_prevalence(scored, desa, options)
+        chart = _sections.chart_rows(by_desa)  # the per-desa table's labels and masks
+        kota = _kota_estimates(scored, options)
+        by_kel = _later(executor, _charts.kelurahan_figure, chart, _city(kota[1]), t, language)
+        if aksi7 is None:
+            table = aksi7_table(scored, areas, targets=targets, language=language,
+                                decimals=1, **options)  # fmt: skip
+        else:
+            table = _check_aksi7(aksi7() if callable(aksi7) else aksi7, language)
     keys = table.attrs["stuntlib_aksi7"]["keys"]
     keyed = table.set_axis(keys, axis=1)
     kota_row = keyed.iloc[0]
