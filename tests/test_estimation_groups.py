@@ -61,3 +61,32 @@ def test_prevalence_label_independent_of_row_order(order):
                        "rw": pd.Series([1, True, 1.0], dtype=object)})  # fmt: skip
     out = prevalence(df.iloc[list(order)], "rw", indicators="stunting", min_n=1, min_cases=0)
     assert out[["rw", "n", "cases"]].values.tolist() == [["1", 2, 1], ["True", 1, 0]]
+
+
+def test_text_columns_an_estimate_reads_are_kept_when_rows_are_left_out() -> None:
+    # Rows over 59 months are left out, and the text columns no estimate reads (name,
+    # NIK) are dropped before; sex as text and the dates giving the age must stay. By
+    # hand (measured 2025-08-01): row 5 is 67 months old (left out), row 6 of unknown
+    # age (kept, as WHO does). Boys: rows 1, 2, 6, stunted 1 and 6; girls: rows 3, 4,
+    # stunted 3; the month 2025-08 (from measure_date): five children, three stunted.
+    frame = pd.DataFrame(
+        {
+            "nama": ["Ani", "Budi", "Citra", "Dewi", "Eka", "Fajar"],
+            "nik": ["3375010101230001"] * 6,
+            "csex": ["L", "L", "P", "P", "P", "L"],
+            "birth_date": ["2024-01-01", "2023-01-01", "2022-01-01", "2022-06-01",
+                           "2020-01-01", None],
+            "measure_date": ["2025-08-01"] * 6,
+            "zlen": [-2.5, -1.0, -3.2, 0.4, -3.0, -2.1],
+            "flen": 0,
+        }
+    )  # fmt: skip
+    by = [["sex"], ["measure_month"]]
+    out = prevalence(frame, by, indicators="stunting")
+    got = {
+        (row.sex if row.grouping == "sex" else row.measure_month): (row.n, row.cases)
+        for row in out.itertuples()
+    }
+    assert got == {"Male": (3, 2), "Female": (2, 1), "2025-08": (5, 3)}
+    bare = prevalence(frame.drop(columns=["nama", "nik"]), by, indicators="stunting")
+    pd.testing.assert_frame_equal(out, bare)

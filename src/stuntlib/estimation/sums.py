@@ -21,6 +21,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
+from pandas.api.types import is_object_dtype, is_string_dtype
 
 from stuntlib._groups import group_codes
 from stuntlib._validation import check_unique_labels
@@ -36,8 +37,9 @@ from stuntlib.estimation.indicators import (
     select_indicators,
 )
 from stuntlib.estimation.options import PrevalenceOptions, Rounding
-from stuntlib.estimation.population import in_age_population
+from stuntlib.estimation.population import _AGE_COLUMNS, in_age_population
 from stuntlib.lms import r_round
+from stuntlib.rounds import PERIOD_SOURCES
 from stuntlib.standardize import standardize_oedema
 
 __all__ = ["PartialSums", "merge_partial_sums", "prevalence_partial_sums"]
@@ -94,8 +96,15 @@ class PartialSums:
         return (self.groupings, self.indicators, self.mode, self.clustered, self.rounding)
 
 
+#: Oedema columns (``y``/``n``), the first one present is read.
+_OEDEMA_COLUMNS = ("coedema", "oedema")
+#: Text columns an estimate may read besides its grouping and design columns: oedema,
+#: sex and the sources of the derived groups (age, dates, period).
+_TEXT_READ = frozenset((*_OEDEMA_COLUMNS, "csex", "sex", *_AGE_COLUMNS, *PERIOD_SOURCES))
+
+
 def _oedema_mask(frame: pd.DataFrame) -> NDArray[np.bool_]:
-    column = "coedema" if "coedema" in frame.columns else "oedema"
+    column = next((c for c in _OEDEMA_COLUMNS if c in frame.columns), "oedema")
     if column not in frame.columns:
         return np.zeros(len(frame), dtype=bool)
     return np.asarray(standardize_oedema(frame[column].to_numpy(dtype=object)) == 1)
@@ -156,11 +165,27 @@ def _prepare(
     for column in (opts.cluster, opts.strata):
         if column is not None:
             keep &= frame[column].notna().to_numpy()
-    if not keep.all():
-        frame = frame.loc[keep]
     needed = dict.fromkeys(c for g in groupings for c in g)
+    if not keep.all():
+        frame = _unread_text_dropped(frame, needed, opts).loc[keep]
     derived = [c for c in needed if c == "sex" or c not in frame.columns]
     return add_group_columns(frame, derived) if derived else frame
+
+
+def _unread_text_dropped(
+    frame: pd.DataFrame, needed: Mapping[str, None], opts: PrevalenceOptions
+) -> pd.DataFrame:
+    """``frame`` without the text columns no estimate reads (names, NIK, addresses...).
+
+    Taking the rows of the population from a text column is one Arrow ``take`` each: a
+    scored export has some twenty, and the numbers all sit in a few blocks.
+    """
+    read = _TEXT_READ | set(needed) | {opts.weights, opts.cluster, opts.strata}
+    unread = [
+        c for c, dtype in frame.dtypes.items()
+        if c not in read and (is_string_dtype(dtype) or is_object_dtype(dtype))
+    ]  # fmt: skip
+    return frame.drop(columns=unread) if unread else frame
 
 
 def _weights(frame: pd.DataFrame, weights: str | None) -> FloatArray | None:
