@@ -140,3 +140,22 @@ def test_one_per_child_independent_of_row_order(order):
         result.summary[["kept", "exact_duplicate", "superseded"]].to_numpy(),
         [[2, 1, 1], [3, 0, 0]],
     )
+
+
+@pytest.mark.parametrize("months", [["2025-08"] * 3, ["2025-02", "2025-08", "2025-08"]])
+def test_selected_round_is_a_frame_of_its_own(months: list[str]) -> None:
+    # changing the round selected (one period or several, no child twice) must not
+    # change the caller's rows or their attrs
+    from stuntlib.rounds import select_round
+
+    frame = pd.DataFrame(
+        {"nik": ["A", "B", "C"], "period": months, "zlen": [-2.5, -1.0, 0.5], "flen": 0}
+    )
+    frame.attrs["source"] = "x.xlsx"
+    one = select_round(frame)
+    one.loc[one.index[-1], "zlen"] = 99.0
+    one["extra"] = 1
+    assert frame["zlen"].tolist() == [-2.5, -1.0, 0.5]
+    assert list(frame.columns) == ["nik", "period", "zlen", "flen"]
+    assert frame.attrs == {"source": "x.xlsx"}
+    assert one.attrs["stuntlib_round"]["period"] == "2025-08"

@@ -47,6 +47,8 @@ __all__ = [
 BULAN_TIMBANG_MONTHS = (2, 8)
 #: Columns a period is read from, in order of precedence (per row).
 PERIOD_SOURCES = ("period", "Bulan Pengukuran", "measure_date")
+#: pandas >= 3 always copies on write: a shallow copy of a frame is then independent.
+_COPY_ON_WRITE = int(pd.__version__.split(".")[0]) >= 3
 #: Measurement columns compared to tell exact duplicates from conflicting ones.
 MEASUREMENT_COLUMNS = ("weight", "lenhei", "measure", "oedema", "headc", "armc")
 _Z_COLUMNS = ("zlen", "zwei", "zwfl", "zbmi")
@@ -471,13 +473,15 @@ def select_round(
         return scored
     chosen = _chosen_period(period, distinct)
     keep = (periods == chosen).to_numpy() if len(distinct) > 1 else np.ones(len(scored), bool)
-    one = scored.loc[keep]
+    one = scored if keep.all() else scored.loc[keep]
     merged = 0
     if merge_duplicates and "nik" in one.columns:
         dedup = one_per_child(one, "nik")
         merged = len(one) - len(dedup.kept)
         one = dedup.kept
-    one = one.copy()
+    # a new frame for the attrs; pandas 3 copies the data only if one of them is changed
+    # (copy-on-write), pandas 2 would share them, so that it copies them now
+    one = one.copy(deep=not _COPY_ON_WRITE)
     one.attrs["stuntlib_round"] = {
         "period": chosen or "-",
         "rows_other_periods": int((~keep).sum()),
