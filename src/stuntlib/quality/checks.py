@@ -538,10 +538,8 @@ for _z in PROFILED_ZSCORES:
 def _implausible(v: CheckContext) -> Mask | None:
     reasons = [c for c in v.frame.columns if str(c).endswith("_reason")]
     bad = np.zeros(v.n, dtype=bool)  # no reason columns: nothing was found impossible
-    for column in reasons:
-        bad |= (v.frame[column].astype("string") == "implausible_measurement").to_numpy(
-            dtype=bool, na_value=False
-        )
+    for column in reasons:  # compared as Python objects: no text column is built
+        bad |= v.frame[column].to_numpy(dtype=object) == "implausible_measurement"
     return ~bad
 
 
