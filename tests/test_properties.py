@@ -229,6 +229,43 @@ def test_a_text_column_reads_alike_as_str_dtype_and_as_cells(cells) -> None:
     assert masked.dropna().astype(object).tolist() == expected.dropna().astype(object).tolist()
 
 
+@given(
+    st.lists(
+        st.one_of(
+            st.none(),
+            st.floats(allow_nan=True),
+            st.integers(-(10**17), 10**17),
+            st.from_regex(r"[ \t\u00a0]{0,2}(NA|n/a|-|\.|null|NaN|TIRTO|12,5|x)?[ \t\u00a0\n]{0,2}",
+                          fullmatch=True),
+        ),
+        max_size=40,
+    )
+)  # fmt: skip
+def test_tokens_in_a_column_of_text_and_numbers_are_found_as_python_strips_them(cells) -> None:
+    """In a column mixing numbers and text, exactly the text cells whose stripped text
+    is a missing-value token become missing; numbers are never tokens."""
+    from stuntlib.io import _cells
+
+    series = pd.Series(cells, dtype=object)
+    expected = [
+        c is None or (isinstance(c, float) and np.isnan(c))
+        or (isinstance(c, str) and c.strip() in _cells.MISSING_TOKENS)
+        for c in cells
+    ]  # fmt: skip
+    assert _cells.mask_missing_tokens(series).isna().tolist() == expected
+    assert _cells.is_text(series).tolist() == [isinstance(c, str) for c in cells] or (
+        pd.api.types.infer_dtype(series, skipna=True) not in ("mixed", "mixed-integer")
+    )
+
+
+def test_holds_str_is_isinstance_str() -> None:
+    from stuntlib.io._cells import holds_str
+
+    cells = np.array(["a", np.str_("b"), b"c", 1.5, 7, None, "", True], dtype=object)
+    assert holds_str(cells).tolist() == [True, True, False, False, False, False, True, False]
+    assert holds_str(np.array([], dtype=object)).tolist() == []
+
+
 @given(st.lists(st.one_of(st.none(), st.from_regex(r"'?[0-9 \t\u00a0]{0,18}", fullmatch=True),
                           st.text(max_size=8)), max_size=30))  # fmt: skip
 def test_a_nik_typed_as_text_loses_its_blanks_and_apostrophe_only(cells) -> None:

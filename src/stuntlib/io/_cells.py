@@ -41,8 +41,23 @@ def only_text(series: pd.Series) -> bool:
     )
 
 
+#: ``type`` of each cell of an object array, in NumPy's loop (no Python code per cell).
+_TYPE_OF = np.frompyfunc(type, 1, 1)
+
+
+def holds_str(values: np.ndarray) -> np.ndarray:
+    """``isinstance(cell, str)`` for each cell of a 1-d object array.
+
+    The type of each cell in NumPy's loop, then one ``issubclass`` per distinct type:
+    subclasses of str (``numpy.str_``) are text, bytes are not.
+    """
+    codes, types = pd.factorize(_TYPE_OF(values))
+    text = [code for code, kind in enumerate(types) if issubclass(kind, str)]
+    return np.isin(codes, text)
+
+
 def is_text(series: pd.Series) -> np.ndarray:
-    """Boolean mask of cells holding text (str), vectorised through the .str accessor."""
+    """Boolean mask of cells holding text (str)."""
     if only_text(series):
         return series.notna().to_numpy()
     if not pd.api.types.is_object_dtype(series.dtype):
@@ -50,10 +65,8 @@ def is_text(series: pd.Series) -> np.ndarray:
     kind = pd.api.types.infer_dtype(series, skipna=True)
     if kind in ("string", "empty"):
         return series.notna().to_numpy()
-    if kind in ("mixed", "mixed-integer"):  # the .str test once per distinct value
-        codes, uniques = pd.factorize(series)
-        text = pd.Series(uniques, dtype=object).str.len().notna().to_numpy(dtype=bool)
-        return np.append(text, False)[codes]
+    if kind in ("mixed", "mixed-integer"):
+        return holds_str(series.to_numpy(dtype=object))
     return np.zeros(len(series), dtype=bool)
 
 
@@ -101,15 +114,12 @@ def mask_missing_tokens(series: pd.Series) -> pd.Series:
     if only_text(series):  # the common case, in one pass of Arrow's strip
         token = series.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool)
         text = np.ones(len(series), dtype=bool)
-    else:
+    else:  # the text cells as a string column: the same Arrow pass
         text = is_text(series)
         if not text.any():
             return series
-        token = by_unique(
-            series[text],
-            lambda u: u.astype(str).str.strip().isin(MISSING_TOKENS).to_numpy(),
-            False,
-        ).astype(bool)
+        cells = pd.Series(series.to_numpy(dtype=object)[text], dtype="string")
+        token = cells.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool, na_value=False)
     if not token.any():
         return series
     out = series.astype(object).copy()
