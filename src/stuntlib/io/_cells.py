@@ -268,10 +268,17 @@ def _full_year(year: pd.Series) -> pd.Series:
     return year.where(year >= 100, np.where(year <= this, 2000 + year, 1900 + year))
 
 
+def _numbers(fields: pd.DataFrame) -> pd.DataFrame:
+    """The extracted fields as numbers (NaN where a field is missing), column by column."""
+    return pd.DataFrame(
+        {k: pd.to_numeric(v, errors="coerce") for k, v in fields.items()}, index=fields.index
+    )
+
+
 def _numeric_fields(u: pd.Series) -> pd.DataFrame:
     """First, second field and year of ``a/b/yyyy`` texts (NaN where another form)."""
     got = u.astype(str).str.strip().str.extract(_NUMERIC_DATE)
-    return got.apply(pd.to_numeric, errors="coerce").set_axis(["a", "b", "year"], axis=1)
+    return _numbers(got).set_axis(["a", "b", "year"], axis=1)
 
 
 def date_order_evidence(series: pd.Series) -> str | None:
@@ -298,7 +305,7 @@ def _text_dates(u: pd.Series, order: DateOrder) -> tuple[np.ndarray, np.ndarray]
     Ambiguous: ``a/b/yyyy`` with both fields at most 12 and different.
     """
     s = u.astype(str).str.strip()
-    iso = s.str.extract(_ISO).apply(pd.to_numeric, errors="coerce")
+    iso = _numbers(s.str.extract(_ISO))
     num = _numeric_fields(s)
     named = s.str.extract(_NAMED_DATE)
     month_of_name = named[1].str.lower().map(MONTH_NUMBERS)
