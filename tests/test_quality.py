@@ -613,3 +613,13 @@ def test_checks_table_is_check_quality_checks() -> None:
     assert (alone["n_failed"] > 0).any()  # the sample has failing checks to compare
     with pytest.raises(StuntlibError, match="scored: expected a pandas DataFrame"):
         checks_table([1, 2])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("dtype", [object, "string", "category"])
+def test_implausible_measurement_reads_reasons_of_any_dtype(dtype) -> None:
+    # a reason column may hold None, NaN or pd.NA as "no reason"; only the word counts
+    reasons = pd.Series(["implausible_measurement", None, "missing_age", None], dtype=dtype)
+    frame = pd.DataFrame(
+        {"zlen": [np.nan, -1.0, np.nan, -2.5], "zlen_reason": reasons, "zwei_reason": None}
+    )
+    assert CHECKS["implausible_measurement"](frame).tolist() == [False, True, True, True]

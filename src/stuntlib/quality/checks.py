@@ -539,7 +539,7 @@ def _implausible(v: CheckContext) -> Mask | None:
     reasons = [c for c in v.frame.columns if str(c).endswith("_reason")]
     bad = np.zeros(v.n, dtype=bool)  # no reason columns: nothing was found impossible
     for column in reasons:  # compared as Python objects: no text column is built
-        bad |= v.frame[column].to_numpy(dtype=object) == "implausible_measurement"
+        bad |= v.frame[column].to_numpy(dtype=object, na_value=None) == "implausible_measurement"
     return ~bad
 
 
