@@ -90,3 +90,15 @@ def test_text_columns_an_estimate_reads_are_kept_when_rows_are_left_out() -> Non
     assert got == {"Male": (3, 2), "Female": (2, 1), "2025-08": (5, 3)}
     bare = prevalence(frame.drop(columns=["nama", "nik"]), by, indicators="stunting")
     pd.testing.assert_frame_equal(out, bare)
+
+
+@pytest.mark.parametrize("as_text", ["flen", "zlen"])
+def test_z_and_flag_columns_held_as_text_are_read_when_rows_are_left_out(as_text: str) -> None:
+    # by hand: row 1 stunted and not flagged, row 2 flagged (left out of HAZ), row 3
+    # over 59 months (left out): one child analysed, stunted. A z or flag column of a
+    # caller's frame may be object; it must not be taken for an unread text column.
+    frame = pd.DataFrame({"zlen": [-2.5, -1.0, -2.2], "flen": [0, 1, 0],
+                          "age_days": [100, 200, 2000], "nama": ["A", "B", "C"]})  # fmt: skip
+    frame[as_text] = frame[as_text].astype(object)
+    out = prevalence(frame, indicators="stunting")
+    assert out[["n", "cases", "estimate"]].values.tolist() == [[1, 1, 1.0]]

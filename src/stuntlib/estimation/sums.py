@@ -98,9 +98,13 @@ class PartialSums:
 
 #: Oedema columns (``y``/``n``), the first one present is read.
 _OEDEMA_COLUMNS = ("coedema", "oedema")
-#: Text columns an estimate may read besides its grouping and design columns: oedema,
-#: sex and the sources of the derived groups (age, dates, period).
-_TEXT_READ = frozenset((*_OEDEMA_COLUMNS, "csex", "sex", *_AGE_COLUMNS, *PERIOD_SOURCES))
+#: Columns an estimate may read besides its grouping and design columns, whatever their
+#: dtype (a caller's z-scores or flags may be text): z-scores and flags, oedema, sex and
+#: the sources of the derived groups (age, dates, period).
+_READ_COLUMNS = frozenset(
+    (*_FLAG_OF, *_FLAG_OF.values(), *_OEDEMA_COLUMNS, "csex", "sex", *_AGE_COLUMNS,
+     *PERIOD_SOURCES)
+)  # fmt: skip
 
 
 def _oedema_mask(frame: pd.DataFrame) -> NDArray[np.bool_]:
@@ -180,7 +184,7 @@ def _unread_text_dropped(
     Taking the rows of the population from a text column is one Arrow ``take`` each: a
     scored export has some twenty, and the numbers all sit in a few blocks.
     """
-    read = _TEXT_READ | set(needed) | {opts.weights, opts.cluster, opts.strata}
+    read = _READ_COLUMNS | set(needed) | {opts.weights, opts.cluster, opts.strata}
     unread = [
         c for c, dtype in frame.dtypes.items()
         if c not in read and (is_string_dtype(dtype) or is_object_dtype(dtype))
