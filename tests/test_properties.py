@@ -258,12 +258,16 @@ def test_tokens_in_a_column_of_text_and_numbers_are_found_as_python_strips_them(
     )
 
 
-def test_holds_str_is_isinstance_str() -> None:
-    from stuntlib.io._cells import holds_str
+def test_holds_text_is_isinstance_str_or_bytes() -> None:
+    from stuntlib.io._cells import holds_text, mask_missing_tokens
 
     cells = np.array(["a", np.str_("b"), b"c", 1.5, 7, None, "", True], dtype=object)
-    assert holds_str(cells).tolist() == [True, True, False, False, False, False, True, False]
-    assert holds_str(np.array([], dtype=object)).tolist() == []
+    assert holds_text(cells).tolist() == [True, True, True, False, False, False, True, False]
+    assert holds_text(np.array([], dtype=object)).tolist() == []
+    # bytes are read as their text, as pandas decodes them: b"NA" is a missing token
+    assert mask_missing_tokens(pd.Series([b"NA", "x", 1.5], dtype=object)).tolist() == [
+        None, "x", 1.5,
+    ]  # fmt: skip
 
 
 @given(st.lists(st.one_of(st.none(), st.from_regex(r"'?[0-9 \t\u00a0]{0,18}", fullmatch=True),

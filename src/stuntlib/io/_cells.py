@@ -45,19 +45,20 @@ def only_text(series: pd.Series) -> bool:
 _TYPE_OF = np.frompyfunc(type, 1, 1)
 
 
-def holds_str(values: np.ndarray) -> np.ndarray:
-    """``isinstance(cell, str)`` for each cell of a 1-d object array.
+def holds_text(values: np.ndarray) -> np.ndarray:
+    """``isinstance(cell, (str, bytes))`` for each cell of a 1-d object array.
 
     The type of each cell in NumPy's loop, then one ``issubclass`` per distinct type:
-    subclasses of str (``numpy.str_``) are text, bytes are not.
+    str and its subclasses (``numpy.str_``) are text, and so are bytes, which pandas
+    decodes as UTF-8 text when it makes a string column of them.
     """
     codes, types = pd.factorize(_TYPE_OF(values))
-    text = [code for code, kind in enumerate(types) if issubclass(kind, str)]
+    text = [code for code, kind in enumerate(types) if issubclass(kind, (str, bytes))]
     return np.isin(codes, text)
 
 
 def is_text(series: pd.Series) -> np.ndarray:
-    """Boolean mask of cells holding text (str)."""
+    """Boolean mask of cells holding text (str, or bytes: see :func:`holds_text`)."""
     if only_text(series):
         return series.notna().to_numpy()
     if not pd.api.types.is_object_dtype(series.dtype):
@@ -66,7 +67,7 @@ def is_text(series: pd.Series) -> np.ndarray:
     if kind in ("string", "empty"):
         return series.notna().to_numpy()
     if kind in ("mixed", "mixed-integer"):
-        return holds_str(series.to_numpy(dtype=object))
+        return holds_text(series.to_numpy(dtype=object))
     return np.zeros(len(series), dtype=bool)
 
 
