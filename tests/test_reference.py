@@ -73,11 +73,14 @@ def test_unknown_table() -> None:
         load_table("lhfa")
 
 
-def test_filepath_override(tmp_path) -> None:
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_filepath_override(tmp_path, newline: str) -> None:
+    # any line ending; a sixth column (WHO's expanded tables have more) is ignored
     path = tmp_path / "mine.tsv"
-    path.write_text("sex\tage_days\tl\tm\ts\n1\t0\t1\t50\t0.04\n2\t0\t1\t49\t0.04\n")
+    lines = ["sex\tage_days\tl\tm\ts\tsd0", "1\t0\t1\t50\t0.04\t50", "2\t0\t1\t49\t0.04\t49"]
+    path.write_bytes(newline.join(lines).encode() + newline.encode())
     t = load_table("who2006_lhfa", filepath=path)
-    assert t.m.tolist() == [[50.0], [49.0]]
+    assert t.m.tolist() == [[50.0], [49.0]] and t.s.tolist() == [[0.04], [0.04]]
 
 
 @pytest.mark.parametrize("name", sorted(TABLES))
@@ -97,6 +100,7 @@ def test_every_value_is_read_as_python_reads_its_text(name: str) -> None:
     [
         ("sex\tage_days\tl\tm\ts\n1\t0\t1\t50\n2\t0\t1\t49\t0.04\n", "not a table"),
         ("sex\tage_days\tl\tm\ts\n1\t0\t1\t50\tx\n2\t0\t1\t49\t0.04\n", "not a table"),
+        ("sex\tage_days\tl\tm\ts\n#1\t0\t1\t50\t0.04\n2\t0\t1\t49\t0.04\n", "not a table"),
         ("sex\tage_days\tl\tm\n1\t0\t1\t50\n2\t0\t1\t49\n", "expected 5 columns"),
     ],
 )

@@ -135,17 +135,19 @@ def manifest() -> dict[str, str]:
 def _parse(name: str, raw: bytes) -> LMSTable:
     key, step, _ = TABLES[name]
     # numpy's C reader: the text -> float conversion of Python's float(), 3x faster than
-    # splitting the lines in Python (the nine tables of a report are read on each run)
+    # splitting the lines in Python (the nine tables of a report are read on each run);
+    # any line ending, no comment character, columns after the fifth ignored
+    text = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         rows = np.loadtxt(
-            _io.BytesIO(raw), delimiter="\t", skiprows=1, dtype=np.float64, ndmin=2,
-            encoding="utf-8",
+            _io.BytesIO(text), delimiter="\t", skiprows=1, dtype=np.float64, ndmin=2,
+            comments=None, encoding="utf-8",
         )  # fmt: skip
     except ValueError as exc:
         raise StuntlibError(
             f"table {name}: not a table of numbers under one header ({exc})"
         ) from exc
-    if rows.shape[1] != 5:
+    if rows.shape[1] < 5:
         raise StuntlibError(
             f"table {name}: expected 5 columns (sex, {key}, l, m, s); got {rows.shape[1]}"
         )
@@ -213,7 +215,7 @@ def load_table(name: TableName | str, filepath: str | Path | None = None) -> LMS
     ------
     StuntlibError
         If ``name`` is unknown, the packaged file does not match its manifest, or a
-        table is not five columns of numbers under a header.
+        table is not (at least) five columns of numbers under a header.
 
     References
     ----------
