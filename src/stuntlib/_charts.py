@@ -145,7 +145,9 @@ def _png(fig: Any, tight: bool = False) -> str:
 
     An opaque figure (every chart but the map) is written as RGB: matplotlib's
     ``savefig`` always writes RGBA, whose alpha channel the encoder then compresses for
-    nothing (a third of its time).
+    nothing (a third of its time). These charts are drawn from the canvas, so a
+    caller's ``savefig.*`` settings (``savefig.transparent``, ``savefig.facecolor``) do
+    not change the report's charts; the figure's own colours do.
     """
     buffer = _io.BytesIO()
     if tight:
