@@ -539,7 +539,9 @@ def _implausible(v: CheckContext) -> Mask | None:
     reasons = [c for c in v.frame.columns if str(c).endswith("_reason")]
     bad = np.zeros(v.n, dtype=bool)  # no reason columns: nothing was found impossible
     for column in reasons:  # compared as Python objects: no text column is built
-        bad |= v.frame[column].to_numpy(dtype=object, na_value=None) == "implausible_measurement"
+        values = v.frame[column].to_numpy(dtype=object)
+        given = pd.notna(values)  # None, NaN and pd.NA (whose truth is ambiguous) are not
+        bad[given] |= values[given] == "implausible_measurement"
     return ~bad
 
 
