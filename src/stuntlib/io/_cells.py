@@ -112,15 +112,16 @@ def as_text(series: pd.Series) -> pd.Series:
 
 def mask_missing_tokens(series: pd.Series) -> pd.Series:
     """Text cells that are a missing-value token (:data:`MISSING_TOKENS`) become None."""
-    if only_text(series):  # the common case, in one pass of Arrow's strip
-        token = series.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool)
+    if only_text(series):  # the common case: the column itself
         text = np.ones(len(series), dtype=bool)
-    else:  # the text cells as a string column: the same Arrow pass
+        cells = series
+    else:  # the text cells of a mixed column, as a string column
         text = is_text(series)
         if not text.any():
             return series
         cells = pd.Series(series.to_numpy(dtype=object)[text], dtype="string")
-        token = cells.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool, na_value=False)
+    # one pass of Arrow's strip
+    token = cells.str.strip().isin(MISSING_TOKENS).to_numpy(dtype=bool, na_value=False)
     if not token.any():
         return series
     out = series.astype(object).copy()
