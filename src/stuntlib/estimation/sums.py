@@ -108,8 +108,8 @@ _READ_COLUMNS = frozenset(
 
 
 def _oedema_mask(frame: pd.DataFrame) -> NDArray[np.bool_]:
-    column = next((c for c in _OEDEMA_COLUMNS if c in frame.columns), "oedema")
-    if column not in frame.columns:
+    column = next((c for c in _OEDEMA_COLUMNS if c in frame.columns), None)
+    if column is None:
         return np.zeros(len(frame), dtype=bool)
     return np.asarray(standardize_oedema(frame[column].to_numpy(dtype=object)) == 1)
 
